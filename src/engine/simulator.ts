@@ -1,0 +1,116 @@
+import { fastPriorityQueueScheduler, type Scheduler, type SchedulerFactory } from './scheduler.js';
+
+/** Anything that can receive an event. `arg` is whatever number the scheduler of the event passed. */
+export interface EventHandler {
+  onEvent(arg: number): void;
+}
+
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * The simulation clock and future-event set.
+ *
+ * Time is in nanoseconds (a double). Events fire in order of time, then in the order they
+ * were scheduled, so simultaneous events are deterministic. Event records live in parallel
+ * typed arrays and are recycled through a free list: scheduling allocates nothing once the
+ * arrays have grown to the peak number of pending events.
+ */
+export class Simulator {
+  /** Current simulated time in ns. */
+  now = 0;
+  /** Events fired so far. */
+  fired = 0;
+
+  private time = new Float64Array(INITIAL_CAPACITY);
+  private seq = new Float64Array(INITIAL_CAPACITY);
+  private arg = new Float64Array(INITIAL_CAPACITY);
+  private handler: (EventHandler | undefined)[] = new Array(INITIAL_CAPACITY);
+  private free = new Int32Array(INITIAL_CAPACITY);
+  private freeCount = 0;
+  private used = 0;
+  private nextSeq = 0;
+  private readonly queue: Scheduler;
+  private stopped = false;
+
+  constructor(schedulerFactory: SchedulerFactory = fastPriorityQueueScheduler) {
+    // The comparator reads the arrays through `this` so it survives their reallocation.
+    this.queue = schedulerFactory((a, b) => {
+      const ta = this.time[a];
+      const tb = this.time[b];
+      return ta < tb || (ta === tb && this.seq[a] < this.seq[b]);
+    });
+  }
+
+  /** Schedules `handler.onEvent(arg)` at absolute time `at` (ns). `at` must not be in the past. */
+  schedule(at: number, handler: EventHandler, arg = 0): void {
+    if (!(at >= this.now)) {
+      throw new Error(`event scheduled in the past or at NaN: at=${at} now=${this.now}`);
+    }
+    const id = this.allocate();
+    this.time[id] = at;
+    this.seq[id] = this.nextSeq++;
+    this.arg[id] = arg;
+    this.handler[id] = handler;
+    this.queue.push(id);
+  }
+
+  /** Schedules `handler.onEvent(arg)` after `delay` ns. */
+  after(delay: number, handler: EventHandler, arg = 0): void {
+    this.schedule(this.now + delay, handler, arg);
+  }
+
+  /**
+   * Fires events in order until the next one would be later than `until` (ns), or until
+   * stop() is called. The clock is left at `until` unless stopped early.
+   */
+  run(until: number): void {
+    this.stopped = false;
+    const queue = this.queue;
+    while (!this.stopped) {
+      const id = queue.peek();
+      if (id < 0 || this.time[id] > until) break;
+      queue.pop();
+      this.now = this.time[id];
+      const h = this.handler[id] as EventHandler;
+      const a = this.arg[id];
+      this.handler[id] = undefined;
+      this.free[this.freeCount++] = id;
+      this.fired++;
+      h.onEvent(a);
+    }
+    if (!this.stopped && until > this.now) this.now = until;
+  }
+
+  /** Makes run() return after the event being fired. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Number of events waiting. */
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  private allocate(): number {
+    if (this.freeCount > 0) return this.free[--this.freeCount];
+    if (this.used === this.time.length) this.grow();
+    return this.used++;
+  }
+
+  private grow(): void {
+    const n = this.time.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.time);
+    this.time = t;
+    const s = new Float64Array(n);
+    s.set(this.seq);
+    this.seq = s;
+    const a = new Float64Array(n);
+    a.set(this.arg);
+    this.arg = a;
+    this.handler.length = n;
+    const f = new Int32Array(n);
+    f.set(this.free);
+    this.free = f;
+  }
+}
