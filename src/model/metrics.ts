@@ -1,0 +1,103 @@
+import { LatencyStats } from '../stats/latency.js';
+import { tcpPayloadBytes } from './config.js';
+import type { PacketTable } from './packets.js';
+
+/**
+ * What a run counts. Counters named `total*` cover the whole run (they prove conservation);
+ * the others cover only the measurement window, which opens when warm-up ends.
+ */
+export class Metrics {
+  measuring = false;
+  windowStart = 0;
+
+  totalOffered = 0;
+  totalDelivered = 0;
+  totalDropped = 0;
+
+  offeredPackets = 0;
+  offeredBytes = 0;
+  deliveredPackets = 0;
+  deliveredBytes = 0;
+  /** TCP payload bytes in the delivered frames (see tcpPayloadBytes). */
+  deliveredPayloadBytes = 0;
+  /** Bytes of frames that finished crossing the wire. */
+  wireFrames = 0;
+  wireBytes = 0;
+  readonly latency = new LatencyStats();
+  readonly vmDeliveredBytes: Float64Array;
+  readonly vmDeliveredPackets: Float64Array;
+  /** Drops per hop index. */
+  readonly drops: Float64Array;
+  interrupts = 0;
+  kicks = 0;
+
+  /** Packets in the system now, and its time integral (packet-ns) over the window, for Little's law. */
+  inSystem = 0;
+  area = 0;
+  private lastChange = 0;
+
+  constructor(
+    vms: number,
+    hops: number,
+    private readonly packets: PacketTable,
+  ) {
+    this.vmDeliveredBytes = new Float64Array(vms);
+    this.vmDeliveredPackets = new Float64Array(vms);
+    this.drops = new Float64Array(hops);
+  }
+
+  /** Opens the measurement window at `now`: window counters restart from zero. */
+  openWindow(now: number): void {
+    this.measuring = true;
+    this.windowStart = now;
+    this.offeredPackets = this.offeredBytes = 0;
+    this.deliveredPackets = this.deliveredBytes = this.deliveredPayloadBytes = 0;
+    this.wireFrames = this.wireBytes = 0;
+    this.latency.reset();
+    this.vmDeliveredBytes.fill(0);
+    this.vmDeliveredPackets.fill(0);
+    this.drops.fill(0);
+    this.interrupts = this.kicks = 0;
+    this.area = 0;
+    this.lastChange = now;
+  }
+
+  /** Brings the packet-time integral up to `now`. */
+  settle(now: number): void {
+    if (this.measuring) this.area += this.inSystem * (now - this.lastChange);
+    this.lastChange = now;
+  }
+
+  offered(pkt: number, now: number): void {
+    this.settle(now);
+    this.inSystem++;
+    this.totalOffered++;
+    if (this.measuring) {
+      this.offeredPackets++;
+      this.offeredBytes += this.packets.bytes[pkt];
+    }
+  }
+
+  delivered(pkt: number, now: number): void {
+    this.settle(now);
+    this.inSystem--;
+    this.totalDelivered++;
+    if (this.measuring) {
+      const bytes = this.packets.bytes[pkt];
+      const vm = this.packets.vm[pkt];
+      this.deliveredPackets++;
+      this.deliveredBytes += bytes;
+      this.deliveredPayloadBytes += tcpPayloadBytes(bytes);
+      this.vmDeliveredBytes[vm] += bytes;
+      this.vmDeliveredPackets[vm]++;
+      this.latency.record(now - this.packets.born[pkt]);
+    }
+  }
+
+  dropped(hop: number, now: number): void {
+    this.settle(now);
+    this.inSystem--;
+    this.totalDropped++;
+    if (this.measuring) this.drops[hop]++;
+  }
+}

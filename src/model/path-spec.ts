@@ -1,0 +1,94 @@
+import type { Cause } from './causes.js';
+import type { CostName } from './costs.js';
+
+/**
+ * The data that describes an I/O path. The five built-in paths (paths.ts) and a scenario's
+ * custom paths use this same shape, so a variant path needs no code.
+ *
+ * A path is, per direction, a list of hops a packet passes in order:
+ * - `wire`: the Ethernet link, one packet at a time at line rate (+20 B per frame);
+ * - `delay`: a fixed latency with no CPU (DMA, IOMMU translation);
+ * - `cpu`: a ring of descriptors served by a core, woken by a notification, that spends
+ *   cycles on each packet.
+ */
+
+/** A number, or the name of a cost in the cost table. */
+export type Amount = number | CostName;
+
+/** Cycles spent on one cause. `cycles` is per packet (per batch in a notification), `cycles_per_byte` per frame byte. */
+export interface WorkSpec {
+  cause: Cause;
+  cycles?: Amount;
+  cycles_per_byte?: Amount;
+  /** Multiplies the work (e.g. register accesses per packet). Default 1. */
+  count?: Amount;
+}
+
+/**
+ * How an idle ring's consumer is woken.
+ * - `interrupt`: an interrupt; `moderated` ones obey the NIC's interrupt throttle rate (ITR).
+ * - `kick`: the producer notifies the consumer (a doorbell that exits, or a signal).
+ * - `poll`: the consumer runs as soon as work is there, at no notification cost.
+ * A notification is sent only when the consumer is idle: while it is polling, packets are
+ * picked up without one. That is how rings batch notifications.
+ */
+export interface NotifySpec {
+  kind: 'interrupt' | 'kick' | 'poll';
+  moderated?: boolean;
+  /** Cycles charged to the producer's core for each notification. */
+  producer?: WorkSpec[];
+  /** Cycles charged to the consumer's core at the start of each batch (each wake-up). */
+  consumer?: WorkSpec[];
+}
+
+/** Which ring capacity a hop uses: the scenario's NIC or host setting of that name, or a number of descriptors. */
+export type RingRef = 'nic_rx' | 'nic_tx' | 'vring' | 'switch_buffer' | 'socket_buffer' | number;
+
+/**
+ * Which core serves a cpu hop:
+ * - `io`: the hypervisor's (first) I/O core: ESX vmkernel or Xen dom0 with one thread;
+ * - `io-per-vm`: the hypervisor core for this VM's queue or backend thread (VM i on
+ *   hypervisor core i mod n): per-queue interrupts steered to cores, or vhost threads;
+ * - `vcpu`: the core running the VM's vCPU (natively, the application's core).
+ */
+export type CoreRole = 'io' | 'io-per-vm' | 'vcpu';
+
+export interface WireHop {
+  kind: 'wire';
+  name: string;
+  /** The queue in front of the wire: the upstream switch port (rx) or the NIC's transmit rings (tx). */
+  ring: RingRef;
+}
+
+export interface DelayHop {
+  kind: 'delay';
+  name: string;
+  /** Summed to one delay in ns. */
+  ns: Amount[];
+}
+
+export interface CpuHop {
+  kind: 'cpu';
+  name: string;
+  core: CoreRole;
+  /** One ring shared by all VMs' packets, or one ring (and consumer) per VM. */
+  instances: 'shared' | 'per-vm';
+  ring: RingRef;
+  notify: NotifySpec;
+  work: WorkSpec[];
+}
+
+export type HopSpec = WireHop | DelayHop | CpuHop;
+
+/** Which NIC resource a path needs one of per VM; checked against the NIC's limits. */
+export type NicSorting = 'none' | 'rss' | 'vmdq' | 'vf';
+
+export interface PathSpec {
+  description: string;
+  /** `none`: one receive queue, sorted in software; `vmdq`: a VMDq pool per VM; `vf`: an SR-IOV VF per VM; `rss`: native per-flow queues. */
+  nic_sorting: NicSorting;
+  /** Whether the path runs without a hypervisor (no io cores are set aside). */
+  native?: boolean;
+  rx: HopSpec[];
+  tx: HopSpec[];
+}
