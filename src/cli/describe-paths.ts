@@ -1,0 +1,44 @@
+import { CAUSES } from '../model/causes.js';
+import { COST_NAMES, COSTS } from '../model/costs.js';
+import type { HopSpec, PathSpec, WorkSpec } from '../model/path-spec.js';
+
+const work = (w: WorkSpec): string => {
+  const parts: string[] = [];
+  if (w.cycles !== undefined) parts.push(`${w.cycles} cycles`);
+  if (w.cycles_per_byte !== undefined) parts.push(`${w.cycles_per_byte} cycles/byte`);
+  const count = w.count !== undefined ? ` x ${w.count}` : '';
+  return `${w.cause}: ${parts.join(' + ')}${count}`;
+};
+
+function hop(h: HopSpec): string[] {
+  if (h.kind === 'wire') return [`wire "${h.name}" (queue: ${h.ring}): (frame + 20 B) x 8 / line rate`];
+  if (h.kind === 'delay') return [`delay "${h.name}": ${h.ns.join(' + ')} ns`];
+  const notify = h.notify;
+  const lines = [
+    `cpu "${h.name}" on ${h.core} core, ${h.instances} ring (${h.ring}), woken by ${notify.kind}${notify.moderated ? ' (ITR-moderated)' : ''}`,
+  ];
+  if (notify.producer?.length) lines.push(`    per notification, producer: ${notify.producer.map(work).join('; ')}`);
+  if (notify.consumer?.length) lines.push(`    per batch, consumer: ${notify.consumer.map(work).join('; ')}`);
+  lines.push(`    per packet: ${h.work.map(work).join('; ') || 'nothing'}`);
+  return lines;
+}
+
+/** A readable listing of paths (hops, notifications, work) and of the cost table. */
+export function describePaths(paths: Record<string, PathSpec>): string {
+  const out: string[] = [];
+  for (const [name, p] of Object.entries(paths)) {
+    out.push(`${name}: ${p.description}`, `  NIC sorting: ${p.nic_sorting}`);
+    for (const dir of ['rx', 'tx'] as const) {
+      out.push(`  ${dir === 'rx' ? 'receive (wire to guest application)' : 'transmit (guest application to wire)'}:`);
+      p[dir].forEach((h, i) => hop(h).forEach((l, j) => out.push(`    ${j === 0 ? `${i + 1}. ` : '   '}${l}`)));
+    }
+    out.push('');
+  }
+  out.push('costs (override under `costs:` in a scenario):');
+  for (const n of COST_NAMES) {
+    const c = COSTS[n];
+    out.push(`  ${n} = ${c.default} ${c.unit}: ${c.help}`, `      source: ${c.source}`);
+  }
+  out.push('', `causes: ${CAUSES.join(', ')}`);
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,167 @@
+import { InputError } from '../errors.js';
+import { meanFrameBytes, WIRE_OVERHEAD_BYTES, type Arrivals, type FrameMix, type ModelConfig, type VmTraffic } from '../model/config.js';
+import { resolveCosts, type CostValues } from '../model/costs.js';
+import type { ResolvedPath } from '../model/network.js';
+import type { HopSpec, PathSpec } from '../model/path-spec.js';
+import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
+import { describe } from './load.js';
+import { ITR_PRESETS, type ArrivalsInput, type FramesInput, type ScenarioFile } from './schema.js';
+import { parseDurationNs, parseFrequencyGhz, parseRate, type Rate } from './units.js';
+
+/** A scenario turned into what the model runs: one config and the paths to run it on. */
+export interface Experiment {
+  name: string;
+  description: string;
+  config: ModelConfig;
+  paths: ResolvedPath[];
+}
+
+export interface Overrides {
+  seed?: number;
+  /** Path names to run instead of the scenario's `paths`. */
+  paths?: string[];
+  /** Duration instead of the scenario's, e.g. "50 ms". */
+  duration?: string;
+}
+
+/** Simple IMIX: 64, 594 and 1518-byte frames in the ratio 7:4:1. */
+export const IMIX: FrameMix = { bytes: [64, 594, 1518], weights: [7, 4, 1] };
+
+const fail = (path: string, expected: string, found: unknown): never => {
+  throw new InputError(path, expected, describe(found));
+};
+
+function frameMix(f: FramesInput): FrameMix {
+  if (f === 'imix') return IMIX;
+  if (typeof f === 'number') return { bytes: [f], weights: [1] };
+  return { bytes: f.map((e) => e.bytes), weights: f.map((e) => e.weight) };
+}
+
+function arrivalsOf(a: ArrivalsInput): Arrivals {
+  if (a === 'constant' || a === 'poisson') return { kind: a };
+  return { kind: 'on-off', onNs: parseDurationNs(a.on_off.on)!, offNs: parseDurationNs(a.on_off.off)! };
+}
+
+/** Packets/s for a rate given in bits/s (of frames) or packets/s. */
+const ppsOf = (r: Rate, frames: FrameMix): number =>
+  'packetsPerSec' in r ? r.packetsPerSec : r.bitsPerSec / (8 * meanFrameBytes(frames));
+
+/** Resolves a validated scenario. Cross-field rules are checked here; each failure names its field. */
+export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment {
+  const durationText = o.duration ?? s.duration;
+  const durationNs = parseDurationNs(durationText);
+  if (durationNs === undefined || durationNs <= 0) fail(o.duration ? '--duration' : 'duration', 'a positive duration such as "200 ms"', durationText);
+  const warmupNs = parseDurationNs(s.warmup)!;
+  if (warmupNs >= durationNs!) fail('warmup', `a warm-up shorter than the duration (${durationText})`, s.warmup);
+
+  const h = s.host;
+  if (h.hypervisor_cores > h.cores) fail('host.hypervisor_cores', `at most host.cores = ${h.cores}`, h.hypervisor_cores);
+  let vcpuCores: number[];
+  if (h.vcpu_cores === 'auto') {
+    // VMs go round-robin on the cores the hypervisor's I/O work does not use, or share all cores if it uses them all.
+    const first = h.hypervisor_cores < h.cores ? h.hypervisor_cores : 0;
+    vcpuCores = Array.from({ length: h.cores - first }, (_, i) => first + i);
+  } else {
+    vcpuCores = h.vcpu_cores;
+    vcpuCores.forEach((c, i) => {
+      if (c >= h.cores) fail(`host.vcpu_cores[${i}]`, `a core index below host.cores = ${h.cores}`, c);
+    });
+  }
+
+  const vms = s.vms.count;
+  const t = s.traffic;
+  if (t.load !== undefined && t.load_per_vm !== undefined) {
+    fail('traffic.load_per_vm', 'either traffic.load (for all VMs together) or traffic.load_per_vm, not both', t.load_per_vm);
+  }
+  const mode = t.load === 'saturate' || (t.load === undefined && t.load_per_vm === undefined) ? 'saturate' : 'open';
+  const lineRateGbps = parseRate(s.nic.line_rate) as { bitsPerSec: number };
+  const lineBps = lineRateGbps.bitsPerSec;
+
+  const overrides = new Map<number, (typeof s.per_vm)[number]>();
+  s.per_vm.forEach((p, i) => {
+    if (p.vm >= vms) fail(`per_vm[${i}].vm`, `a VM index below vms.count = ${vms}`, p.vm);
+    if (overrides.has(p.vm)) fail(`per_vm[${i}].vm`, 'each VM listed once', p.vm);
+    if (p.rate !== undefined && mode === 'saturate') {
+      fail(`per_vm[${i}].rate`, 'no per-VM rate when traffic.load is "saturate" (the window sets the load)', p.rate);
+    }
+    overrides.set(p.vm, p);
+  });
+
+  const perVm: VmTraffic[] = [];
+  for (let vm = 0; vm < vms; vm++) {
+    const p = overrides.get(vm);
+    const frames = frameMix(p?.frame_bytes ?? t.frame_bytes);
+    let pps = 0;
+    if (p?.rate !== undefined) pps = ppsOf(parseRate(p.rate)!, frames);
+    else if (t.load_per_vm !== undefined) pps = ppsOf(parseRate(t.load_per_vm)!, frames);
+    else if (t.load === 'line-rate') pps = lineBps / vms / (8 * (meanFrameBytes(frames) + WIRE_OVERHEAD_BYTES));
+    else if (t.load !== undefined && t.load !== 'saturate') pps = ppsOf(parseRate(t.load)!, frames) / vms;
+    perVm.push({ pps, frames, arrivals: arrivalsOf(p?.arrivals ?? t.arrivals) });
+  }
+
+  const config: ModelConfig = {
+    seed: o.seed ?? s.seed,
+    durationNs: durationNs!,
+    warmupNs,
+    host: {
+      cores: h.cores,
+      clockGhz: parseFrequencyGhz(h.clock)!,
+      hypervisorCores: h.hypervisor_cores,
+      vcpuCores,
+      vringDescriptors: h.vring,
+      napiBudget: h.napi_budget,
+    },
+    nic: {
+      lineRateGbps: lineBps / 1e9,
+      rxRing: s.nic.rx_ring,
+      txRing: s.nic.tx_ring,
+      vmdqPools: s.nic.vmdq_pools,
+      vfs: s.nic.vfs,
+      itrPerSec: typeof s.nic.itr === 'number' ? s.nic.itr : ITR_PRESETS[s.nic.itr],
+      switchBuffer: s.nic.switch_buffer,
+    },
+    vms,
+    traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, perVm },
+  };
+
+  return { name: s.name ?? 'scenario', description: s.description ?? '', config, paths: resolvePaths(s, o) };
+}
+
+function resolvePaths(s: ScenarioFile, o: Overrides): ResolvedPath[] {
+  const scenarioCosts = s.costs as Partial<CostValues>;
+  for (const name of Object.keys(s.custom_paths)) {
+    if ((BUILTIN_PATH_NAMES as string[]).includes(name)) {
+      fail(`custom_paths.${name}`, 'a name that is not a built-in path (use base: to start from one)', name);
+    }
+  }
+  const known = [...BUILTIN_PATH_NAMES, ...Object.keys(s.custom_paths)];
+  const names = o.paths ?? s.paths ?? [...BUILTIN_PATH_NAMES];
+  return names.map((name, i) => {
+    if (!known.includes(name)) fail(o.paths ? '--modes' : `paths[${i}]`, `a path name (one of: ${known.join(', ')})`, name);
+    const custom = s.custom_paths[name];
+    if (!custom) return { name, spec: BUILTIN_PATHS[name as BuiltinPathName] as PathSpec, costs: resolveCosts(scenarioCosts) };
+    const base = BUILTIN_PATHS[custom.base as BuiltinPathName] as PathSpec;
+    const spec: PathSpec = {
+      description: custom.description ?? `${custom.base}, modified`,
+      nic_sorting: custom.nic_sorting ?? base.nic_sorting,
+      native: base.native,
+      rx: (custom.rx as HopSpec[] | undefined) ?? base.rx,
+      tx: (custom.tx as HopSpec[] | undefined) ?? base.tx,
+    };
+    checkHops(`custom_paths.${name}`, spec);
+    return { name, spec, costs: resolveCosts(scenarioCosts, custom.costs as Partial<CostValues>) };
+  });
+}
+
+/** Rules a path's hops must follow that the schema cannot express. */
+function checkHops(where: string, spec: PathSpec): void {
+  for (const dir of ['rx', 'tx'] as const) {
+    spec[dir].forEach((hop, i) => {
+      if (hop.kind !== 'cpu') return;
+      if (hop.instances === 'shared' && hop.core !== 'io') {
+        fail(`${where}.${dir}[${i}].instances`, `"per-vm" for a hop on core "${hop.core}" (only an io hop can be shared)`, hop.instances);
+      }
+    });
+    if (!spec[dir].some((hop) => hop.kind === 'wire')) fail(`${where}.${dir}`, 'a hop list that includes the wire', spec[dir].map((h) => h.kind));
+  }
+}

@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { CAUSES } from '../model/causes.js';
+import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
+import { BUILTIN_PATH_NAMES } from '../model/paths.js';
+import {
+  BIT_RATE_EXPECTED,
+  DURATION_EXPECTED,
+  FREQUENCY_EXPECTED,
+  RATE_EXPECTED,
+  parseDurationNs,
+  parseFrequencyGhz,
+  parseRate,
+} from './units.js';
+
+/**
+ * The scenario file format, field by field (docs/scenarios.md is its prose twin). Every
+ * object is strict: an unknown field is an error, not silently ignored. Error messages
+ * passed to zod are phrased as what was expected; the loader adds where and what was found.
+ */
+
+const quantity = (expected: string, ok: (t: string) => boolean) =>
+  z.string({ error: expected }).refine(ok, { error: expected });
+
+export const duration = quantity(DURATION_EXPECTED, (t) => {
+  const v = parseDurationNs(t);
+  return v !== undefined && v >= 0;
+});
+const positiveDuration = quantity(`a positive ${DURATION_EXPECTED.slice(2)}`, (t) => (parseDurationNs(t) ?? 0) > 0);
+const frequency = quantity(FREQUENCY_EXPECTED, (t) => (parseFrequencyGhz(t) ?? 0) > 0);
+const bitRate = quantity(`a positive ${BIT_RATE_EXPECTED.slice(2)}`, (t) => {
+  const r = parseRate(t);
+  return r !== undefined && 'bitsPerSec' in r && r.bitsPerSec > 0;
+});
+const rate = quantity(`a positive ${RATE_EXPECTED.slice(2)}`, (t) => {
+  const r = parseRate(t);
+  return r !== undefined && ('bitsPerSec' in r ? r.bitsPerSec : r.packetsPerSec) > 0;
+});
+
+const count = (what: string, min = 1, max = 1_000_000) =>
+  z
+    .number({ error: `${what}: a whole number from ${min} to ${max}` })
+    .int({ error: `${what}: a whole number from ${min} to ${max}` })
+    .min(min, { error: `${what}: a whole number from ${min} to ${max}` })
+    .max(max, { error: `${what}: a whole number from ${min} to ${max}` });
+
+/** ITR presets of the Linux ixgbe driver (ref §2: 100,000 / 20,000 / 8,000 interrupts/s). */
+export const ITR_PRESETS = { off: 0, 'lowest-latency': 100_000, 'low-latency': 20_000, bulk: 8_000 } as const;
+const ITR_EXPECTED = `an interrupt throttle rate: one of ${Object.keys(ITR_PRESETS).join(', ')}, or interrupts/s per vector from 956 to 488281 (ixgbe range)`;
+
+export const MIN_FRAME = 64;
+export const MAX_FRAME = 9216;
+const frameBytes = count('frame size in bytes', MIN_FRAME, MAX_FRAME);
+const FRAMES_EXPECTED = `a frame size in bytes (${MIN_FRAME}-${MAX_FRAME}), "imix", or a list of {bytes, weight}`;
+const frames = z.union(
+  [
+    frameBytes,
+    z.literal('imix'),
+    z
+      .array(
+        z.strictObject({
+          bytes: frameBytes,
+          weight: z.number({ error: 'a positive weight' }).positive({ error: 'a positive weight' }),
+        }),
+      )
+      .min(1),
+  ],
+  { error: FRAMES_EXPECTED },
+);
+
+const ARRIVALS_EXPECTED = 'arrivals: "constant", "poisson", or {on_off: {on: "<duration>", off: "<duration>"}}';
+const arrivals = z.union(
+  [
+    z.enum(['constant', 'poisson']),
+    z.strictObject({ on_off: z.strictObject({ on: positiveDuration, off: positiveDuration }) }),
+  ],
+  { error: ARRIVALS_EXPECTED },
+);
+
+const LOAD_EXPECTED = `"saturate", "line-rate", or ${RATE_EXPECTED}`;
+const load = z.union([z.literal('saturate'), z.literal('line-rate'), rate], { error: LOAD_EXPECTED });
+
+const costName = z.enum(COST_NAMES as [CostName, ...CostName[]], {
+  error: `a cost name (one of: ${COST_NAMES.join(', ')})`,
+});
+/** Makes costs a strict object so an unknown name is reported by name. */
+const costs = z.strictObject(
+  Object.fromEntries(
+    COST_NAMES.map((n) => [
+      n,
+      z
+        .number({ error: `a non-negative number of ${COSTS[n].unit}` })
+        .min(0, { error: `a non-negative number of ${COSTS[n].unit}` })
+        .optional(),
+    ]),
+  ) as Record<CostName, z.ZodOptional<z.ZodNumber>>,
+);
+
+const amount = z.union([z.number().min(0), costName], { error: 'a non-negative number or a cost name' });
+const work = z.strictObject({
+  cause: z.enum(CAUSES),
+  cycles: amount.optional(),
+  cycles_per_byte: amount.optional(),
+  count: amount.optional(),
+});
+const ringRef = z.union(
+  [z.enum(['nic_rx', 'nic_tx', 'vring', 'switch_buffer', 'socket_buffer']), count('ring descriptors')],
+  { error: 'a ring: nic_rx, nic_tx, vring, switch_buffer, socket_buffer, or a number of descriptors' },
+);
+const hop = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ kind: z.literal('wire'), name: z.string().min(1), ring: ringRef }),
+    z.strictObject({ kind: z.literal('delay'), name: z.string().min(1), ns: z.array(amount) }),
+    z.strictObject({
+      kind: z.literal('cpu'),
+      name: z.string().min(1),
+      core: z.enum(['io', 'io-per-vm', 'vcpu']),
+      instances: z.enum(['shared', 'per-vm']),
+      ring: ringRef,
+      notify: z.strictObject({
+        kind: z.enum(['interrupt', 'kick', 'poll']),
+        moderated: z.boolean().optional(),
+        producer: z.array(work).optional(),
+        consumer: z.array(work).optional(),
+      }),
+      work: z.array(work),
+    }),
+  ],
+  { error: 'a hop with kind wire, delay or cpu' },
+);
+
+const customPath = z.strictObject({
+  base: z.enum(BUILTIN_PATH_NAMES as [string, ...string[]], {
+    error: `a built-in path to start from (one of: ${BUILTIN_PATH_NAMES.join(', ')})`,
+  }),
+  description: z.string().optional(),
+  costs: costs.optional(),
+  nic_sorting: z.enum(['none', 'rss', 'vmdq', 'vf']).optional(),
+  rx: z.array(hop).min(1).optional(),
+  tx: z.array(hop).min(1).optional(),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().optional(),
+  description: z.string().optional(),
+  seed: count('seed', 0, 2 ** 31 - 1).default(1),
+  duration: positiveDuration.default('100 ms'),
+  warmup: duration.default('10 ms'),
+  host: z
+    .strictObject({
+      cores: count('number of cores', 1, 1024).default(8),
+      clock: frequency.default('2.9 GHz'),
+      hypervisor_cores: count('number of hypervisor I/O cores', 1, 1024).default(1),
+      vcpu_cores: z
+        .union([z.literal('auto'), z.array(count('core index', 0, 1023)).min(1)], {
+          error: '"auto" or a list of core indexes',
+        })
+        .default('auto'),
+      vring: count('virtio ring descriptors', 1, 65536).default(256),
+      napi_budget: count('NAPI budget (packets per poll turn)', 1, 65536).default(64),
+    })
+    .prefault({}),
+  nic: z
+    .strictObject({
+      line_rate: bitRate.default('10 Gbit/s'),
+      rx_ring: count('receive ring descriptors', 1, 65536).default(512),
+      tx_ring: count('transmit ring descriptors', 1, 65536).default(512),
+      vmdq_pools: count('VMDq pools', 0, 4096).default(16),
+      vfs: count('SR-IOV virtual functions', 0, 4096).default(63),
+      itr: z
+        .union([z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]), z.number().int().min(956).max(488_281)], {
+          error: ITR_EXPECTED,
+        })
+        .default('low-latency'),
+      switch_buffer: count('upstream switch buffer (frames)', 1, 10_000_000).default(1024),
+    })
+    .prefault({}),
+  vms: z.strictObject({ count: count('number of VMs', 1, 4096).default(4) }).prefault({}),
+  traffic: z
+    .strictObject({
+      direction: z.enum(['rx', 'tx'], { error: 'rx (wire to guest) or tx (guest to wire)' }).default('rx'),
+      load: load.optional(),
+      load_per_vm: rate.optional(),
+      arrivals: arrivals.default('poisson'),
+      frame_bytes: frames.default(1518),
+      window: count('packets in flight per VM', 1, 1_000_000).default(64),
+      socket_buffer: count('socket buffer (packets)', 1, 10_000_000).default(1024),
+    })
+    .prefault({}),
+  per_vm: z
+    .array(
+      z.strictObject({
+        vm: count('VM index', 0, 4095),
+        rate: rate.optional(),
+        frame_bytes: frames.optional(),
+        arrivals: arrivals.optional(),
+      }),
+    )
+    .default([]),
+  paths: z.array(z.string({ error: 'a path name' })).min(1).optional(),
+  costs: costs.default({}),
+  custom_paths: z.record(z.string(), customPath).default({}),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioFile = z.output<typeof scenarioSchema>;
+export type FramesInput = z.output<typeof frames>;
+export type ArrivalsInput = z.output<typeof arrivals>;
