@@ -51,6 +51,7 @@ export class Wire implements Receiver, EventHandler {
   next!: Receiver;
   private readonly ring: Ring;
   private busy = false;
+  private frameStart = 0;
   private readonly bitsPerNs: number;
 
   constructor(
@@ -74,14 +75,21 @@ export class Wire implements Receiver, EventHandler {
     if (m.measuring) {
       m.wireFrames++;
       m.wireBytes += this.ctx.packets.bytes[pkt];
+      m.wireBusyNs += this.ctx.sim.now - Math.max(this.frameStart, m.windowStart);
     }
     this.next.accept(pkt, null);
     if (this.ring.length > 0) this.startFrame();
     else this.busy = false;
   }
 
+  /** Busy time of the frame in flight up to now, for the end of the window. */
+  busyUntilNow(): number {
+    return this.busy ? this.ctx.sim.now - Math.max(this.frameStart, this.ctx.metrics.windowStart) : 0;
+  }
+
   private startFrame(): void {
     this.busy = true;
+    this.frameStart = this.ctx.sim.now;
     const bytes = this.ctx.packets.bytes[this.ring.peek()];
     this.ctx.sim.after(((bytes + WIRE_OVERHEAD_BYTES) * 8) / this.bitsPerNs, this);
   }
@@ -195,8 +203,7 @@ export class CpuStation implements Receiver, CoreClient, EventHandler {
     this.core.enqueue(this);
   }
 
-  beginTurn(core: Core): number {
-    const cycles = core.cycles;
+  beginTurn(core: Core, cycles: Float64Array): number {
     let total = 0;
     if (this.batchStart) {
       this.batchStart = false;

@@ -23,6 +23,8 @@ export class Metrics {
   /** Bytes of frames that finished crossing the wire. */
   wireFrames = 0;
   wireBytes = 0;
+  /** Time the wire spent sending in the window, frames in flight at its edges counted pro rata. */
+  wireBusyNs = 0;
   readonly latency = new LatencyStats();
   readonly vmDeliveredBytes: Float64Array;
   readonly vmDeliveredPackets: Float64Array;
@@ -52,7 +54,7 @@ export class Metrics {
     this.windowStart = now;
     this.offeredPackets = this.offeredBytes = 0;
     this.deliveredPackets = this.deliveredBytes = this.deliveredPayloadBytes = 0;
-    this.wireFrames = this.wireBytes = 0;
+    this.wireFrames = this.wireBytes = this.wireBusyNs = 0;
     this.latency.reset();
     this.vmDeliveredBytes.fill(0);
     this.vmDeliveredPackets.fill(0);

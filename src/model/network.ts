@@ -34,6 +34,7 @@ export interface RunResult {
   deliveredPayloadBytes: number;
   wireFrames: number;
   wireBytes: number;
+  wireBusyNs: number;
   /** Drops per hop name, over the window. */
   drops: Record<string, number>;
   latencyNs: { mean: number; p50: number; p99: number; p999: number; max: number };
@@ -120,7 +121,7 @@ class WindowOpener implements EventHandler {
 
   onEvent(): void {
     this.metrics.openWindow(this.sim.now);
-    for (const c of this.cores) c.reset();
+    for (const c of this.cores) c.openWindow();
   }
 }
 
@@ -141,6 +142,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
   const perVmQueues = path.spec.nic_sorting !== 'none';
 
   const receivers: Receiver[] = [];
+  let wire: Wire | undefined;
   const links: { next: Receiver }[][] = [];
   hopSpecs.forEach((hop, h) => {
     // A closed-loop source's window bounds what waits at the first hop; dropping there would
@@ -149,6 +151,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
     if (hop.kind === 'wire') {
       const txQueues = hop.ring === 'nic_tx' && perVmQueues ? cfg.vms : 1;
       const w = new Wire(ctx, h, cap(hop.ring) * txQueues, cfg.nic.lineRateGbps);
+      wire = w;
       receivers.push(w);
       links.push([w]);
     } else if (hop.kind === 'delay') {
@@ -180,6 +183,8 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
   for (let i = 0; i < rounds; i++) for (const s of sources) s.start();
   sim.run(cfg.durationNs);
   metrics.settle(sim.now);
+  for (const c of cores) c.closeWindow();
+  metrics.wireBusyNs += wire?.busyUntilNow() ?? 0;
 
   return collect(cfg, path, hopSpecs, sim, metrics, cores, packets);
 }
@@ -236,6 +241,7 @@ function collect(
     deliveredPayloadBytes: m.deliveredPayloadBytes,
     wireFrames: m.wireFrames,
     wireBytes: m.wireBytes,
+    wireBusyNs: m.wireBusyNs,
     drops,
     latencyNs: { mean: lat.mean, p50: lat.percentile(50), p99: lat.percentile(99), p999: lat.percentile(99.9), max: lat.count ? lat.max : NaN },
     coreCycles: cores.map((c) => Array.from(c.cycles)),

@@ -1,5 +1,4 @@
 import { CAUSES } from '../model/causes.js';
-import { WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { RunResult } from '../model/network.js';
 import { jainIndex } from '../stats/jain.js';
 
@@ -35,7 +34,7 @@ export function resultRow(scenario: string, r: RunResult): Row {
     delivered_gbps: num(deliveredGbps),
     delivered_mpps: num(delivered / secs / 1e6),
     tcp_payload_gbps: num(gbps(r.deliveredPayloadBytes)),
-    wire_util_pct: num((100 * ((r.wireBytes + WIRE_OVERHEAD_BYTES * r.wireFrames) * 8)) / r.windowNs / r.lineRateGbps),
+    wire_util_pct: num((100 * r.wireBusyNs) / r.windowNs),
     drop_pct: num(delivered + dropped > 0 ? (100 * dropped) / (delivered + dropped) : 0),
   };
   for (const [hop, n] of Object.entries(r.drops)) row[`drops_${hop}_pkts`] = n;

@@ -28,12 +28,12 @@ export function parseText(file: string, text: string): unknown {
       throw new InputError('', 'well-formed JSON', `a syntax error: ${(e as Error).message}`, file);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const err = doc.errors[0];
     const pos = err.linePos?.[0];
     const at = pos ? `line ${pos.line}, column ${pos.col}` : 'the file';
-    throw new InputError('', 'well-formed YAML', `a syntax error at ${at}: ${err.message.split('\n')[0]}`, file);
+    throw new InputError('', 'well-formed YAML', `a syntax error at ${at}: ${err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, file);
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) throw new InputError('', 'a scenario (a mapping of fields)', 'an empty file', file);

@@ -36,12 +36,10 @@ const rate = quantity(`a positive ${RATE_EXPECTED.slice(2)}`, (t) => {
   return r !== undefined && ('bitsPerSec' in r ? r.bitsPerSec : r.packetsPerSec) > 0;
 });
 
-const count = (what: string, min = 1, max = 1_000_000) =>
-  z
-    .number({ error: `${what}: a whole number from ${min} to ${max}` })
-    .int({ error: `${what}: a whole number from ${min} to ${max}` })
-    .min(min, { error: `${what}: a whole number from ${min} to ${max}` })
-    .max(max, { error: `${what}: a whole number from ${min} to ${max}` });
+const count = (what: string, min = 1, max = 1_000_000) => {
+  const expected = `${what} as a whole number from ${min} to ${max}`;
+  return z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+};
 
 /** ITR presets of the Linux ixgbe driver (ref §2: 100,000 / 20,000 / 8,000 interrupts/s). */
 export const ITR_PRESETS = { off: 0, 'lowest-latency': 100_000, 'low-latency': 20_000, bulk: 8_000 } as const;
@@ -168,7 +166,7 @@ export const scenarioSchema = z.strictObject({
       vmdq_pools: count('VMDq pools', 0, 4096).default(16),
       vfs: count('SR-IOV virtual functions', 0, 4096).default(63),
       itr: z
-        .union([z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]), z.number().int().min(956).max(488_281)], {
+        .union([z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]), z.number({ error: ITR_EXPECTED }).int({ error: ITR_EXPECTED }).min(956, { error: ITR_EXPECTED }).max(488_281, { error: ITR_EXPECTED })], {
           error: ITR_EXPECTED,
         })
         .default('low-latency'),
