@@ -138,6 +138,36 @@ const customPath = z.strictObject({
   tx: z.array(hop).min(1).optional(),
 });
 
+/** Output columns a published figure can be compared against. */
+export const REFERENCE_METRICS = [
+  'delivered_gbps',
+  'tcp_payload_gbps',
+  'delivered_mpps',
+  'host_cpu_pct',
+  'cores_used',
+  'latency_mean_us',
+  'latency_p99_us',
+] as const;
+
+/** A published result this scenario reproduces: where it comes from and what it says. */
+const reference = z.strictObject({
+  id: z.string({ error: 'the result\'s id in shared/reference/published-figures.md, e.g. "R2"' }),
+  source: z.string({ error: 'the publication the figure comes from' }),
+  published: z.string({ error: 'the published result, in words' }).optional(),
+  checks: z
+    .array(
+      z
+        .strictObject({
+          path: z.string({ error: 'a path name' }),
+          metric: z.enum(REFERENCE_METRICS, { error: `a metric (one of: ${REFERENCE_METRICS.join(', ')})` }),
+          value: z.number().optional(),
+          range: z.tuple([z.number(), z.number()], { error: 'a range [low, high]' }).optional(),
+        })
+        .refine((c) => (c.value === undefined) !== (c.range === undefined), { error: 'either value or range, not both' }),
+    )
+    .default([]),
+});
+
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
@@ -198,6 +228,7 @@ export const scenarioSchema = z.strictObject({
   paths: z.array(z.string({ error: 'a path name' })).min(1).optional(),
   costs: costs.default({}),
   custom_paths: z.record(z.string(), customPath).default({}),
+  reference: reference.optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
