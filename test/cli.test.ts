@@ -58,9 +58,9 @@ describe('iovsim run', () => {
 describe('bad input: one clear line, exit 2, nothing written', () => {
   const cases: [string, string, string, RegExp][] = [
     ['unknown field', 'unknown.yaml', 'traffic:\n  laod: 5 Gbit/s\n', /unknown\.yaml: traffic\.laod: expected a known field .*found unknown field "laod"/],
-    ['wrong unit', 'unit.yaml', 'traffic:\n  load: 5 Gbps\n', /unit\.yaml: traffic\.load: expected a positive rate with a unit.*found "5 Gbps"/],
+    ['wrong unit', 'unit.yaml', 'traffic:\n  load: 5 Gbps\n', /unit\.yaml: traffic\.load: expected a non-negative rate with a unit.*found "5 Gbps"/],
     ['number without unit', 'nounit.yaml', 'duration: 200\n', /nounit\.yaml: duration: expected a positive duration with a unit.*found 200/],
-    ['negative rate', 'negative.yaml', 'traffic:\n  load_per_vm: -2 Gbit/s\n', /negative\.yaml: traffic\.load_per_vm: expected a positive rate.*found "-2 Gbit\/s"/],
+    ['negative rate', 'negative.yaml', 'traffic:\n  load_per_vm: -2 Gbit/s\n', /negative\.yaml: traffic\.load_per_vm: expected a non-negative rate.*found "-2 Gbit\/s"/],
     ['negative count', 'negcount.yaml', 'vms:\n  count: -1\n', /negcount\.yaml: vms\.count: expected number of VMs as a whole number from 1 to 4096, found -1/],
     ['wrong type', 'type.yaml', 'host:\n  cores: eight\n', /type\.yaml: host\.cores: expected .*whole number.*found "eight"/],
     ['malformed YAML', 'broken.yaml', 'host: [\n  cores: 8\n', /broken\.yaml: expected well-formed YAML, found a syntax error at line \d+, column \d+: /],

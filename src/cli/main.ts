@@ -11,6 +11,19 @@ import { toCsv, writeAtomic } from '../output/write.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { resolveScenario, type Experiment, type Overrides } from '../scenario/resolve.js';
 import { describePaths } from './describe-paths.js';
+import { verify, type VerifyResult } from '../experiment/verify.js';
+import { verifyRow, verifyTable } from '../output/verify-table.js';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** The validation scenarios shipped with iovsim. */
+function defaultValidationFiles(): string[] {
+  const dir = fileURLToPath(new URL('../../scenarios/validation/', import.meta.url));
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
 
 const EXIT_OK = 0;
 const EXIT_INTERNAL = 1;
@@ -79,8 +92,11 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
         const printed: Row[] = [];
         for (const { file, exp } of loaded) {
           const started = Date.now();
-          const results = runExperiment(exp, (name, i, n) => {
-            if (!argv.quiet && io.isTty) io.err(`${exp.name}: running ${name} (${i + 1}/${n})\n`);
+          const results = runExperiment(exp, {
+            onPath: (name, i, n) => {
+              if (!argv.quiet && io.isTty) io.err(`${exp.name}: running ${name} (${i + 1}/${n})\n`);
+            },
+            onWarning: (message) => io.err(`iovsim: warning: ${message}\n`),
           });
           const rows = results.map((r) => resultRow(exp.name, r));
           const csvFile = join(argv.out, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
@@ -104,12 +120,43 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       },
     )
     .command(
+      'verify [files..]',
+      'check the simulator against queueing theory: run each validation scenario\'s replications and compare with the closed form',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, describe: 'validation scenarios (default: the scenarios/validation/ shipped with iovsim)' })
+          .option('out', { type: 'string', default: 'results', describe: 'directory for validation.csv' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' }),
+      (argv) => {
+        const files = argv.files?.length ? argv.files : defaultValidationFiles();
+        const loaded = loadAll(files, {});
+        for (const { file, exp } of loaded) if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
+        const rows: Row[] = [];
+        for (const { file, exp } of loaded) {
+          if (!argv.quiet && io.isTty) io.err(`verify: ${exp.name} (${exp.validation!.replications} replications)\n`);
+          let r: VerifyResult;
+          try {
+            r = verify(exp);
+          } catch (e) {
+            if (e instanceof InputError) e.file ??= file;
+            throw e;
+          }
+          rows.push(verifyRow(r));
+        }
+        writeAtomic(join(argv.out, 'validation.csv'), toCsv(rows));
+        io.out(verifyTable(rows));
+        const failed = rows.filter((r) => r.result !== 'pass').length;
+        io.out(`${rows.length - failed} passed, ${failed} failed\n`);
+        if (failed > 0) code = EXIT_INTERNAL;
+      },
+    )
+    .command(
       'paths',
       'list each built-in path\'s hops and costs, and the cost table',
       (y) => y,
       () => io.out(describePaths(BUILTIN_PATHS)),
     )
-    .demandCommand(1, 'Give a command: run, validate or paths (see --help).')
+    .demandCommand(1, 'Give a command: run, validate, verify or paths (see --help).')
     .strict()
     .version(version())
     .help()
@@ -120,7 +167,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       if (err) throw err;
       throw new InputError('command line', 'valid arguments (see iovsim --help)', msg ?? 'invalid arguments');
     })
-    .epilog('Exit codes: 0 ok, 1 internal error, 2 bad input. Docs: docs/scenarios.md, docs/model.md.');
+    .epilog('Exit codes: 0 ok, 1 internal error or a failed verification, 2 bad input. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.');
 
   try {
     const output: string[] = [];

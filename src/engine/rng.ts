@@ -52,3 +52,11 @@ function seedState(seed: number, name: string): number[] {
   if (state.every((w): boolean => w === 0)) state[0] = 0x9e3779b9 | 0;
   return state;
 }
+
+/**
+ * A seed derived from a base seed and labels (a sweep point, a replication number), so
+ * replications are independent of each other and reproducible one by one.
+ */
+export function deriveSeed(seed: number, ...labels: (string | number)[]): number {
+  return (seedState(seed, labels.join('/'))[0] >>> 1) & 0x7fffffff;
+}

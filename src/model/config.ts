@@ -63,6 +63,10 @@ export const meanFrameBytes = (m: FrameMix): number => {
   return s / w;
 };
 
+/** Frame sizes the model accepts, in bytes: minimum Ethernet frame to a 9,198-byte-MTU jumbo frame. */
+export const MIN_FRAME = 64;
+export const MAX_FRAME = 9216;
+
 /** Wire overhead per frame: preamble (8 B) and inter-frame gap (12 B) (ref §1, RFC 5180). */
 export const WIRE_OVERHEAD_BYTES = 20;
 

@@ -25,6 +25,9 @@ export class Core implements EventHandler {
   readonly cycles = new Float64Array(CAUSES.length);
   /** Exits taken since the window opened (counted when their turn starts). */
   exits = 0;
+  /** Time spent busy in the window, measured on the clock (a check on the cycle accounting). */
+  busyNs = 0;
+  private windowStart = 0;
   private ready: CoreClient[] = [];
   private readyHead = 0;
   private readyCount = 0;
@@ -78,15 +81,19 @@ export class Core implements EventHandler {
   openWindow(): void {
     this.cycles.fill(0);
     this.exits = 0;
+    this.busyNs = 0;
+    this.windowStart = this.sim.now;
     this.addBurstFraction(1);
   }
 
   /** Closes the window now: the part of the burst in service that lies beyond is taken back out. */
   closeWindow(): void {
     this.addBurstFraction(-1);
+    if (this.busy) this.busyNs += Math.max(0, this.sim.now - Math.max(this.burstStart, this.windowStart));
   }
 
   onEvent(): void {
+    this.busyNs += this.burstEnd - Math.max(this.burstStart, this.windowStart);
     const client = this.current;
     this.current = null;
     if (client !== null) {

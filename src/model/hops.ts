@@ -17,7 +17,7 @@ export interface HopContext {
 /** Drops `pkt` at hop `hop`: counted, released, and its source told (a saturating source sends another). */
 export function drop(ctx: HopContext, pkt: number, hop: number): void {
   const vm = ctx.packets.vm[pkt];
-  ctx.metrics.dropped(hop, ctx.sim.now);
+  ctx.metrics.dropped(pkt, hop, ctx.sim.now);
   ctx.packets.release(pkt);
   ctx.sources[vm].completed();
 }
@@ -127,66 +127,103 @@ export interface CpuStationCosts {
   consumer: CycleVector;
 }
 
+/** Draws the factor (mean 1) that scales a packet's work: 1 for deterministic service. */
+export interface ServiceFactor {
+  next(): number;
+}
+
+export const DETERMINISTIC: ServiceFactor = { next: () => 1 };
+
 const IDLE = 0;
 const PENDING = 1;
 const ACTIVE = 2;
 
 export type NotifyKind = 'interrupt' | 'kick' | 'poll';
 
+export interface CpuStationOptions {
+  capacity: number;
+  kind: NotifyKind;
+  /** Minimum ns between two notifications of a consumer (interrupt moderation); 0 for none. */
+  minGapNs: number;
+  budget: number;
+  costs: CpuStationCosts;
+  service: ServiceFactor;
+}
+
 /**
- * A ring served by a core, NAPI style. While the consumer is idle, a packet placed in the
- * ring sends a notification (an interrupt, capped by ITR if moderated, or a kick), which
- * costs the producer and, at the start of the batch, the consumer. The consumer then takes
- * one packet per core turn, up to `budget` turns in a row before letting the core's other
- * clients run, and goes idle (re-arming notifications) when the ring is empty. Packets that
- * arrive while it is busy ride along without a notification: that is the batching.
+ * A ring served by one or more consumers, each on its own core, NAPI style. A packet
+ * holds its descriptor from arrival until a consumer has finished with it, so `capacity`
+ * counts the packets waiting and those in service (an M/M/c/K system's K).
+ *
+ * While a consumer is idle, a packet placed in the ring wakes it with a notification (an
+ * interrupt, capped by ITR if moderated, or a kick), which costs the producer and, at the
+ * start of the batch, the consumer. A consumer takes one packet per core turn, up to
+ * `budget` turns in a row before letting its core's other clients run, and goes idle
+ * (re-arming notifications) when the ring is empty. Packets that arrive while it is busy
+ * ride along without a notification: that is the batching.
  */
-export class CpuStation implements Receiver, CoreClient, EventHandler {
+export class CpuStation implements Receiver {
   next!: Receiver;
-  private readonly ring: Ring;
+  readonly ring: Ring;
+  inService = 0;
+  readonly consumers: Consumer[];
+
+  constructor(
+    readonly ctx: HopContext,
+    readonly hop: number,
+    cores: Core[],
+    readonly o: CpuStationOptions,
+  ) {
+    this.ring = new Ring(o.capacity);
+    this.consumers = cores.map((core) => new Consumer(this, core));
+  }
+
+  accept(pkt: number, from: Core | null): void {
+    if (this.ring.length + this.inService >= this.o.capacity || !this.ring.push(pkt)) return drop(this.ctx, pkt, this.hop);
+    const consumers = this.consumers;
+    for (let i = 0; i < consumers.length; i++) {
+      if (consumers[i].idle) return consumers[i].notify(from);
+    }
+  }
+}
+
+/** One consumer of a CpuStation's ring: a client of one core. */
+class Consumer implements CoreClient, EventHandler {
   private state = IDLE;
   private batchStart = false;
   private turns = 0;
   private lastNotify = -Infinity;
-  private readonly minGapNs: number;
+  private pkt = -1;
 
   constructor(
-    private readonly ctx: HopContext,
-    private readonly hop: number,
+    private readonly station: CpuStation,
     readonly core: Core,
-    capacity: number,
-    private readonly kind: NotifyKind,
-    /** Minimum ns between two notifications (interrupt moderation); 0 for none. */
-    minGapNs: number,
-    private readonly budget: number,
-    private readonly costs: CpuStationCosts,
   ) {
-    this.ring = new Ring(capacity);
-    this.minGapNs = minGapNs;
     core.attach();
   }
 
-  accept(pkt: number, from: Core | null): void {
-    if (!this.ring.push(pkt)) return drop(this.ctx, pkt, this.hop);
-    if (this.state === IDLE) this.notify(from);
+  get idle(): boolean {
+    return this.state === IDLE;
   }
 
-  private notify(from: Core | null): void {
-    if (this.kind === 'poll') return this.wake(false);
-    const m = this.ctx.metrics;
+  notify(from: Core | null): void {
+    const o = this.station.o;
+    if (o.kind === 'poll') return this.wake(false);
+    const ctx = this.station.ctx;
+    const m = ctx.metrics;
     if (m.measuring) {
-      if (this.kind === 'interrupt') m.interrupts++;
+      if (o.kind === 'interrupt') m.interrupts++;
       else m.kicks++;
     }
-    const p = this.costs.producer;
+    const p = o.costs.producer;
     if (from !== null) {
       for (let i = 0; i < p.perCause.length; i++) from.charge(p.perCause[i], i);
       from.exits += p.exits;
     }
-    const at = this.lastNotify + this.minGapNs;
-    if (at > this.ctx.sim.now) {
+    const at = this.lastNotify + o.minGapNs;
+    if (at > ctx.sim.now) {
       this.state = PENDING;
-      this.ctx.sim.schedule(at, this);
+      ctx.sim.schedule(at, this);
     } else this.wake(true);
   }
 
@@ -196,7 +233,7 @@ export class CpuStation implements Receiver, CoreClient, EventHandler {
   }
 
   private wake(batchCost: boolean): void {
-    this.lastNotify = this.ctx.sim.now;
+    this.lastNotify = this.station.ctx.sim.now;
     this.state = ACTIVE;
     this.batchStart = batchCost;
     this.turns = 0;
@@ -204,36 +241,48 @@ export class CpuStation implements Receiver, CoreClient, EventHandler {
   }
 
   beginTurn(core: Core, cycles: Float64Array): number {
+    const station = this.station;
+    const costs = station.o.costs;
+    // Another consumer may have emptied the ring while this one waited for its core.
+    const pkt = station.ring.shift();
     let total = 0;
     if (this.batchStart) {
       this.batchStart = false;
-      const c = this.costs.consumer;
+      const c = costs.consumer;
       for (let i = 0; i < cycles.length; i++) {
         cycles[i] += c.perCause[i];
         total += c.perCause[i];
       }
       core.exits += c.exits;
     }
-    const bytes = this.ctx.packets.bytes[this.ring.peek()];
-    const pp = this.costs.perPacket.perCause;
-    const pb = this.costs.perByte;
+    this.pkt = pkt;
+    if (pkt < 0) return total;
+    station.inService++;
+    const bytes = station.ctx.packets.bytes[pkt];
+    const f = station.o.service.next();
+    const pp = costs.perPacket.perCause;
+    const pb = costs.perByte;
     for (let i = 0; i < cycles.length; i++) {
-      const c = pp[i] + pb[i] * bytes;
+      const c = (pp[i] + pb[i] * bytes) * f;
       cycles[i] += c;
       total += c;
     }
-    core.exits += this.costs.perPacket.exits;
+    core.exits += costs.perPacket.exits;
     return total;
   }
 
   endTurn(): 0 | 1 | 2 {
-    const pkt = this.ring.shift();
-    this.next.accept(pkt, this.core);
-    if (this.ring.length === 0) {
+    const station = this.station;
+    if (this.pkt >= 0) {
+      station.inService--;
+      station.next.accept(this.pkt, this.core);
+      this.pkt = -1;
+    }
+    if (station.ring.length === 0) {
       this.state = IDLE;
       return 0;
     }
-    if (++this.turns < this.budget) return 1;
+    if (++this.turns < station.o.budget) return 1;
     this.turns = 0;
     return 2;
   }

@@ -32,6 +32,9 @@ export class Metrics {
   readonly drops: Float64Array;
   interrupts = 0;
   kicks = 0;
+  /** Summed time in system (ns) of the packets that left in the window, delivered or dropped (Little's law). */
+  sojournNs = 0;
+  departures = 0;
 
   /** Packets in the system now, and its time integral (packet-ns) over the window, for Little's law. */
   inSystem = 0;
@@ -60,6 +63,7 @@ export class Metrics {
     this.vmDeliveredPackets.fill(0);
     this.drops.fill(0);
     this.interrupts = this.kicks = 0;
+    this.sojournNs = this.departures = 0;
     this.area = 0;
     this.lastChange = now;
   }
@@ -93,13 +97,19 @@ export class Metrics {
       this.vmDeliveredBytes[vm] += bytes;
       this.vmDeliveredPackets[vm]++;
       this.latency.record(now - this.packets.born[pkt]);
+      this.sojournNs += now - this.packets.born[pkt];
+      this.departures++;
     }
   }
 
-  dropped(hop: number, now: number): void {
+  dropped(pkt: number, hop: number, now: number): void {
     this.settle(now);
     this.inSystem--;
     this.totalDropped++;
-    if (this.measuring) this.drops[hop]++;
+    if (this.measuring) {
+      this.drops[hop]++;
+      this.sojournNs += now - this.packets.born[pkt];
+      this.departures++;
+    }
   }
 }

@@ -1,13 +1,14 @@
 import type { EventHandler } from '../engine/simulator.js';
 import { Simulator } from '../engine/simulator.js';
+import { RngStream } from '../engine/rng.js';
 import { InputError } from '../errors.js';
 import { CAUSES, causeIndex } from './causes.js';
 import type { ModelConfig } from './config.js';
 import { Core } from './core.js';
 import type { CostValues } from './costs.js';
-import { CpuStation, Delay, PerVmRouter, Sink, Wire, type CycleVector, type HopContext } from './hops.js';
+import { CpuStation, Delay, DETERMINISTIC, PerVmRouter, Sink, Wire, type CycleVector, type HopContext, type ServiceFactor } from './hops.js';
 import { Metrics } from './metrics.js';
-import type { Amount, CoreRole, CpuHop, HopSpec, PathSpec, RingRef, WorkSpec } from './path-spec.js';
+import type { Amount, CoreRole, CpuHop, HopSpec, PathSpec, RingRef, ServiceSpec, WorkSpec } from './path-spec.js';
 import { PacketTable } from './packets.js';
 import { OpenLoopSource, SaturatingSource, type Receiver, type Source } from './traffic.js';
 
@@ -40,12 +41,17 @@ export interface RunResult {
   latencyNs: { mean: number; p50: number; p99: number; p999: number; max: number };
   /** Per core: cycles per cause (CAUSES order) over the window. */
   coreCycles: number[][];
+  /** Per core: time busy over the window, measured on the clock. */
+  coreBusyNs: number[];
   vmDeliveredBytes: number[];
   interrupts: number;
   kicks: number;
   exits: number;
   /** Time-average number of packets in the system over the window (for Little's law). */
   meanInSystem: number;
+  /** Packets that left the system in the window (delivered or dropped), and their summed time in it. */
+  departures: number;
+  departuresSojournNs: number;
   /** Whole-run packet accounting: offered = delivered + dropped + inFlight. */
   conservation: { offered: number; delivered: number; dropped: number; inFlight: number };
   events: number;
@@ -53,6 +59,7 @@ export interface RunResult {
 
 /** Which core serves VM `vm`'s instance of a hop with role `role`. */
 export function coreFor(cfg: ModelConfig, role: CoreRole, vm: number): number {
+  if (typeof role === 'number') return role;
   if (role === 'io') return 0;
   if (role === 'io-per-vm') return vm % cfg.host.hypervisorCores;
   return cfg.host.vcpuCores[vm % cfg.host.vcpuCores.length];
@@ -77,12 +84,12 @@ export function checkNicLimits(cfg: ModelConfig, path: ResolvedPath): void {
   }
 }
 
-function amount(a: Amount | undefined, costs: CostValues, fallback: number): number {
+export function amount(a: Amount | undefined, costs: CostValues, fallback: number): number {
   if (a === undefined) return fallback;
   return typeof a === 'number' ? a : costs[a];
 }
 
-function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, perByte: boolean): CycleVector {
+export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, perByte: boolean): CycleVector {
   const v: CycleVector = { perCause: new Float64Array(CAUSES.length), exits: 0 };
   for (const w of work ?? []) {
     const count = amount(w.count, costs, 1);
@@ -204,13 +211,37 @@ function buildCpuHop(
     producer: cycleVector(hop.notify.producer, path.costs, false),
     consumer: cycleVector(hop.notify.consumer, path.costs, false),
   };
-  const minGap = hop.notify.moderated && cfg.nic.itrPerSec > 0 ? 1e9 / cfg.nic.itrPerSec : 0;
+  const minGapNs = hop.notify.moderated && cfg.nic.itrPerSec > 0 ? 1e9 / cfg.nic.itrPerSec : 0;
   const n = hop.instances === 'shared' ? 1 : cfg.vms;
-  return Array.from(
-    { length: n },
-    (_, vm) =>
-      new CpuStation(ctx, h, cores[coreFor(cfg, hop.core, vm)], capacity, hop.notify.kind, minGap, cfg.host.napiBudget, costs),
-  );
+  const servers = hop.servers ?? 1;
+  return Array.from({ length: n }, (_, instance) => {
+    const first = coreFor(cfg, hop.core, instance);
+    if (first + servers > cfg.host.cores) {
+      throw new InputError(
+        `paths.${path.name}.${cfg.traffic.direction}[${h}]`,
+        `hop "${hop.name}" on cores that exist (host.cores = ${cfg.host.cores})`,
+        `cores ${first}..${first + servers - 1}`,
+      );
+    }
+    const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
+    const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
+    return new CpuStation(ctx, h, hopCores, { capacity, kind: hop.notify.kind, minGapNs, budget: cfg.host.napiBudget, costs, service });
+  });
+}
+
+/** The sampler of a hop's work factor (mean 1). Deterministic service draws no random numbers. */
+function serviceFactor(spec: ServiceSpec | undefined, rng: RngStream): ServiceFactor {
+  if (spec === undefined || spec === 'deterministic') return DETERMINISTIC;
+  if (spec === 'exponential') return { next: () => rng.exponential(1) };
+  if (spec === 'uniform') return { next: () => 2 * rng.uniform() };
+  const k = spec.erlang;
+  return {
+    next: () => {
+      let s = 0;
+      for (let i = 0; i < k; i++) s += rng.exponential(1 / k);
+      return s;
+    },
+  };
 }
 
 function collect(
@@ -245,11 +276,14 @@ function collect(
     drops,
     latencyNs: { mean: lat.mean, p50: lat.percentile(50), p99: lat.percentile(99), p999: lat.percentile(99.9), max: lat.count ? lat.max : NaN },
     coreCycles: cores.map((c) => Array.from(c.cycles)),
+    coreBusyNs: cores.map((c) => c.busyNs),
     vmDeliveredBytes: Array.from(m.vmDeliveredBytes),
     interrupts: m.interrupts,
     kicks: m.kicks,
     exits: cores.reduce((s, c) => s + c.exits, 0),
     meanInSystem: windowNs > 0 ? m.area / windowNs : NaN,
+    departures: m.departures,
+    departuresSojournNs: m.sojournNs,
     conservation: { offered: m.totalOffered, delivered: m.totalDelivered, dropped: m.totalDropped, inFlight: packets.live },
     events: sim.fired,
   };

@@ -49,9 +49,18 @@ export type RingRef = 'nic_rx' | 'nic_tx' | 'vring' | 'switch_buffer' | 'socket_
  * - `io`: the hypervisor's (first) I/O core: ESX vmkernel or Xen dom0 with one thread;
  * - `io-per-vm`: the hypervisor core for this VM's queue or backend thread (VM i on
  *   hypervisor core i mod n): per-queue interrupts steered to cores, or vhost threads;
- * - `vcpu`: the core running the VM's vCPU (natively, the application's core).
+ * - `vcpu`: the core running the VM's vCPU (natively, the application's core);
+ * - a number: that core, whatever the VM (for queueing networks pinned to cores).
  */
-export type CoreRole = 'io' | 'io-per-vm' | 'vcpu';
+export type CoreRole = 'io' | 'io-per-vm' | 'vcpu' | number;
+
+/**
+ * How a packet's work varies around its mean (the cycles the work list gives):
+ * `deterministic` (the default, exactly the mean), `exponential`, `{erlang: k}` (k
+ * exponential phases), or `uniform` (0 to twice the mean). Batch (notification) costs stay
+ * fixed. With these a hop is a plain queueing station (M/M/1, M/D/1, M/E_k/1, ...).
+ */
+export type ServiceSpec = 'deterministic' | 'exponential' | 'uniform' | { erlang: number };
 
 export interface WireHop {
   kind: 'wire';
@@ -76,6 +85,9 @@ export interface CpuHop {
   ring: RingRef;
   notify: NotifySpec;
   work: WorkSpec[];
+  service?: ServiceSpec;
+  /** Consumers sharing the ring, on consecutive cores from the hop's core (an M/M/c station). Shared hops only. Default 1. */
+  servers?: number;
 }
 
 export type HopSpec = WireHop | DelayHop | CpuHop;
@@ -87,8 +99,6 @@ export interface PathSpec {
   description: string;
   /** `none`: one receive queue, sorted in software; `vmdq`: a VMDq pool per VM; `vf`: an SR-IOV VF per VM; `rss`: native per-flow queues. */
   nic_sorting: NicSorting;
-  /** Whether the path runs without a hypervisor (no io cores are set aside). */
-  native?: boolean;
   rx: HopSpec[];
   tx: HopSpec[];
 }

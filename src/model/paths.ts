@@ -114,7 +114,6 @@ export const BUILTIN_PATHS = {
   native: {
     description: 'bare metal: the NIC steers each flow to a queue (RSS) whose interrupt and stack run on the application core',
     nic_sorting: 'rss',
-    native: true,
     rx: [
       wireRx,
       dma,

@@ -14,6 +14,7 @@ export interface Experiment {
   description: string;
   config: ModelConfig;
   paths: ResolvedPath[];
+  validation?: ScenarioFile['validation'];
 }
 
 export interface Overrides {
@@ -124,7 +125,7 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, perVm },
   };
 
-  return { name: s.name ?? 'scenario', description: s.description ?? '', config, paths: resolvePaths(s, o) };
+  return { name: s.name ?? 'scenario', description: s.description ?? '', config, paths: resolvePaths(s, o), validation: s.validation };
 }
 
 function resolvePaths(s: ScenarioFile, o: Overrides): ResolvedPath[] {
@@ -144,7 +145,6 @@ function resolvePaths(s: ScenarioFile, o: Overrides): ResolvedPath[] {
     const spec: PathSpec = {
       description: custom.description ?? `${custom.base}, modified`,
       nic_sorting: custom.nic_sorting ?? base.nic_sorting,
-      native: base.native,
       rx: (custom.rx as HopSpec[] | undefined) ?? base.rx,
       tx: (custom.tx as HopSpec[] | undefined) ?? base.tx,
     };
@@ -158,10 +158,12 @@ function checkHops(where: string, spec: PathSpec): void {
   for (const dir of ['rx', 'tx'] as const) {
     spec[dir].forEach((hop, i) => {
       if (hop.kind !== 'cpu') return;
-      if (hop.instances === 'shared' && hop.core !== 'io') {
-        fail(`${where}.${dir}[${i}].instances`, `"per-vm" for a hop on core "${hop.core}" (only an io hop can be shared)`, hop.instances);
+      if (hop.instances === 'shared' && (hop.core === 'vcpu' || hop.core === 'io-per-vm')) {
+        fail(`${where}.${dir}[${i}].instances`, `"per-vm" for a hop on core "${hop.core}" (a shared ring needs a fixed core: io or an index)`, hop.instances);
+      }
+      if ((hop.servers ?? 1) > 1 && hop.instances !== 'shared') {
+        fail(`${where}.${dir}[${i}].servers`, '1 for a per-vm hop (several servers share one ring: use instances: shared)', hop.servers);
       }
     });
-    if (!spec[dir].some((hop) => hop.kind === 'wire')) fail(`${where}.${dir}`, 'a hop list that includes the wire', spec[dir].map((h) => h.kind));
   }
 }

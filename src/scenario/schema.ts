@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CAUSES } from '../model/causes.js';
 import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
 import { BUILTIN_PATH_NAMES } from '../model/paths.js';
+import { MAX_FRAME, MIN_FRAME } from '../model/config.js';
 import {
   BIT_RATE_EXPECTED,
   DURATION_EXPECTED,
@@ -31,10 +32,8 @@ const bitRate = quantity(`a positive ${BIT_RATE_EXPECTED.slice(2)}`, (t) => {
   const r = parseRate(t);
   return r !== undefined && 'bitsPerSec' in r && r.bitsPerSec > 0;
 });
-const rate = quantity(`a positive ${RATE_EXPECTED.slice(2)}`, (t) => {
-  const r = parseRate(t);
-  return r !== undefined && ('bitsPerSec' in r ? r.bitsPerSec : r.packetsPerSec) > 0;
-});
+/** An offered rate may be zero (a VM that sends nothing), never negative. */
+const rate = quantity(`a non-negative ${RATE_EXPECTED.slice(2)}`, (t) => parseRate(t) !== undefined);
 
 const count = (what: string, min = 1, max = 1_000_000) => {
   const expected = `${what} as a whole number from ${min} to ${max}`;
@@ -45,8 +44,6 @@ const count = (what: string, min = 1, max = 1_000_000) => {
 export const ITR_PRESETS = { off: 0, 'lowest-latency': 100_000, 'low-latency': 20_000, bulk: 8_000 } as const;
 const ITR_EXPECTED = `an interrupt throttle rate: one of ${Object.keys(ITR_PRESETS).join(', ')}, or interrupts/s per vector from 956 to 488281 (ixgbe range)`;
 
-export const MIN_FRAME = 64;
-export const MAX_FRAME = 9216;
 const frameBytes = count('frame size in bytes', MIN_FRAME, MAX_FRAME);
 const FRAMES_EXPECTED = `a frame size in bytes (${MIN_FRAME}-${MAX_FRAME}), "imix", or a list of {bytes, weight}`;
 const frames = z.union(
@@ -112,7 +109,9 @@ const hop = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('cpu'),
       name: z.string().min(1),
-      core: z.enum(['io', 'io-per-vm', 'vcpu']),
+      core: z.union([z.enum(['io', 'io-per-vm', 'vcpu']), count('core index', 0, 1023)], {
+        error: 'a core: io, io-per-vm, vcpu, or a core index',
+      }),
       instances: z.enum(['shared', 'per-vm']),
       ring: ringRef,
       notify: z.strictObject({
@@ -122,6 +121,12 @@ const hop = z.discriminatedUnion(
         consumer: z.array(work).optional(),
       }),
       work: z.array(work),
+      service: z
+        .union([z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })], {
+          error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
+        })
+        .optional(),
+      servers: count('servers sharing the ring', 1, 1024).optional(),
     }),
   ],
   { error: 'a hop with kind wire, delay or cpu' },
@@ -166,6 +171,13 @@ const reference = z.strictObject({
         .refine((c) => (c.value === undefined) !== (c.range === undefined), { error: 'either value or range, not both' }),
     )
     .default([]),
+});
+
+/** Marks a scenario as a queueing-theory check for `iovsim verify`. */
+export const VALIDATION_METRICS = ['mean_time_in_system', 'loss_probability'] as const;
+const validation = z.strictObject({
+  metric: z.enum(VALIDATION_METRICS, { error: `a metric (one of: ${VALIDATION_METRICS.join(', ')})` }),
+  replications: count('replications', 2, 10_000).default(10),
 });
 
 export const scenarioSchema = z.strictObject({
@@ -229,6 +241,7 @@ export const scenarioSchema = z.strictObject({
   costs: costs.default({}),
   custom_paths: z.record(z.string(), customPath).default({}),
   reference: reference.optional(),
+  validation: validation.optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
