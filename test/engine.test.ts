@@ -68,6 +68,31 @@ describe('Simulator', () => {
     expect(sim.pending).toBe(3000);
   });
 
+  it('keeps order when a firing event schedules none, one or several successors (the replace-top path)', () => {
+    const sim = new Simulator();
+    const log: string[] = [];
+    let pendingSeen = -1;
+    const leaf: EventHandler = { onEvent: (a) => void log.push(`leaf${a}@${sim.now}`) };
+    const fanout: EventHandler = {
+      onEvent: (a) => {
+        log.push(`fan${a}@${sim.now}`);
+        pendingSeen = sim.pending;
+        // Several successors, one earlier than an event already pending, one tied with it.
+        sim.schedule(sim.now + 2, leaf, 10 * a + 1);
+        sim.schedule(sim.now + 1, leaf, 10 * a + 2);
+        sim.schedule(sim.now + 5, leaf, 10 * a + 3);
+      },
+    };
+    sim.schedule(1, fanout, 1);
+    sim.schedule(3, leaf, 0);
+    sim.schedule(6, leaf, 99);
+    sim.run(100);
+    // At t = 1 the pending count excludes the firing event itself.
+    expect(pendingSeen).toBe(2);
+    expect(log).toEqual(['fan1@1', 'leaf12@2', 'leaf0@3', 'leaf11@3', 'leaf99@6', 'leaf13@6']);
+    expect(sim.pending).toBe(0);
+  });
+
   it('refuses events in the past', () => {
     const sim = new Simulator();
     const r = new Recorder(sim);

@@ -12,6 +12,8 @@ export interface Scheduler {
   pop(): number;
   /** Returns the earliest event id without removing it; -1 when empty. */
   peek(): number;
+  /** Removes the earliest event and inserts `id` in one step (one sift instead of two). */
+  replaceTop(id: number): void;
   /** Number of pending events. */
   readonly size: number;
 }
@@ -31,11 +33,15 @@ export class FastPriorityQueueScheduler implements Scheduler {
   }
 
   pop(): number {
-    return this.heap.isEmpty() ? -1 : (this.heap.poll() as number);
+    return this.heap.size === 0 ? -1 : (this.heap.poll() as number);
   }
 
   peek(): number {
-    return this.heap.isEmpty() ? -1 : (this.heap.peek() as number);
+    return this.heap.size === 0 ? -1 : (this.heap.peek() as number);
+  }
+
+  replaceTop(id: number): void {
+    this.heap.replaceTop(id);
   }
 
   get size(): number {

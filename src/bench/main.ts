@@ -1,0 +1,84 @@
+// npm run bench: speed and memory of iovsim on this machine, as ratios against a reference
+// run in the same process where one exists. Not part of npm test.
+import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { toCsv, writeAtomic } from '../output/write.js';
+import type { Row } from '../output/columns.js';
+import { holdIovsim, holdTypedArrayHeap, holdWorkload } from './hold.js';
+import { quickstart, timePath } from './paths.js';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const fmt = (x: number, d = 2): string => x.toFixed(d);
+const quick = process.argv.includes('--quick');
+const rows: Row[] = [];
+const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+const log = (line: string): void => void process.stdout.write(line + '\n');
+
+log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packet run)' : ''}\n`);
+
+// 1. Hold model, alternating the two implementations so drift in the machine hits both.
+{
+  const w = holdWorkload(quick ? 2_000_000 : 10_000_000, 1000);
+  const ours: number[] = [];
+  const ref: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    ours.push(holdIovsim(w));
+    ref.push(holdTypedArrayHeap(w));
+  }
+  const a = median(ours);
+  const b = median(ref);
+  log('1. hold model (1000 pending, each event schedules one at now + Exp(1)), median of 5 alternating runs');
+  log(`   iovsim engine (FastPriorityQueue)   ${fmt(a / 1e6)} M events/s`);
+  log(`   typed-array binary heap (reference) ${fmt(b / 1e6)} M events/s`);
+  log(`   ratio                               ${fmt(a / b, 3)}   (target >= 0.75)\n`);
+  rows.push({ benchmark: 'hold', item: 'iovsim', value: Number(fmt(a / 1e6, 3)), unit: 'M events/s', reference: Number(fmt(b / 1e6, 3)), ratio: Number(fmt(a / b, 3)), target: '>= 0.75 ratio', machine });
+}
+
+// 2. Per path, the quickstart configuration.
+{
+  const duration = quick ? '0.2 s' : '1 s';
+  const exp = quickstart(duration);
+  timePath(quickstart('50 ms'), exp.paths[0]); // warm the JIT
+  log(`2. per path: quickstart (10 GbE, 1518-B frames, 4 VMs, saturating), ${duration} simulated each`);
+  log('   path          packets/wall-s  simulated s/wall s  events/wall-s');
+  for (const p of exp.paths) {
+    const s = timePath(exp, p);
+    const pps = s.packets / s.wallSeconds;
+    const ratio = s.simulatedSeconds / s.wallSeconds;
+    log(`   ${p.name.padEnd(12)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(ratio).padStart(14)}    ${fmt(s.events / s.wallSeconds / 1e6).padStart(9)} M`);
+    const target = ['sriov', 'vmdq', 'native'].includes(p.name) ? '>= 1 simulated s/wall s and >= 0.5 M packets/wall s' : '>= 0.5 M packets/wall s';
+    rows.push({ benchmark: 'path', item: p.name, value: Number(fmt(pps / 1e6, 3)), unit: 'M packets/wall s', reference: '', ratio: Number(fmt(ratio, 3)), target, machine });
+  }
+  log('');
+}
+
+// 3. Peak RSS, each run in a fresh process.
+{
+  const child = fileURLToPath(new URL('./memory-child.js', import.meta.url));
+  const sizes = quick ? [1_000_000, 10_000_000] : [1_000_000, 100_000_000];
+  log('3. peak RSS of one sriov quickstart run (fresh process each)');
+  const rss: number[] = [];
+  for (const n of sizes) {
+    const out = JSON.parse(execFileSync(process.execPath, [child, String(n), 'sriov'], { encoding: 'utf8' })) as {
+      packets: number;
+      wallSeconds: number;
+      peakRssMb: number;
+    };
+    rss.push(out.peakRssMb);
+    log(`   ${(n / 1e6).toFixed(0).padStart(4)} M packets: ${fmt(out.peakRssMb, 1)} MB peak RSS (${out.packets} delivered in ${fmt(out.wallSeconds, 1)} s)`);
+    rows.push({ benchmark: 'memory', item: `${n / 1e6}M packets`, value: Number(fmt(out.peakRssMb, 1)), unit: 'MB peak RSS', reference: Number(fmt(rss[0], 1)), ratio: Number(fmt(out.peakRssMb / rss[0], 3)), target: '< 200 MB and within 10 % of the 1M run', machine });
+  }
+  log(`   growth: ${fmt((100 * (rss[rss.length - 1] - rss[0])) / rss[0], 1)} %   (target: under 200 MB, within 10 %)\n`);
+}
+
+// 4. Sweep scaling needs sweeps and --jobs (the experiments issue).
+log('4. sweep scaling (--jobs 1 against --jobs 2): pending, iovsim has no sweeps or --jobs yet');
+rows.push({ benchmark: 'sweep', item: 'jobs 2 vs 1', value: '', unit: 'speed-up', reference: '', ratio: '', target: 'pending: no sweeps yet', machine });
+
+const out = fileURLToPath(new URL('../../results/bench.csv', import.meta.url));
+writeAtomic(out, toCsv(rows));
+log(`\nwrote ${out}`);
