@@ -4,7 +4,7 @@
  */
 export class InputError extends Error {
   constructor(
-    readonly fieldPath: string,
+    public fieldPath: string,
     readonly expected: string,
     readonly found: string,
     public file?: string,

@@ -2,11 +2,15 @@ import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import yargs from 'yargs';
 import { InputError, InputErrors } from '../errors.js';
-import { runExperiment } from '../experiment/run-experiment.js';
+import { availableParallelism } from 'node:os';
+import { Presets, SingleBar } from 'cli-progress';
+import { planFile, type Plan } from '../experiment/plan.js';
+import { taskRunner } from '../experiment/pool.js';
+import { Interrupted, runPlan, type ProgressSink } from '../experiment/runner.js';
 import { checkNicLimits } from '../model/network.js';
 import { BUILTIN_PATHS } from '../model/paths.js';
-import { resultRow, type Row } from '../output/columns.js';
-import { toTable } from '../output/table.js';
+import type { Row } from '../output/columns.js';
+import { toLongTable, toTable } from '../output/table.js';
 import { toCsv, writeAtomic } from '../output/write.js';
 import { loadScenarioFile } from '../scenario/load.js';
 import { resolveScenario, type Experiment, type Overrides } from '../scenario/resolve.js';
@@ -28,6 +32,7 @@ function defaultValidationFiles(): string[] {
 const EXIT_OK = 0;
 const EXIT_INTERNAL = 1;
 const EXIT_BAD_INPUT = 2;
+const EXIT_INTERRUPTED = 130;
 
 /** Where a CLI run writes: injectable so tests can capture output without a child process. */
 export interface Io {
@@ -45,6 +50,52 @@ const processIo: Io = {
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/** Runs `f`, naming `file` in any input error it throws. */
+async function withFileAsync<T>(file: string, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    throw nameFile(e, file);
+  }
+}
+
+function withFile<T>(file: string, f: () => T): T;
+function withFile<T>(file: string, f: () => Promise<T>): Promise<T>;
+function withFile<T>(file: string, f: () => T | Promise<T>): T | Promise<T> {
+  try {
+    const r = f();
+    return r instanceof Promise ? withFileAsync(file, () => r) : r;
+  } catch (e) {
+    throw nameFile(e, file);
+  }
+}
+
+function nameFile(e: unknown, file: string): unknown {
+  if (e instanceof InputError) e.file ??= file;
+  if (e instanceof InputErrors) for (const x of e.errors) x.file ??= file;
+  return e;
+}
+
+/** A progress bar on stderr: rows done of total, and the time left. */
+function progressBar(name: string): ProgressSink {
+  const bar = new SingleBar(
+    { format: `${name} [{bar}] {value}/{total} rows | {percentage}% | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    Presets.shades_classic,
+  );
+  return {
+    start: (total) => bar.start(total, 0),
+    advance: (by) => bar.increment(by),
+    stop: () => bar.stop(),
+  };
+}
+
+/** The terminal table: paths side by side for a single point, one line per row otherwise. */
+function tableFor(plan: Plan, rows: Row[]): string {
+  const title = `${plan.name}: ${plan.description}`.replace(/: $/, '');
+  if (plan.points.length === 1 && !plan.points[0].exp.search) return toTable(title, rows);
+  return toLongTable(title, rows);
 }
 
 /** Loads and resolves every file before anything runs, so bad input leaves no file touched. */
@@ -73,7 +124,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .usage('$0 <command> [options]\n\nSimulates what network I/O virtualization costs: native, emulated, paravirtual, VMDq and SR-IOV paths.')
     .command(
       'run <files..>',
-      'run scenario files; print a side-by-side table and write one CSV per file',
+      'run scenario files (single runs, sweeps, replications or searches); print a table and write one CSV per file',
       (y) =>
         y
           .positional('files', { type: 'string', array: true, describe: 'scenario files (.yaml, .yml or .json)', demandOption: true })
@@ -82,31 +133,54 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
           .option('modes', { type: 'string', array: true, describe: 'paths to run, instead of the scenario\'s (e.g. --modes sriov,vmdq)' })
           .option('duration', { type: 'string', describe: 'simulated duration, instead of the scenario\'s (e.g. "50 ms")' })
           .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const, describe: 'what to print on stdout' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' }),
-      (argv) => {
+          .option('jobs', { type: 'number', describe: `worker threads for sweep points and replications (default: one per core, here ${availableParallelism()})` })
+          .option('resume', { type: 'boolean', default: false, describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar or messages on stderr' }),
+      async (argv) => {
         if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0)) {
           throw new InputError('--seed', 'a whole number >= 0', String(argv.seed));
         }
+        const jobs = argv.jobs ?? availableParallelism();
+        if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)) throw new InputError('--jobs', 'a whole number from 1 to 256', String(argv.jobs));
         const overrides: Overrides = { seed: argv.seed, paths: splitList(argv.modes), duration: argv.duration };
-        const loaded = loadAll(argv.files as string[], overrides);
+        const plans = (argv.files as string[]).map((file) => withFile(file, () => planFile(file, overrides)));
+        const runner = taskRunner(jobs);
+        let aborted = false;
+        const onSignal = () => {
+          aborted = true;
+          io.err('\niovsim: interrupted: finishing the rows in flight, then stopping\n');
+        };
+        process.on('SIGINT', onSignal);
         const printed: Row[] = [];
-        for (const { file, exp } of loaded) {
-          const started = Date.now();
-          const results = runExperiment(exp, {
-            onPath: (name, i, n) => {
-              if (!argv.quiet && io.isTty) io.err(`${exp.name}: running ${name} (${i + 1}/${n})\n`);
-            },
-            onWarning: (message) => io.err(`iovsim: warning: ${message}\n`),
-          });
-          const rows = results.map((r) => resultRow(exp.name, r));
-          const csvFile = join(argv.out, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
-          writeAtomic(csvFile, toCsv(rows));
-          if (argv.format === 'table') io.out(toTable(`${exp.name}: ${exp.description}`.replace(/: $/, ''), rows) + '\n');
-          else if (argv.format === 'csv') io.out(toCsv(rows));
-          printed.push(...rows);
-          if (!argv.quiet) io.err(`${exp.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        try {
+          for (const plan of plans) {
+            const started = Date.now();
+            const csvFile = join(argv.out, `${basename(plan.file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
+            const rows = await withFile(plan.file, () =>
+              runPlan(plan, {
+                runner,
+                concurrency: jobs,
+                csvFile,
+                resume: argv.resume,
+                onWarning: (message) => io.err(`iovsim: warning: ${message}\n`),
+                progress: !argv.quiet && io.isTty ? progressBar(plan.name) : undefined,
+                aborted: () => aborted,
+              }),
+            );
+            if (argv.format === 'table') io.out(tableFor(plan, rows) + '\n');
+            else if (argv.format === 'csv') io.out(toCsv(rows));
+            printed.push(...rows);
+            if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+          }
+          if (argv.format === 'json') io.out(JSON.stringify(printed, null, 2) + '\n');
+        } catch (e) {
+          if (!(e instanceof Interrupted)) throw e;
+          io.err(`iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`);
+          code = EXIT_INTERRUPTED;
+        } finally {
+          process.off('SIGINT', onSignal);
+          await runner.close();
         }
-        if (argv.format === 'json') io.out(JSON.stringify(printed, null, 2) + '\n');
       },
     )
     .command(
@@ -114,8 +188,11 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       'check scenario files without running them',
       (y) => y.positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files' }),
       (argv) => {
-        for (const { file, exp } of loadAll(argv.files as string[], {})) {
-          io.out(`${file}: ok (${exp.config.vms} VMs, paths: ${exp.paths.map((p) => p.name).join(', ')})\n`);
+        for (const file of argv.files as string[]) {
+          const plan = withFile(file, () => planFile(file));
+          const exp = plan.points[0].exp;
+          const points = plan.points.length > 1 ? `, ${plan.points.length} sweep points` : '';
+          io.out(`${file}: ok (${exp.config.vms} VMs, paths: ${exp.paths.map((p) => p.name).join(', ')}${points})\n`);
         }
       },
     )
@@ -167,7 +244,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       if (err) throw err;
       throw new InputError('command line', 'valid arguments (see iovsim --help)', msg ?? 'invalid arguments');
     })
-    .epilog('Exit codes: 0 ok, 1 internal error or a failed verification, 2 bad input. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.');
+    .epilog('Exit codes: 0 ok, 1 internal error or a failed verification, 2 bad input, 130 interrupted. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.');
 
   try {
     const output: string[] = [];

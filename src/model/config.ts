@@ -22,6 +22,8 @@ export interface ModelConfig {
   seed: number;
   durationNs: number;
   warmupNs: number;
+  /** When set, latency is also recorded as a series of this many equal time buckets over the run (for choosing a warm-up). */
+  latencyBuckets?: number;
   host: {
     cores: number;
     clockGhz: number;

@@ -41,11 +41,20 @@ export class Metrics {
   area = 0;
   private lastChange = 0;
 
+  /** Latency per time bucket over the whole run (sum and count), when asked for. */
+  readonly seriesSum: Float64Array;
+  readonly seriesCount: Float64Array;
+  private readonly bucketNs: number;
+
   constructor(
     vms: number,
     hops: number,
     private readonly packets: PacketTable,
+    series?: { buckets: number; durationNs: number },
   ) {
+    this.seriesSum = new Float64Array(series?.buckets ?? 0);
+    this.seriesCount = new Float64Array(series?.buckets ?? 0);
+    this.bucketNs = series ? series.durationNs / series.buckets : Infinity;
     this.vmDeliveredBytes = new Float64Array(vms);
     this.vmDeliveredPackets = new Float64Array(vms);
     this.drops = new Float64Array(hops);
@@ -88,6 +97,11 @@ export class Metrics {
     this.settle(now);
     this.inSystem--;
     this.totalDelivered++;
+    if (this.seriesSum.length > 0) {
+      const b = Math.min(this.seriesSum.length - 1, Math.floor(now / this.bucketNs));
+      this.seriesSum[b] += now - this.packets.born[pkt];
+      this.seriesCount[b]++;
+    }
     if (this.measuring) {
       const bytes = this.packets.bytes[pkt];
       const vm = this.packets.vm[pkt];

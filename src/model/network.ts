@@ -25,6 +25,7 @@ export interface RunResult {
   direction: 'rx' | 'tx';
   vms: number;
   seed: number;
+  warmupNs: number;
   windowNs: number;
   lineRateGbps: number;
   clockGhz: number;
@@ -55,6 +56,8 @@ export interface RunResult {
   /** Whole-run packet accounting: offered = delivered + dropped + inFlight. */
   conservation: { offered: number; delivered: number; dropped: number; inFlight: number };
   events: number;
+  /** Latency series (sum and count per time bucket) when config.latencyBuckets was set. */
+  latencySeries?: { sums: number[]; counts: number[] };
 }
 
 /** Which core serves VM `vm`'s instance of a hop with role `role`. */
@@ -141,7 +144,8 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
   const sim = new Simulator();
   const packets = new PacketTable();
   const hopSpecs: HopSpec[] = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
-  const metrics = new Metrics(cfg.vms, hopSpecs.length, packets);
+  const series = cfg.latencyBuckets ? { buckets: cfg.latencyBuckets, durationNs: cfg.durationNs } : undefined;
+  const metrics = new Metrics(cfg.vms, hopSpecs.length, packets, series);
   const cores = Array.from({ length: cfg.host.cores }, (_, i) => new Core(i, cfg.host.clockGhz, sim));
   const sources: Source[] = [];
   const ctx: HopContext = { sim, packets, metrics, sources };
@@ -262,6 +266,7 @@ function collect(
     direction: cfg.traffic.direction,
     vms: cfg.vms,
     seed: cfg.seed,
+    warmupNs: cfg.warmupNs,
     windowNs,
     lineRateGbps: cfg.nic.lineRateGbps,
     clockGhz: cfg.host.clockGhz,
@@ -286,5 +291,6 @@ function collect(
     departuresSojournNs: m.sojournNs,
     conservation: { offered: m.totalOffered, delivered: m.totalDelivered, dropped: m.totalDropped, inFlight: packets.live },
     events: sim.fired,
+    latencySeries: m.seriesSum.length ? { sums: Array.from(m.seriesSum), counts: Array.from(m.seriesCount) } : undefined,
   };
 }

@@ -27,6 +27,7 @@ export function resultRow(scenario: string, r: RunResult): Row {
     direction: r.direction,
     vms: r.vms,
     seed: r.seed,
+    warmup_ms: num(r.warmupNs / 1e6),
     window_ms: num(r.windowNs / 1e6),
     frame_bytes_mean: num(delivered ? r.deliveredBytes / delivered : NaN),
     offered_gbps: num(gbps(r.offeredBytes)),
@@ -72,6 +73,6 @@ export function columnsOf(rows: Row[]): string[] {
   const all = [...seen];
   const drops = all.filter((k) => k.startsWith('drops_'));
   const rest = all.filter((k) => !k.startsWith('drops_'));
-  const at = rest.indexOf('drop_pct') + 1;
+  const at = Math.max(rest.indexOf('drop_pct'), rest.indexOf('drop_pct_ci95')) + 1;
   return [...rest.slice(0, at), ...drops, ...rest.slice(at)];
 }

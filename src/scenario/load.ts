@@ -7,6 +7,11 @@ import { scenarioSchema, type ScenarioFile } from './schema.js';
 
 /** Reads, parses and validates a scenario file. Throws InputError(s) naming the file and field. */
 export function loadScenarioFile(file: string): ScenarioFile {
+  return validateScenario(readScenarioData(file), file);
+}
+
+/** Reads and parses a scenario file without validating it (sweeps validate each point). */
+export function readScenarioData(file: string): unknown {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -15,8 +20,7 @@ export function loadScenarioFile(file: string): ScenarioFile {
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : `an unreadable file (${code})`;
     throw new InputError('', 'a readable scenario file (.yaml, .yml or .json)', found, file);
   }
-  const raw = parseText(file, text);
-  return validateScenario(raw, file);
+  return parseText(file, text);
 }
 
 /** Parses YAML, or JSON for a .json file; a syntax error names the line and column. */

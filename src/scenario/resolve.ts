@@ -15,6 +15,11 @@ export interface Experiment {
   config: ModelConfig;
   paths: ResolvedPath[];
   validation?: ScenarioFile['validation'];
+  /** Choose the warm-up per run by MSER-5 on a pilot run (config.warmupNs is then 0). */
+  warmupAuto: boolean;
+  replications: number;
+  precision?: ScenarioFile['precision'];
+  search?: ScenarioFile['search'];
 }
 
 export interface Overrides {
@@ -52,7 +57,8 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
   const durationText = o.duration ?? s.duration;
   const durationNs = parseDurationNs(durationText);
   if (durationNs === undefined || durationNs <= 0) fail(o.duration ? '--duration' : 'duration', 'a positive duration such as "200 ms"', durationText);
-  const warmupNs = parseDurationNs(s.warmup)!;
+  const warmupAuto = s.warmup === 'auto';
+  const warmupNs = warmupAuto ? 0 : parseDurationNs(s.warmup)!;
   if (warmupNs >= durationNs!) fail('warmup', `a warm-up shorter than the duration (${durationText})`, s.warmup);
 
   const h = s.host;
@@ -125,7 +131,22 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, perVm },
   };
 
-  return { name: s.name ?? 'scenario', description: s.description ?? '', config, paths: resolvePaths(s, o), validation: s.validation };
+  if (s.precision && s.replications < 2) fail('replications', 'at least 2 replications to start from when a precision target is set', s.replications);
+  if (s.precision && s.precision.max_replications < s.replications) {
+    fail('precision.max_replications', `at least replications = ${s.replications}`, s.precision.max_replications);
+  }
+  if (s.search && s.sweep) fail('search', 'a search or a sweep in one scenario, not both', 'both');
+  return {
+    name: s.name ?? 'scenario',
+    description: s.description ?? '',
+    config,
+    paths: resolvePaths(s, o),
+    validation: s.validation,
+    warmupAuto,
+    replications: s.replications,
+    precision: s.precision,
+    search: s.search,
+  };
 }
 
 function resolvePaths(s: ScenarioFile, o: Overrides): ResolvedPath[] {

@@ -180,12 +180,51 @@ const validation = z.strictObject({
   replications: count('replications', 2, 10_000).default(10),
 });
 
+export const SWEEP_VALUE_EXPECTED = 'a list of values, or a range {from, to, step} of numbers or of quantities with one unit ("1 Gbit/s")';
+const sweepValue = z.union([z.number(), z.string(), z.boolean()], { error: 'a number, a string or a boolean' });
+const sweepRange = z.strictObject({ from: sweepValue, to: sweepValue, step: sweepValue });
+const sweep = z.record(z.string(), z.union([z.array(sweepValue).min(1), sweepRange], { error: SWEEP_VALUE_EXPECTED }));
+
+const fraction = (what: string) =>
+  z.number({ error: `${what} as a fraction from 0 to 1` }).min(0, { error: `${what} as a fraction from 0 to 1` }).max(1, { error: `${what} as a fraction from 0 to 1` });
+
+const precision = z.strictObject({
+  metric: z.string({ error: 'an output column, e.g. delivered_gbps' }),
+  relative_half_width: z.number({ error: 'a fraction of the mean, e.g. 0.02' }).positive({ error: 'a fraction of the mean, e.g. 0.02' }),
+  max_replications: count('replications at most', 2, 10_000).default(50),
+});
+
+const search = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      kind: z.literal('zero-loss'),
+      loss: fraction('the highest acceptable loss').default(0),
+      frame_sizes: z.array(frameBytes).min(1).optional(),
+      resolution: fraction('the load resolution, a fraction of line rate').default(0.005),
+    }),
+    z.strictObject({
+      kind: z.literal('capacity'),
+      vary: z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }),
+      from: z.union([count('VMs', 1, 4096), rate], { error: 'where to start: a VM count or a rate' }),
+      to: z.union([count('VMs', 1, 4096), rate], { error: 'where to stop: a VM count or a rate' }),
+      resolution: rate.optional(),
+      slo: z.strictObject({
+        p99_latency: positiveDuration.optional(),
+        loss: fraction('the highest acceptable loss').optional(),
+        cpu: fraction('the highest share of the host\'s cores').optional(),
+      }),
+    }),
+  ],
+  { error: 'a search with kind zero-loss or capacity' },
+);
+
 export const scenarioSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
   seed: count('seed', 0, 2 ** 31 - 1).default(1),
   duration: positiveDuration.default('100 ms'),
-  warmup: duration.default('10 ms'),
+  warmup: z.union([z.literal('auto'), duration], { error: `"auto" (MSER-5) or ${DURATION_EXPECTED}` }).default('10 ms'),
   host: z
     .strictObject({
       cores: count('number of cores', 1, 1024).default(8),
@@ -242,6 +281,11 @@ export const scenarioSchema = z.strictObject({
   custom_paths: z.record(z.string(), customPath).default({}),
   reference: reference.optional(),
   validation: validation.optional(),
+  sweep: sweep.optional(),
+  sweep_mode: z.enum(['cartesian', 'zip'], { error: 'cartesian (every combination) or zip (values paired in order)' }).default('cartesian'),
+  replications: count('replications per point', 1, 10_000).default(1),
+  precision: precision.optional(),
+  search: search.optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,93 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { InvariantError, runTask, type Task, type TaskOutput } from './task.js';
+
+/** Runs tasks, in this thread (jobs = 1) or on worker threads. Results do not depend on which. */
+export interface TaskRunner {
+  run(task: Task): Promise<TaskOutput>;
+  close(): Promise<void>;
+}
+
+/** jobs = 1: each task runs here, one after the other. */
+export class InlineRunner implements TaskRunner {
+  run(task: Task): Promise<TaskOutput> {
+    return new Promise((resolve, reject) => {
+      // A macrotask between runs lets signals and progress output through.
+      setImmediate(() => {
+        try {
+          resolve(runTask(task));
+        } catch (e) {
+          reject(e);
+        }
+      });
+    });
+  }
+
+  async close(): Promise<void> {}
+}
+
+/** The compiled worker script; under the test runner the sources are .ts, so use the build. */
+function workerFile(): string {
+  const here = fileURLToPath(new URL('./worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  return fileURLToPath(new URL('../../dist/experiment/worker.js', import.meta.url));
+}
+
+interface Pending {
+  task: Task;
+  resolve: (o: TaskOutput) => void;
+  reject: (e: Error) => void;
+}
+
+/** A fixed set of worker threads taking tasks from one queue. */
+export class WorkerPool implements TaskRunner {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly busy = new Map<Worker, Pending>();
+
+  constructor(jobs: number) {
+    const file = workerFile();
+    for (let i = 0; i < jobs; i++) {
+      const w = new Worker(file);
+      w.on('message', (msg: { output?: TaskOutput; error?: { name: string; message: string } }) => {
+        const p = this.busy.get(w)!;
+        this.busy.delete(w);
+        if (msg.error) p.reject(msg.error.name === 'InvariantError' ? new InvariantError(msg.error.message) : new Error(msg.error.message));
+        else p.resolve(msg.output!);
+        this.idle.push(w);
+        this.dispatch();
+      });
+      w.on('error', (e) => {
+        const p = this.busy.get(w);
+        this.busy.delete(w);
+        p?.reject(e);
+      });
+      this.all.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  run(task: Task): Promise<TaskOutput> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ task, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const p = this.queue.shift()!;
+      this.busy.set(w, p);
+      w.postMessage(p.task);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}
+
+export const taskRunner = (jobs: number): TaskRunner => (jobs <= 1 ? new InlineRunner() : new WorkerPool(jobs));

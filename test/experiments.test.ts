@@ -1,0 +1,223 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { planFile } from '../src/experiment/plan.js';
+import { InlineRunner, WorkerPool, type TaskRunner } from '../src/experiment/pool.js';
+import { Interrupted, runPlan } from '../src/experiment/runner.js';
+import { expandSweep, rangeValues } from '../src/experiment/sweep.js';
+import type { Row } from '../src/output/columns.js';
+import { mser5 } from '../src/stats/mser.js';
+import { cli } from './support/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'iovsim-exp-'));
+const scenarioFile = (name: string, text: string): string => {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+};
+
+async function runFile(file: string, runner: TaskRunner, csvFile: string, opts: { resume?: boolean; stopAfter?: number } = {}): Promise<Row[]> {
+  let advanced = 0;
+  try {
+    return await runPlan(planFile(file), {
+      runner,
+      concurrency: runner instanceof WorkerPool ? 2 : 1,
+      csvFile,
+      resume: opts.resume ?? false,
+      onWarning: () => {},
+      progress: { start: () => {}, advance: (n) => void (advanced += n), stop: () => {} },
+      aborted: () => opts.stopAfter !== undefined && advanced >= opts.stopAfter,
+    });
+  } finally {
+    await runner.close();
+  }
+}
+
+describe('sweep points', () => {
+  it('cartesian product, last key fastest; zip pairs values', () => {
+    expect(expandSweep({ a: [1, 2], b: ['x', 'y'] }, 'cartesian')).toEqual([
+      { a: 1, b: 'x' },
+      { a: 1, b: 'y' },
+      { a: 2, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
+    expect(expandSweep({ a: [1, 2], b: ['x', 'y'] }, 'zip')).toEqual([
+      { a: 1, b: 'x' },
+      { a: 2, b: 'y' },
+    ]);
+    expect(() => expandSweep({ a: [1, 2], b: ['x'] }, 'zip')).toThrow(/sweep.b/);
+  });
+
+  it('ranges of numbers and of quantities with one unit', () => {
+    expect(rangeValues('vms.count', { from: 1, to: 4, step: 1 })).toEqual([1, 2, 3, 4]);
+    expect(rangeValues('traffic.load', { from: '0.5 Gbit/s', to: '1.5 Gbit/s', step: '0.5 Gbit/s' })).toEqual(['0.5 Gbit/s', '1 Gbit/s', '1.5 Gbit/s']);
+    expect(rangeValues('x', { from: 0.1, to: 0.3, step: 0.1 })).toEqual([0.1, 0.2, 0.3]);
+    expect(() => rangeValues('traffic.load', { from: '1 Gbit/s', to: '5 Mpps', step: '1 Gbit/s' })).toThrow(/one unit/);
+  });
+
+  it('a bad swept value is reported against the sweep, before anything runs', async () => {
+    const f = scenarioFile('badsweep.yaml', 'duration: 5 ms\nwarmup: 1 ms\nsweep:\n  vms.count: [2, 0]\n');
+    const out = join(dir, 'badsweep-out');
+    const r = await cli(['run', f, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/badsweep\.yaml: sweep\.vms\.count: expected number of VMs as a whole number from 1 to 4096, found 0/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('replications', () => {
+  const text = (n: number) =>
+    `name: reps\nduration: 10 ms\nwarmup: 1 ms\ntraffic: {load: 6 Gbit/s, arrivals: poisson}\npaths: [sriov]\nreplications: ${n}\n`;
+
+  it('report mean and a 95 % interval that shrinks with more replications', async () => {
+    const ci = async (n: number) => {
+      const rows = await runFile(scenarioFile(`reps${n}.yaml`, text(n)), new InlineRunner(), join(dir, `reps${n}.csv`));
+      expect(rows[0].replications).toBe(n);
+      return Number(rows[0].latency_mean_us_ci95);
+    };
+    const [few, many] = [await ci(3), await ci(24)];
+    expect(few).toBeGreaterThan(0);
+    expect(many).toBeLessThan(few);
+  });
+
+  it('a precision target adds replications until reached, or says the cap was reached', async () => {
+    const reached = scenarioFile('prec.yaml', `${text(3)}precision: {metric: delivered_gbps, relative_half_width: 0.05, max_replications: 30}\n`);
+    const rows = await runFile(reached, new InlineRunner(), join(dir, 'prec.csv'));
+    expect(String(rows[0].precision)).toMatch(/^reached/);
+    const capped = scenarioFile('cap.yaml', `${text(3)}precision: {metric: latency_p99_us, relative_half_width: 0.00001, max_replications: 6}\n`);
+    const rows2 = await runFile(capped, new InlineRunner(), join(dir, 'cap.csv'));
+    expect(rows2[0].replications).toBe(6);
+    expect(String(rows2[0].precision)).toMatch(/^cap of 6 reached/);
+  });
+});
+
+describe('warm-up', () => {
+  it('MSER-5 finds an initial transient', () => {
+    const sums: number[] = [];
+    const counts: number[] = [];
+    for (let i = 0; i < 500; i++) {
+      counts.push(10);
+      // 100 buckets of transient decaying from 50 to 1, then noise around 1.
+      const level = i < 100 ? 1 + 49 * (1 - i / 100) : 1 + 0.1 * Math.sin(i * 12.9898);
+      sums.push(10 * level);
+    }
+    const cut = mser5(sums, counts);
+    expect(cut).toBeGreaterThanOrEqual(90);
+    expect(cut).toBeLessThanOrEqual(120);
+    expect(cut % 5).toBe(0);
+  });
+
+  it('warmup: auto reports the truncation it chose', async () => {
+    // Saturating: the windows start empty of queueing, so the first few hundred packets see less
+    // latency than the steady state.
+    const f = scenarioFile('auto.yaml', 'duration: 20 ms\nwarmup: auto\ntraffic: {load: saturate}\npaths: [paravirtual]\n');
+    const rows = await runFile(f, new InlineRunner(), join(dir, 'auto.csv'));
+    const w = Number(rows[0].warmup_ms);
+    expect(w).toBeGreaterThan(0);
+    expect(w).toBeLessThanOrEqual(10);
+    expect(Number(rows[0].window_ms)).toBeCloseTo(20 - w, 6);
+  });
+});
+
+describe('searches find hand-computed answers', () => {
+  it('zero-loss: one 200-ns server behind a one-packet ring passes 5 Mpps, 33.6 % of 10 GbE at 64 B', async () => {
+    // Constant arrivals, deterministic 200 ns service, ring of 1 (the packet in service): nothing is
+    // lost while the gap between arrivals is at least 200 ns, i.e. up to 5 Mpps = 5e6 / 14,880,952.
+    const f = scenarioFile(
+      'zl.yaml',
+      `duration: 4 ms
+warmup: 0.5 ms
+host: {cores: 2, clock: 1 GHz}
+vms: {count: 1}
+traffic: {arrivals: constant}
+paths: [server]
+custom_paths:
+  server:
+    base: native
+    rx:
+      - {kind: wire, name: wire, ring: switch_buffer}
+      - {kind: cpu, name: server, core: 1, instances: shared, ring: 1, notify: {kind: poll}, work: [{cause: guest, cycles: 200}]}
+search: {kind: zero-loss, frame_sizes: [64], resolution: 0.002}
+`,
+    );
+    const rows = await runFile(f, new InlineRunner(), join(dir, 'zl.csv'));
+    const pct = Number(rows[0].zero_loss_load_pct);
+    const exact = (100 * 5e6) / (1e10 / (8 * 84));
+    expect(pct).toBeLessThanOrEqual(exact + 1e-6);
+    expect(pct).toBeGreaterThan(exact - 0.2);
+  });
+
+  it('capacity: VMs of 100 kpps at 4,532 cycles per packet fit 12 to a half of 4 cores at 2.9 GHz', async () => {
+    // Native receive of 64-B frames, interrupt moderation off, so each packet pays its interrupt:
+    // 1,500 + 1,000 + 2,000 + 0.5 x 64 = 4,532 cycles. n VMs use n x 1e5 x 4532 / 2.9e9 cores;
+    // at most 2 of 4 cores means n <= 12.8 (12 use 46.9 %, 13 use 50.8 %). The wire (14.9 Mpps)
+    // and the three vCPU cores have room to spare.
+    const f = scenarioFile(
+      'cap.yaml',
+      `duration: 20 ms
+warmup: 2 ms
+host: {cores: 4, clock: 2.9 GHz}
+nic: {itr: off}
+traffic: {load_per_vm: 100 kpps, arrivals: constant, frame_bytes: 64}
+paths: [native]
+search: {kind: capacity, vary: vms.count, from: 1, to: 40, slo: {cpu: 0.5, loss: 0}}
+`,
+    );
+    const rows = await runFile(f, new InlineRunner(), join(dir, 'capacity.csv'));
+    expect(rows[0].capacity).toBe(12);
+    expect(rows[0].binding_constraint).toBe('cpu > 50 % of host');
+    expect(Number(rows[0].host_cpu_pct)).toBeCloseTo((100 * 12 * 1e5 * 4532) / 2.9e9 / 4, 1);
+  });
+
+  it('capacity stops at the NIC limit and says so', async () => {
+    const f = scenarioFile(
+      'nic.yaml',
+      `duration: 5 ms\nwarmup: 1 ms\nnic: {vfs: 3}\ntraffic: {load_per_vm: 10 kpps}\npaths: [sriov]\nsearch: {kind: capacity, vary: vms.count, from: 1, to: 20, slo: {loss: 0.01}}\n`,
+    );
+    const rows = await runFile(f, new InlineRunner(), join(dir, 'nic.csv'));
+    expect(rows[0].capacity).toBe(3);
+    expect(rows[0].binding_constraint).toBe('NIC limit: nic.vfs = 3');
+  });
+});
+
+describe('parallel runs and interruption', () => {
+  const sweep = `name: par
+duration: 8 ms
+warmup: 1 ms
+traffic: {load: 4 Gbit/s, arrivals: poisson, frame_bytes: imix}
+paths: [paravirtual, sriov]
+replications: 2
+sweep:
+  vms.count: [1, 2, 3, 4]
+`;
+
+  it('--jobs 1 and --jobs 2 give identical bytes', async () => {
+    const f = scenarioFile('par.yaml', sweep);
+    const a = await cli(['run', f, '--out', join(dir, 'j1'), '--jobs', '1', '--quiet']);
+    const b = await cli(['run', f, '--out', join(dir, 'j2'), '--jobs', '2', '--quiet']);
+    expect(a.code + b.code).toBe(0);
+    expect(readFileSync(join(dir, 'j2', 'par.csv'), 'utf8')).toBe(readFileSync(join(dir, 'j1', 'par.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'j1', 'par.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 4 * 2);
+  });
+
+  it('an interrupted sweep leaves a valid CSV of its completed rows and resumes to the same final CSV', async () => {
+    const f = scenarioFile('int.yaml', sweep);
+    const whole = join(dir, 'whole.csv');
+    await runFile(f, new InlineRunner(), whole);
+    const partial = join(dir, 'partial.csv');
+    await expect(runFile(f, new WorkerPool(2), partial, { stopAfter: 3 })).rejects.toBeInstanceOf(Interrupted);
+    // A valid CSV (csv-parse refuses rows whose width differs from the header's), holding a prefix
+    // of the whole run's rows with the same values.
+    const done = parse(readFileSync(partial, 'utf8'), { columns: true }) as Record<string, string>[];
+    const all = parse(readFileSync(whole, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(done.length).toBeGreaterThanOrEqual(3);
+    expect(done.length).toBeLessThan(8);
+    done.forEach((row, i) => {
+      for (const [k, v] of Object.entries(row)) expect(v, `${i} ${k}`).toBe(all[i][k]);
+    });
+    await runFile(f, new InlineRunner(), partial, { resume: true });
+    expect(readFileSync(partial, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+  });
+});
