@@ -27,7 +27,7 @@ function arrivalsOf(vm: number, vms: number, seed: number): [number, number][] {
     },
   };
   const traffic: VmTraffic = { pps: 1e6, frames: { bytes: [64, 1518], weights: [1, 1] }, arrivals: { kind: 'poisson' } };
-  for (let i = 0; i < vms; i++) new OpenLoopSource({ sim, packets, metrics, entry, seed }, i, traffic).start();
+  for (let i = 0; i < vms; i++) new OpenLoopSource({ sim, packets, metrics, entry, seed, tsoFrames: 1 }, i, traffic).start();
   sim.run(1e6);
   return seen;
 }

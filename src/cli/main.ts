@@ -4,7 +4,9 @@ import yargs from 'yargs';
 import { InputError, InputErrors } from '../errors.js';
 import { availableParallelism } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
+import { compareFiles } from '../experiment/compare.js';
 import { planFile, type Plan } from '../experiment/plan.js';
+import { comparisonTable } from '../output/comparison-table.js';
 import { taskRunner } from '../experiment/pool.js';
 import { Interrupted, runPlan, type ProgressSink } from '../experiment/runner.js';
 import { checkNicLimits } from '../model/network.js';
@@ -225,6 +227,34 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
         const failed = rows.filter((r) => r.result !== 'pass').length;
         io.out(`${rows.length - failed} passed, ${failed} failed\n`);
         if (failed > 0) code = EXIT_INTERNAL;
+      },
+    )
+    .command(
+      'compare <files..>',
+      'run scenarios that carry a reference: block and compare each published figure and claim with the simulation',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files with a reference: block' })
+          .option('out', { type: 'string', default: 'results', describe: 'directory for published.csv' })
+          .option('duration', { type: 'string', describe: 'simulated duration, instead of each scenario\'s' })
+          .option('jobs', { type: 'number', describe: `worker threads (default: one per core, here ${availableParallelism()})` }),
+      async (argv) => {
+        const jobs = argv.jobs ?? availableParallelism();
+        if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)) throw new InputError('--jobs', 'a whole number from 1 to 256', String(argv.jobs));
+        const files = argv.files as string[];
+        for (const file of files) withFile(file, () => planFile(file, { duration: argv.duration }));
+        const runner = taskRunner(jobs);
+        try {
+          const rows = await compareFiles(files, { runner, concurrency: jobs, overrides: { duration: argv.duration } });
+          writeAtomic(join(argv.out, 'published.csv'), toCsv(rows));
+          io.out(comparisonTable(rows));
+          const failed = rows.filter((r) => r.result === 'fail').length;
+          const passed = rows.filter((r) => r.result === 'pass').length;
+          io.out(`${passed} passed, ${failed} failed\n`);
+          if (failed > 0) code = EXIT_INTERNAL;
+        } finally {
+          await runner.close();
+        }
       },
     )
     .command(

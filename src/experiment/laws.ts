@@ -48,9 +48,10 @@ export function checkLaws(r: RunResult): LawCheck[] {
     checks.push({ law: `core ${i} at most 100 %`, exact: true, ok: busy <= r.windowNs * (1 + EPS), detail: `${((100 * busy) / r.windowNs).toFixed(4)} %` });
   });
   // The frames the wire finished in the window took their serialization time, all of it
-  // inside the window but for the one that was already on the wire when it opened.
+  // inside the window but for the packet (a frame, or a TSO segment's frames) that was
+  // already on the wire when it opened.
   const sentNs = ((r.wireBytes + WIRE_OVERHEAD_BYTES * r.wireFrames) * 8) / r.lineRateGbps;
-  const longestFrameNs = ((MAX_FRAME + WIRE_OVERHEAD_BYTES) * 8) / r.lineRateGbps;
+  const longestFrameNs = (r.framesPerPacket * (MAX_FRAME + WIRE_OVERHEAD_BYTES) * 8) / r.lineRateGbps;
   checks.push({
     law: 'wire at most line rate',
     exact: true,

@@ -26,7 +26,8 @@ export interface RunnerOptions {
   runner: TaskRunner;
   /** Rows in flight at once; with workers, the number of workers. */
   concurrency: number;
-  csvFile: string;
+  /** Where rows are written as they complete; none to keep them in memory only. */
+  csvFile?: string;
   /** Keep the rows already in csvFile and compute only the others. */
   resume: boolean;
   onWarning: (message: string) => void;
@@ -59,10 +60,11 @@ const keyOf = (values: unknown[]): string => values.map((v) => String(v)).join('
 export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   const cells = plan.points[0].exp.search ? searchCells(plan, o) : gridCells(plan, o);
   const done: (Row | undefined)[] = new Array(cells.length);
-  if (o.resume && existsSync(o.csvFile)) {
+  const csvFile = o.csvFile;
+  if (o.resume && csvFile !== undefined && existsSync(csvFile)) {
     const keyColumns = plan.points[0].exp.search?.kind === 'zero-loss' ? ['frame_bytes'] : plan.sweepKeys;
     const existing = new Map<string, Row>();
-    for (const r of parse(readFileSync(o.csvFile, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[]) {
+    for (const r of parse(readFileSync(csvFile, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[]) {
       existing.set(keyOf([...keyColumns.map((k) => r[k]), r.path]), r);
     }
     cells.forEach((c, i) => (done[i] = existing.get(c.key)));
@@ -73,7 +75,7 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
     while (n < cells.length && done[n] !== undefined) n++;
     if (n > written) {
       written = n;
-      writeAtomic(o.csvFile, toCsv(done.slice(0, n) as Row[]));
+      if (csvFile !== undefined) writeAtomic(csvFile, toCsv(done.slice(0, n) as Row[]));
     }
   };
   flush();

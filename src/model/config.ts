@@ -51,6 +51,8 @@ export interface ModelConfig {
     mode: 'saturate' | 'open';
     window: number;
     socketBuffer: number;
+    /** Transmit segmentation offload: the stack hands the driver segments of this many frames, which the NIC cuts up. 1 = none. */
+    tsoFrames: number;
     perVm: VmTraffic[];
   };
 }

@@ -62,13 +62,13 @@ export const COSTS = {
     unit: 'cycles',
     default: 1500,
     help: 'taking and handling one interrupt in a kernel (native, host or guest): entry, handler, NAPI schedule, exit',
-    source: 'fit: same order as one kernel-handled exit (ref §2, 1,300-2,565 cycles); docs/model.md',
+    source: 'fit to ref §3 R6 (CPU +1.76 % per VM at the bulk ITR); the order of one kernel-handled exit (ref §2, 1,300-2,565 cycles); docs/calibration.md',
   },
   vswitch_sort: {
     unit: 'cycles',
     default: 3500,
     help: 'software switch: classify one packet by MAC/VLAN and pick its destination port',
-    source: 'fit to ref §3 R2 (ESX, NetQueue off, 4 VMs: 5-6 Gbit/s on one I/O core); docs/model.md',
+    source: 'fit to ref §3 R2 (5-6 Gbit/s on one I/O core) and R4 (line rate with VMDq); docs/calibration.md',
   },
   copy_per_byte: {
     unit: 'cycles/byte',
@@ -80,19 +80,19 @@ export const COSTS = {
     unit: 'cycles',
     default: 1500,
     help: 'hypervisor-side per-packet work: physical NIC driver and backend bookkeeping (netback, vmkernel)',
-    source: 'fit to ref §3 R2 together with vswitch_sort; docs/model.md',
+    source: 'fit to ref §3 R2 and R4 together with vswitch_sort; docs/calibration.md',
   },
   guest_driver: {
     unit: 'cycles',
     default: 1000,
     help: 'per-packet NIC driver work in the guest (or native kernel): descriptors, buffers, doorbell',
-    source: 'fit: native 10 GbE receive at 1518 B stays near one core per 10 Gbit/s; docs/model.md',
+    source: 'fit to ref §3 R2 (25-35 % of 8 cores) and R6 (one VM near line rate); docs/calibration.md',
   },
   guest_stack: {
     unit: 'cycles',
     default: 2000,
     help: 'per-packet TCP/IP stack and socket work in the guest (or native kernel), excluding the data copy',
-    source: 'fit: native 10 GbE receive at 1518 B stays near one core per 10 Gbit/s; docs/model.md',
+    source: 'fit to ref §3 R2 (25-35 % of 8 cores) and R6 (one VM near line rate); docs/calibration.md',
   },
   dma_ns: {
     unit: 'ns',

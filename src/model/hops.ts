@@ -73,7 +73,7 @@ export class Wire implements Receiver, EventHandler {
     const pkt = this.ring.shift();
     const m = this.ctx.metrics;
     if (m.measuring) {
-      m.wireFrames++;
+      m.wireFrames += this.ctx.packets.frames[pkt];
       m.wireBytes += this.ctx.packets.bytes[pkt];
       m.wireBusyNs += this.ctx.sim.now - Math.max(this.frameStart, m.windowStart);
     }
@@ -90,8 +90,9 @@ export class Wire implements Receiver, EventHandler {
   private startFrame(): void {
     this.busy = true;
     this.frameStart = this.ctx.sim.now;
-    const bytes = this.ctx.packets.bytes[this.ring.peek()];
-    this.ctx.sim.after(((bytes + WIRE_OVERHEAD_BYTES) * 8) / this.bitsPerNs, this);
+    const pkt = this.ring.peek();
+    const wireBytes = this.ctx.packets.bytes[pkt] + WIRE_OVERHEAD_BYTES * this.ctx.packets.frames[pkt];
+    this.ctx.sim.after((wireBytes * 8) / this.bitsPerNs, this);
   }
 }
 

@@ -88,7 +88,7 @@ export class Metrics {
     this.inSystem++;
     this.totalOffered++;
     if (this.measuring) {
-      this.offeredPackets++;
+      this.offeredPackets += this.packets.frames[pkt];
       this.offeredBytes += this.packets.bytes[pkt];
     }
   }
@@ -104,12 +104,13 @@ export class Metrics {
     }
     if (this.measuring) {
       const bytes = this.packets.bytes[pkt];
+      const frames = this.packets.frames[pkt];
       const vm = this.packets.vm[pkt];
-      this.deliveredPackets++;
+      this.deliveredPackets += frames;
       this.deliveredBytes += bytes;
-      this.deliveredPayloadBytes += tcpPayloadBytes(bytes);
+      this.deliveredPayloadBytes += frames * tcpPayloadBytes(bytes / frames);
       this.vmDeliveredBytes[vm] += bytes;
-      this.vmDeliveredPackets[vm]++;
+      this.vmDeliveredPackets[vm] += frames;
       this.latency.record(now - this.packets.born[pkt]);
       this.sojournNs += now - this.packets.born[pkt];
       this.departures++;

@@ -37,6 +37,8 @@ export interface RunResult {
   wireFrames: number;
   wireBytes: number;
   wireBusyNs: number;
+  /** Frames a packet becomes on the wire: 1, or a TSO segment's frames. */
+  framesPerPacket: number;
   /** Drops per hop name, over the window. */
   drops: Record<string, number>;
   latencyNs: { mean: number; p50: number; p99: number; p999: number; max: number };
@@ -181,7 +183,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
     for (const l of ls) l.next = next;
   });
 
-  const deps = { sim, packets, metrics, entry: receivers[0], seed: cfg.seed };
+  const deps = { sim, packets, metrics, entry: receivers[0], seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
   for (let vm = 0; vm < cfg.vms; vm++) {
     const t = cfg.traffic.perVm[vm];
     sources.push(saturate ? new SaturatingSource(deps, vm, t) : new OpenLoopSource(deps, vm, t));
@@ -278,6 +280,7 @@ function collect(
     wireFrames: m.wireFrames,
     wireBytes: m.wireBytes,
     wireBusyNs: m.wireBusyNs,
+    framesPerPacket: cfg.traffic.tsoFrames,
     drops,
     latencyNs: { mean: lat.mean, p50: lat.percentile(50), p99: lat.percentile(99), p999: lat.percentile(99.9), max: lat.count ? lat.max : NaN },
     coreCycles: cores.map((c) => Array.from(c.cycles)),

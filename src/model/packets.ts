@@ -6,6 +6,8 @@
 export class PacketTable {
   vm = new Int32Array(1024);
   bytes = new Int32Array(1024);
+  /** Wire frames the packet becomes: 1, or more for a TSO segment that the NIC cuts into frames. `bytes` counts all of them. */
+  frames = new Int32Array(1024);
   /** Time (ns) the source offered the packet: latency runs from here to delivery. */
   born = new Float64Array(1024);
   /** Index of the hop the packet is in. */
@@ -16,7 +18,7 @@ export class PacketTable {
   /** Packets allocated and not yet released. */
   live = 0;
 
-  alloc(vm: number, bytes: number, born: number): number {
+  alloc(vm: number, bytes: number, born: number, frames = 1): number {
     let id: number;
     if (this.freeCount > 0) id = this.free[--this.freeCount];
     else {
@@ -25,6 +27,7 @@ export class PacketTable {
     }
     this.vm[id] = vm;
     this.bytes[id] = bytes;
+    this.frames[id] = frames;
     this.born[id] = born;
     this.hop[id] = 0;
     this.live++;
@@ -45,6 +48,7 @@ export class PacketTable {
     };
     this.vm = grow32(this.vm);
     this.bytes = grow32(this.bytes);
+    this.frames = grow32(this.frames);
     this.hop = grow32(this.hop);
     this.free = grow32(this.free);
     const born = new Float64Array(n);

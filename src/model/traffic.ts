@@ -44,11 +44,14 @@ interface SourceDeps {
   metrics: Metrics;
   entry: Receiver;
   seed: number;
+  /** Frames per packet: 1, or the frames of a TSO segment (transmit with segmentation offload). */
+  tsoFrames: number;
 }
 
-/** Offers one packet into the path, counting it. */
+/** Offers one packet into the path, counting it: a frame, or a TSO segment of `tsoFrames` frames. */
 function offer(d: SourceDeps, vm: number, frames: FrameSampler): void {
-  const pkt = d.packets.alloc(vm, frames.next(), d.sim.now);
+  const n = d.tsoFrames;
+  const pkt = d.packets.alloc(vm, frames.next() * n, d.sim.now, n);
   d.metrics.offered(pkt, d.sim.now);
   d.entry.accept(pkt, null);
 }

@@ -81,9 +81,10 @@ function knownKeys(path: PropertyKey[]): string[] {
   const unwrap = (t: z.core.$ZodType | undefined): z.core.$ZodType | undefined => {
     let cur = t;
     for (let i = 0; i < 10 && cur; i++) {
-      const def = cur._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+      const def = cur._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType; out?: z.core.$ZodType };
       if (def.innerType) cur = def.innerType;
-      else if (def.type === 'pipe' && def.in) cur = def.in;
+      // A preprocessed field (a catalog name or a mapping) is a pipe from a transform to the schema.
+      else if (def.type === 'pipe' && def.in && def.out) cur = (def.in._zod.def as { type: string }).type === 'transform' ? def.out : def.in;
       else break;
     }
     return cur;
@@ -114,7 +115,11 @@ function toInputErrors(issue: z.core.$ZodIssue, raw: unknown, file: string): Inp
         ),
     );
   }
-  const found = describe(valueAt(raw, path));
+  // A field written in short form (`nic: intel-82599` for `nic: {model: ...}`) has no value at
+  // the full path: show what was written instead.
+  let at = path;
+  while (at.length > 0 && valueAt(raw, at) === undefined && typeof valueAt(raw, at.slice(0, -1)) !== 'object') at = at.slice(0, -1);
+  const found = describe(valueAt(raw, at));
   let expected: string;
   if (!issue.message.startsWith('Invalid') && !issue.message.startsWith('Too ')) expected = issue.message;
   else if (issue.code === 'invalid_value') expected = `one of: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;

@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
-import { meanFrameBytes, WIRE_OVERHEAD_BYTES, type Arrivals, type FrameMix, type ModelConfig, type VmTraffic } from '../model/config.js';
+import { meanFrameBytes, tcpPayloadBytes, WIRE_OVERHEAD_BYTES, type Arrivals, type FrameMix, type ModelConfig, type VmTraffic } from '../model/config.js';
+import { HOST_CATALOG, NIC_CATALOG } from '../model/catalog.js';
 import { resolveCosts, type CostValues } from '../model/costs.js';
 import type { ResolvedPath } from '../model/network.js';
 import type { HopSpec, PathSpec } from '../model/path-spec.js';
@@ -20,6 +21,7 @@ export interface Experiment {
   replications: number;
   precision?: ScenarioFile['precision'];
   search?: ScenarioFile['search'];
+  reference?: ScenarioFile['reference'];
 }
 
 export interface Overrides {
@@ -61,13 +63,23 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
   const warmupNs = warmupAuto ? 0 : parseDurationNs(s.warmup)!;
   if (warmupNs >= durationNs!) fail('warmup', `a warm-up shorter than the duration (${durationText})`, s.warmup);
 
-  const h = s.host;
+  const hostModel = HOST_CATALOG[s.host.model];
+  const h = { ...s.host, cores: s.host.cores ?? hostModel.cores, clock: s.host.clock ?? hostModel.clock };
+  const nicModel = NIC_CATALOG[s.nic.model];
+  const nic = {
+    ...s.nic,
+    line_rate: s.nic.line_rate ?? nicModel.line_rate,
+    vmdq_pools: s.nic.vmdq_pools ?? nicModel.vmdq_pools,
+    vfs: s.nic.vfs ?? nicModel.vfs,
+  };
   if (h.hypervisor_cores > h.cores) fail('host.hypervisor_cores', `at most host.cores = ${h.cores}`, h.hypervisor_cores);
   let vcpuCores: number[];
   if (h.vcpu_cores === 'auto') {
-    // VMs go round-robin on the cores the hypervisor's I/O work does not use, or share all cores if it uses them all.
-    const first = h.hypervisor_cores < h.cores ? h.hypervisor_cores : 0;
-    vcpuCores = Array.from({ length: h.cores - first }, (_, i) => first + i);
+    // A hypervisor's scheduler spreads vCPUs over every core: first the cores its I/O work
+    // leaves free, then (with more VMs than free cores) the I/O cores too, then round again.
+    const free = Array.from({ length: h.cores - h.hypervisor_cores }, (_, i) => h.hypervisor_cores + i);
+    const io = Array.from({ length: h.hypervisor_cores }, (_, i) => i);
+    vcpuCores = [...free, ...io];
   } else {
     vcpuCores = h.vcpu_cores;
     vcpuCores.forEach((c, i) => {
@@ -81,7 +93,7 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     fail('traffic.load_per_vm', 'either traffic.load (for all VMs together) or traffic.load_per_vm, not both', t.load_per_vm);
   }
   const mode = t.load === 'saturate' || (t.load === undefined && t.load_per_vm === undefined) ? 'saturate' : 'open';
-  const lineRateGbps = parseRate(s.nic.line_rate) as { bitsPerSec: number };
+  const lineRateGbps = parseRate(nic.line_rate) as { bitsPerSec: number };
   const lineBps = lineRateGbps.bitsPerSec;
 
   const overrides = new Map<number, (typeof s.per_vm)[number]>();
@@ -94,6 +106,17 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     overrides.set(p.vm, p);
   });
 
+  // Segmentation offload: the stack sends segments that the NIC cuts into frames of frame_bytes.
+  let tsoFrames = 1;
+  if (t.tso_segment_bytes !== undefined) {
+    if (t.direction !== 'tx') fail('traffic.tso_segment_bytes', 'no TSO segment size for receive (it offloads transmit)', t.tso_segment_bytes);
+    const frame = t.frame_bytes;
+    if (typeof frame !== 'number' || s.per_vm.some((p) => p.frame_bytes !== undefined)) {
+      fail('traffic.frame_bytes', 'one frame size for all VMs when traffic.tso_segment_bytes is set', t.frame_bytes);
+    }
+    tsoFrames = Math.ceil(t.tso_segment_bytes / tcpPayloadBytes(frame as number));
+    if (!Number.isFinite(tsoFrames)) fail('traffic.frame_bytes', 'frames that carry TCP payload (more than 70 B) with TSO', frame);
+  }
   const perVm: VmTraffic[] = [];
   for (let vm = 0; vm < vms; vm++) {
     const p = overrides.get(vm);
@@ -103,7 +126,8 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     else if (t.load_per_vm !== undefined) pps = ppsOf(parseRate(t.load_per_vm)!, frames);
     else if (t.load === 'line-rate') pps = lineBps / vms / (8 * (meanFrameBytes(frames) + WIRE_OVERHEAD_BYTES));
     else if (t.load !== undefined && t.load !== 'saturate') pps = ppsOf(parseRate(t.load)!, frames) / vms;
-    perVm.push({ pps, frames, arrivals: arrivalsOf(p?.arrivals ?? t.arrivals) });
+    // Rates count frames; with TSO the source sends segments of tsoFrames frames.
+    perVm.push({ pps: pps / tsoFrames, frames, arrivals: arrivalsOf(p?.arrivals ?? t.arrivals) });
   }
 
   const config: ModelConfig = {
@@ -120,15 +144,15 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     },
     nic: {
       lineRateGbps: lineBps / 1e9,
-      rxRing: s.nic.rx_ring,
-      txRing: s.nic.tx_ring,
-      vmdqPools: s.nic.vmdq_pools,
-      vfs: s.nic.vfs,
-      itrPerSec: typeof s.nic.itr === 'number' ? s.nic.itr : ITR_PRESETS[s.nic.itr],
-      switchBuffer: s.nic.switch_buffer,
+      rxRing: nic.rx_ring,
+      txRing: nic.tx_ring,
+      vmdqPools: nic.vmdq_pools,
+      vfs: nic.vfs,
+      itrPerSec: typeof nic.itr === 'number' ? nic.itr : ITR_PRESETS[nic.itr],
+      switchBuffer: nic.switch_buffer,
     },
     vms,
-    traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, perVm },
+    traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, tsoFrames, perVm },
   };
 
   if (s.precision && s.replications < 2) fail('replications', 'at least 2 replications to start from when a precision target is set', s.replications);
@@ -146,6 +170,7 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     replications: s.replications,
     precision: s.precision,
     search: s.search,
+    reference: s.reference,
   };
 }
 

@@ -1,0 +1,178 @@
+import { dirname, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import type { Row } from '../output/columns.js';
+import type { Overrides } from '../scenario/resolve.js';
+import { planFile } from './plan.js';
+import type { TaskRunner } from './pool.js';
+import { runPlan } from './runner.js';
+
+/** Relative tolerance for a published value, by what the metric measures (issue 4 of the project). */
+const TOLERANCE: Record<string, number> = {
+  tcp_payload_gbps: 0.1,
+  delivered_gbps: 0.1,
+  delivered_mpps: 0.1,
+  host_cpu_pct: 0.2,
+  cores_used: 0.2,
+  latency_mean_us: 0.2,
+  latency_p99_us: 0.2,
+};
+
+const UNIT: Record<string, string> = {
+  tcp_payload_gbps: 'Gbit/s',
+  delivered_gbps: 'Gbit/s',
+  delivered_mpps: 'Mpps',
+  host_cpu_pct: '% of host',
+  cores_used: 'cores',
+  latency_mean_us: 'us',
+  latency_p99_us: 'us',
+};
+
+/** One line of the comparison: a published figure or claim against what iovsim simulates. */
+export interface ComparisonRow extends Row {
+  id: string;
+  scenario: string;
+  path: string;
+  metric: string;
+  unit: string;
+  published: number | string;
+  published_low: number | string;
+  published_high: number | string;
+  simulated: number | string;
+  error_pct: number | string;
+  tolerance: string;
+  result: 'pass' | 'fail' | 'informational';
+  source: string;
+}
+
+export interface CompareOptions {
+  runner: TaskRunner;
+  concurrency: number;
+  overrides?: Overrides;
+}
+
+const sig = (x: number): number => Number(x.toPrecision(4));
+
+/** Runs each scenario once (a scenario named by a claim too) and caches its rows. */
+class Runs {
+  private readonly cache = new Map<string, Promise<{ name: string; rows: Row[] }>>();
+  constructor(private readonly o: CompareOptions) {}
+
+  get(file: string): Promise<{ name: string; rows: Row[] }> {
+    const key = resolve(file);
+    let p = this.cache.get(key);
+    if (!p) {
+      p = (async () => {
+        const plan = planFile(file, this.o.overrides ?? {});
+        const rows = await runPlan(plan, { runner: this.o.runner, concurrency: this.o.concurrency, resume: false, onWarning: () => {}, aborted: () => false });
+        return { name: plan.name, rows };
+      })();
+      this.cache.set(key, p);
+    }
+    return p;
+  }
+}
+
+/** Compares every `reference:` of the given scenario files with a run of it. */
+export async function compareFiles(files: string[], o: CompareOptions): Promise<ComparisonRow[]> {
+  const runs = new Runs(o);
+  const out: ComparisonRow[] = [];
+  for (const file of files) {
+    const plan = planFile(file, o.overrides ?? {});
+    const ref = plan.points[0].exp.reference;
+    if (!ref) throw new InputError('reference', 'a reference: block (the published result to compare with)', 'nothing', file);
+    const { name, rows } = await runs.get(file);
+    const base = { id: ref.id, scenario: name };
+    const rowsOf = (path: string, where: string): Row[] => {
+      const r = rows.filter((x) => x.path === path);
+      if (r.length === 0) throw new InputError(where, `a path the scenario runs (${[...new Set(rows.map((x) => x.path))].join(', ')})`, `"${path}"`, file);
+      return r;
+    };
+    ref.checks.forEach((c, i) => {
+      for (const row of rowsOf(c.path, `reference.checks[${i}].path`)) {
+        const sim = Number(row[c.metric]);
+        const tol = TOLERANCE[c.metric];
+        let ok: boolean;
+        let err: number | string;
+        if (c.range) {
+          ok = sim >= c.range[0] && sim <= c.range[1];
+          err = ok ? 0 : sig((100 * (sim < c.range[0] ? sim - c.range[0] : sim - c.range[1])) / (sim < c.range[0] ? c.range[0] : c.range[1]));
+        } else {
+          err = sig((100 * (sim - c.value!)) / c.value!);
+          ok = Math.abs(sim - c.value!) <= tol * Math.abs(c.value!);
+        }
+        const point = plan.sweepKeys.map((k) => `${k}=${row[k]}`).join(', ');
+        out.push({
+          ...base,
+          scenario: point ? `${name} (${point})` : name,
+          path: c.path,
+          metric: c.metric,
+          unit: UNIT[c.metric],
+          published: c.value ?? '',
+          published_low: c.range?.[0] ?? '',
+          published_high: c.range?.[1] ?? '',
+          simulated: sig(sim),
+          error_pct: err,
+          tolerance: c.range ? 'inside the published range' : `within ${100 * tol} %`,
+          result: c.informational ? 'informational' : ok ? 'pass' : 'fail',
+          source: c.informational ? `${ref.source}; not held to: ${c.informational}` : ref.source,
+        });
+      }
+    });
+    for (const [i, claim] of ref.claims.entries()) {
+      const where = `reference.claims[${i}]`;
+      let simulated: string;
+      let ok: boolean;
+      let path: string;
+      if (claim.kind === 'lower-than') {
+        path = claim.path;
+        const mine = Number(rowsOf(claim.path, `${where}.path`)[0][claim.metric]);
+        const other = await runs.get(resolve(dirname(file), claim.than));
+        const theirs = Number(other.rows.find((r) => r.path === claim.path)?.[claim.metric]);
+        ok = mine < theirs;
+        simulated = `${sig(mine)} here against ${sig(theirs)} in ${other.name}`;
+      } else if (claim.kind === 'linear') {
+        path = claim.path;
+        const pts = rowsOf(claim.path, `${where}.path`).map((r) => [Number(r[claim.over]), Number(r[claim.metric])] as const);
+        if (pts.some(([x]) => !Number.isFinite(x))) throw new InputError(`${where}.over`, 'a swept field of this scenario', claim.over, file);
+        const { slope, r2 } = fitLine(pts);
+        ok = Math.abs(slope - claim.slope) <= claim.tolerance * Math.abs(claim.slope) && r2 >= claim.min_r2;
+        simulated = `slope ${sig(slope)} ${UNIT[claim.metric]} per ${claim.over} (published ${claim.slope}, within ${100 * claim.tolerance} %), R^2 ${sig(r2)} (at least ${claim.min_r2})`;
+      } else {
+        path = `${claim.numerator}/${claim.denominator}`;
+        const top = Number(rowsOf(claim.numerator, `${where}.numerator`)[0][claim.metric]);
+        const bottom = Number(rowsOf(claim.denominator, `${where}.denominator`)[0][claim.metric]);
+        const ratio = top / bottom;
+        ok = (claim.min === undefined || ratio >= claim.min) && (claim.max === undefined || ratio <= claim.max);
+        const bounds = [claim.min !== undefined ? `>= ${claim.min}` : '', claim.max !== undefined ? `<= ${claim.max}` : ''].filter(Boolean).join(' and ');
+        simulated = `${claim.metric} ratio ${sig(ratio)} (${sig(top)} / ${sig(bottom)}), needs ${bounds}`;
+      }
+      out.push({
+        ...base,
+        path,
+        metric: 'claim',
+        unit: '',
+        published: claim.text,
+        published_low: '',
+        published_high: '',
+        simulated,
+        error_pct: '',
+        tolerance: 'the claim holds',
+        result: ok ? 'pass' : 'fail',
+        source: ref.source,
+      });
+    }
+  }
+  return out;
+}
+
+/** Least-squares line through the points: its slope and R^2. */
+export function fitLine(pts: readonly (readonly [number, number])[]): { slope: number; r2: number } {
+  const n = pts.length;
+  const mx = pts.reduce((s, [x]) => s + x, 0) / n;
+  const my = pts.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = pts.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = pts.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  const syy = pts.reduce((s, [, y]) => s + (y - my) ** 2, 0);
+  const slope = sxy / sxx;
+  return { slope, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
+}

@@ -1,0 +1,65 @@
+/**
+ * Hardware a scenario can name instead of spelling out: `nic: intel-82599`, `host:
+ * opteron-8389x2`. Each entry gives only what the reference file states
+ * (shared/reference/published-figures.md); a scenario can still override any field.
+ */
+export interface NicModel {
+  line_rate: string;
+  vmdq_pools: number;
+  vfs: number;
+  help: string;
+  source: string;
+}
+
+export const NIC_CATALOG = {
+  generic: {
+    line_rate: '10 Gbit/s',
+    vmdq_pools: 16,
+    vfs: 63,
+    help: "iovsim's default: a 10 GbE port with 82598-style VMDq pools and 82599-style VFs",
+    source: 'ref §2, NIC structure',
+  },
+  'intel-82598': {
+    line_rate: '10 Gbit/s',
+    vmdq_pools: 16,
+    vfs: 0,
+    help: 'Intel 82598EB 10 GbE: 64 receive queues, up to 16 VMDq pools, no SR-IOV',
+    source: 'ref §2, NIC structure: 82598EB datasheet; Intel ESL white paper',
+  },
+  'intel-82599': {
+    line_rate: '10 Gbit/s',
+    vmdq_pools: 64,
+    vfs: 63,
+    help: 'Intel 82599 / X520 10 GbE: 128 queues each way, 63 usable VFs (one pool kept by the PF), 64 pools',
+    source: 'ref §2, NIC structure: Linux ixgbe documentation; Intel product brief',
+  },
+  'intel-82576': {
+    line_rate: '1 Gbit/s',
+    vmdq_pools: 8,
+    vfs: 7,
+    help: 'Intel 82576 1 GbE: up to 7 VFs per port; 8 pools (7 VFs and the PF)',
+    source: 'ref §2, NIC structure: Linux igb documentation (pools derived as VFs + 1)',
+  },
+} as const satisfies Record<string, NicModel>;
+
+export interface HostModel {
+  cores: number;
+  clock: string;
+  help: string;
+  source: string;
+}
+
+export const HOST_CATALOG = {
+  generic: { cores: 8, clock: '2.9 GHz', help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)", source: 'ref §3 R2' },
+  'opteron-8389x2': {
+    cores: 8,
+    clock: '2.9 GHz',
+    help: 'two quad-core AMD Opteron 8389 at 2.9 GHz',
+    source: 'ref §3 R2: AnandTech (2010) testbed, 2x Opteron 8389 2.9 GHz (8 cores)',
+  },
+} as const satisfies Record<string, HostModel>;
+
+export type NicModelName = keyof typeof NIC_CATALOG;
+export type HostModelName = keyof typeof HOST_CATALOG;
+export const NIC_MODELS = Object.keys(NIC_CATALOG) as NicModelName[];
+export const HOST_MODELS = Object.keys(HOST_CATALOG) as HostModelName[];
