@@ -1,35 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Presets, SingleBar } from 'cli-progress';
 import yargs from 'yargs';
 import { InputError, InputErrors } from '../errors.js';
-import { availableParallelism } from 'node:os';
-import { Presets, SingleBar } from 'cli-progress';
 import { compareFiles } from '../experiment/compare.js';
 import { planFile, type Plan } from '../experiment/plan.js';
-import { comparisonTable } from '../output/comparison-table.js';
 import { taskRunner } from '../experiment/pool.js';
 import { Interrupted, runPlan, type ProgressSink } from '../experiment/runner.js';
-import { checkNicLimits } from '../model/network.js';
+import { verify } from '../experiment/verify.js';
 import { BUILTIN_PATHS } from '../model/paths.js';
 import type { Row } from '../output/columns.js';
+import { comparisonTable } from '../output/comparison-table.js';
 import { toLongTable, toTable } from '../output/table.js';
-import { toCsv, writeAtomic } from '../output/write.js';
-import { loadScenarioFile } from '../scenario/load.js';
-import { resolveScenario, type Experiment, type Overrides } from '../scenario/resolve.js';
-import { describePaths } from './describe-paths.js';
-import { verify, type VerifyResult } from '../experiment/verify.js';
 import { verifyRow, verifyTable } from '../output/verify-table.js';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** The validation scenarios shipped with iovsim. */
-function defaultValidationFiles(): string[] {
-  const dir = fileURLToPath(new URL('../../scenarios/validation/', import.meta.url));
-  return readdirSync(dir)
-    .filter((f) => /\.(ya?ml|json)$/i.test(f))
-    .sort()
-    .map((f) => join(dir, f));
-}
+import { toCsv, writeAtomic } from '../output/write.js';
+import type { Overrides } from '../scenario/resolve.js';
+import { describePaths } from './describe-paths.js';
 
 const EXIT_OK = 0;
 const EXIT_INTERNAL = 1;
@@ -54,30 +42,31 @@ function version(): string {
   return pkg.version;
 }
 
+/** The validation scenarios shipped with iovsim. */
+function defaultValidationFiles(): string[] {
+  const dir = fileURLToPath(new URL('../../scenarios/validation/', import.meta.url));
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** A rethrower that names `file` in input errors that do not name one yet. */
+const blame =
+  (file: string) =>
+  (e: unknown): never => {
+    if (e instanceof InputError) e.file ??= file;
+    if (e instanceof InputErrors) for (const x of e.errors) x.file ??= file;
+    throw e;
+  };
+
 /** Runs `f`, naming `file` in any input error it throws. */
-async function withFileAsync<T>(file: string, f: () => Promise<T>): Promise<T> {
+function withFile<T>(file: string, f: () => T): T {
   try {
-    return await f();
+    return f();
   } catch (e) {
-    throw nameFile(e, file);
+    return blame(file)(e);
   }
-}
-
-function withFile<T>(file: string, f: () => T): T;
-function withFile<T>(file: string, f: () => Promise<T>): Promise<T>;
-function withFile<T>(file: string, f: () => T | Promise<T>): T | Promise<T> {
-  try {
-    const r = f();
-    return r instanceof Promise ? withFileAsync(file, () => r) : r;
-  } catch (e) {
-    throw nameFile(e, file);
-  }
-}
-
-function nameFile(e: unknown, file: string): unknown {
-  if (e instanceof InputError) e.file ??= file;
-  if (e instanceof InputErrors) for (const x of e.errors) x.file ??= file;
-  return e;
 }
 
 /** A progress bar on stderr: rows done of total, and the time left. */
@@ -98,21 +87,6 @@ function tableFor(plan: Plan, rows: Row[]): string {
   const title = `${plan.name}: ${plan.description}`.replace(/: $/, '');
   if (plan.points.length === 1 && !plan.points[0].exp.search) return toTable(title, rows);
   return toLongTable(title, rows);
-}
-
-/** Loads and resolves every file before anything runs, so bad input leaves no file touched. */
-function loadAll(files: string[], overrides: Overrides): { file: string; exp: Experiment }[] {
-  return files.map((file) => {
-    try {
-      const exp = resolveScenario(loadScenarioFile(file), overrides);
-      for (const p of exp.paths) checkNicLimits(exp.config, p);
-      return { file, exp };
-    } catch (e) {
-      if (e instanceof InputError) e.file ??= file;
-      if (e instanceof InputErrors) for (const x of e.errors) x.file ??= file;
-      throw e;
-    }
-  });
 }
 
 const splitList = (v: string[] | undefined): string[] | undefined =>
@@ -158,8 +132,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
           for (const plan of plans) {
             const started = Date.now();
             const csvFile = join(argv.out, `${basename(plan.file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
-            const rows = await withFile(plan.file, () =>
-              runPlan(plan, {
+            const rows = await runPlan(plan, {
                 runner,
                 concurrency: jobs,
                 csvFile,
@@ -167,8 +140,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
                 onWarning: (message) => io.err(`iovsim: warning: ${message}\n`),
                 progress: !argv.quiet && io.isTty ? progressBar(plan.name) : undefined,
                 aborted: () => aborted,
-              }),
-            );
+              }).catch(blame(plan.file));
             if (argv.format === 'table') io.out(tableFor(plan, rows) + '\n');
             else if (argv.format === 'csv') io.out(toCsv(rows));
             printed.push(...rows);
@@ -208,19 +180,12 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' }),
       (argv) => {
         const files = argv.files?.length ? argv.files : defaultValidationFiles();
-        const loaded = loadAll(files, {});
+        const loaded = files.map((file) => ({ file, exp: withFile(file, () => planFile(file).points[0].exp) }));
         for (const { file, exp } of loaded) if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
         const rows: Row[] = [];
         for (const { file, exp } of loaded) {
           if (!argv.quiet && io.isTty) io.err(`verify: ${exp.name} (${exp.validation!.replications} replications)\n`);
-          let r: VerifyResult;
-          try {
-            r = verify(exp);
-          } catch (e) {
-            if (e instanceof InputError) e.file ??= file;
-            throw e;
-          }
-          rows.push(verifyRow(r));
+          rows.push(verifyRow(withFile(file, () => verify(exp))));
         }
         writeAtomic(join(argv.out, 'validation.csv'), toCsv(rows));
         io.out(verifyTable(rows));

@@ -94,6 +94,26 @@ const guestTx: HopSpec = {
   work: guestWork,
 };
 
+/**
+ * The hypervisor's receive backend. With one NIC queue (`software` sorting) one I/O core
+ * takes every packet and the switch sorts it; with a queue per VM (VMDq) the NIC has sorted
+ * it and each queue's interrupt goes to its own core. Either way the hypervisor copies.
+ */
+const backendRx = (sorting: 'software' | 'nic', extra: WorkSpec[] = []): HopSpec => ({
+  kind: 'cpu',
+  name: 'backend',
+  core: sorting === 'software' ? 'io' : 'io-per-vm',
+  instances: sorting === 'software' ? 'shared' : 'per-vm',
+  ring: 'nic_rx',
+  notify: physicalInterrupt,
+  work: [
+    { cause: 'driver', cycles: 'host_driver' },
+    ...(sorting === 'software' ? [{ cause: 'switch', cycles: 'vswitch_sort' } as WorkSpec] : []),
+    { cause: 'copy', cycles_per_byte: 'copy_per_byte' },
+    ...extra,
+  ],
+});
+
 /** The hypervisor's transmit backend: pull from the VM's ring, switch, copy, hand to the NIC. */
 const backendTx = (core: 'io' | 'io-per-vm', extra: WorkSpec[] = [], notify: NotifySpec = paravirtualKick): HopSpec => ({
   kind: 'cpu',
@@ -137,21 +157,8 @@ export const BUILTIN_PATHS = {
     rx: [
       wireRx,
       dma,
-      {
-        kind: 'cpu',
-        name: 'backend',
-        core: 'io',
-        instances: 'shared',
-        ring: 'nic_rx',
-        notify: physicalInterrupt,
-        work: [
-          { cause: 'driver', cycles: 'host_driver' },
-          { cause: 'switch', cycles: 'vswitch_sort' },
-          { cause: 'copy', cycles_per_byte: 'copy_per_byte' },
-          // The device model writes the received descriptor back into the emulated ring.
-          { cause: 'emulation', cycles: 'emulation_access' },
-        ],
-      },
+      // The device model also writes the received descriptor back into the emulated ring.
+      backendRx('software', [{ cause: 'emulation', cycles: 'emulation_access' }]),
       {
         kind: 'cpu',
         name: 'guest',
@@ -184,24 +191,7 @@ export const BUILTIN_PATHS = {
     description:
       'virtio/vmxnet-style shared rings with batched kicks and interrupts; the hypervisor switch still sorts and copies, on one I/O core for the single receive queue',
     nic_sorting: 'none',
-    rx: [
-      wireRx,
-      dma,
-      {
-        kind: 'cpu',
-        name: 'backend',
-        core: 'io',
-        instances: 'shared',
-        ring: 'nic_rx',
-        notify: physicalInterrupt,
-        work: [
-          { cause: 'driver', cycles: 'host_driver' },
-          { cause: 'switch', cycles: 'vswitch_sort' },
-          { cause: 'copy', cycles_per_byte: 'copy_per_byte' },
-        ],
-      },
-      guestRxParavirtual,
-    ],
+    rx: [wireRx, dma, backendRx('software'), guestRxParavirtual],
     tx: [guestTx, backendTx('io'), dma, wireTx],
   },
 
@@ -209,23 +199,7 @@ export const BUILTIN_PATHS = {
     description:
       'VMDq/NetQueue: the NIC sorts received packets into a queue per VM, each with its own interrupt on its own hypervisor core; the hypervisor still copies. Transmit is as paravirtual',
     nic_sorting: 'vmdq',
-    rx: [
-      wireRx,
-      dma,
-      {
-        kind: 'cpu',
-        name: 'backend',
-        core: 'io-per-vm',
-        instances: 'per-vm',
-        ring: 'nic_rx',
-        notify: physicalInterrupt,
-        work: [
-          { cause: 'driver', cycles: 'host_driver' },
-          { cause: 'copy', cycles_per_byte: 'copy_per_byte' },
-        ],
-      },
-      guestRxParavirtual,
-    ],
+    rx: [wireRx, dma, backendRx('nic'), guestRxParavirtual],
     tx: [guestTx, backendTx('io'), dma, wireTx],
   },
 
