@@ -140,6 +140,29 @@ describe('iovsim validate, paths, --help, --version', () => {
   });
 });
 
+describe('iovsim report and run --report', () => {
+  it('run --report writes the charts and an HTML page beside the CSV', async () => {
+    const f = write('rep.yaml', SMALL);
+    const out = join(dir, 'rep');
+    const r = await cli(['run', f, '--out', out, '--report', '--quiet']);
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toContain('rep.csv');
+    expect(files).toContain('rep.html');
+    expect(files.filter((x) => x.endsWith('.svg')).length).toBeGreaterThanOrEqual(3);
+    const html = readFileSync(join(out, 'rep.html'), 'utf8');
+    expect(html).toMatch(/<svg/);
+    expect(html).not.toMatch(/https?:\/\//);
+  });
+
+  it('report names the file at fault and exits 2', async () => {
+    const r = await cli(['report', join(dir, 'none.csv'), '-o', join(dir, 'never.html')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/none\.csv: expected a readable CSV file, found no such file/);
+    expect(existsSync(join(dir, 'never.html'))).toBe(false);
+  });
+});
+
 describe('the installed command', () => {
   it('runs through bin/iovsim.js and exits 2 on bad input', () => {
     const bin = join(__dirname, '..', 'bin', 'iovsim.js');

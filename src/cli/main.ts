@@ -18,6 +18,7 @@ import { verifyRow, verifyTable } from '../output/verify-table.js';
 import { toCsv, writeAtomic } from '../output/write.js';
 import type { Overrides } from '../scenario/resolve.js';
 import { describePaths } from './describe-paths.js';
+import { reportCommand, reportForRun } from './report-command.js';
 
 const EXIT_OK = 0;
 const EXIT_INTERNAL = 1;
@@ -111,6 +112,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
           .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const, describe: 'what to print on stdout' })
           .option('jobs', { type: 'number', describe: `worker threads for sweep points and replications (default: one per core, here ${availableParallelism()})` })
           .option('resume', { type: 'boolean', default: false, describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest' })
+          .option('report', { type: 'boolean', default: false, describe: 'also write charts (.svg) and an HTML report beside each CSV' })
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar or messages on stderr' }),
       async (argv) => {
         if (argv.seed !== undefined && !(Number.isInteger(argv.seed) && argv.seed >= 0)) {
@@ -145,6 +147,10 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
             else if (argv.format === 'csv') io.out(toCsv(rows));
             printed.push(...rows);
             if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+            if (argv.report) {
+              const written = await reportForRun(csvFile);
+              if (!argv.quiet) io.err(`${plan.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+            }
           }
           if (argv.format === 'json') io.out(JSON.stringify(printed, null, 2) + '\n');
         } catch (e) {
@@ -223,12 +229,24 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       },
     )
     .command(
+      'report <files..>',
+      'draw result CSVs as charts (.svg beside each CSV) and one self-contained HTML page',
+      (y) =>
+        y
+          .positional('files', { type: 'string', array: true, demandOption: true, describe: 'result CSV files (runs, sweeps, searches, results/published.csv)' })
+          .option('out', { alias: 'o', type: 'string', default: 'report.html', describe: 'the HTML file to write' }),
+      async (argv) => {
+        const written = await reportCommand(argv.files as string[], argv.out);
+        io.out(`wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+      },
+    )
+    .command(
       'paths',
       'list each built-in path\'s hops and costs, and the cost table',
       (y) => y,
       () => io.out(describePaths(BUILTIN_PATHS)),
     )
-    .demandCommand(1, 'Give a command: run, validate, verify or paths (see --help).')
+    .demandCommand(1, 'Give a command: run, validate, verify, compare, report or paths (see --help).')
     .strict()
     .version(version())
     .help()
