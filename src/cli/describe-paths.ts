@@ -1,4 +1,4 @@
-import { CAUSES } from '../model/causes.js';
+import { CAUSE_HELP, CAUSES } from '../model/causes.js';
 import { COST_NAMES, COSTS } from '../model/costs.js';
 import type { HopSpec, PathSpec, WorkSpec } from '../model/path-spec.js';
 
@@ -39,6 +39,7 @@ export function describePaths(paths: Record<string, PathSpec>): string {
     const c = COSTS[n];
     out.push(`  ${n} = ${c.default} ${c.unit}: ${c.help}`, `      source: ${c.source}`);
   }
-  out.push('', `causes: ${CAUSES.join(', ')}`);
+  out.push('', 'causes (every cycle is charged to one):');
+  for (const c of CAUSES) out.push(`  ${c}: ${CAUSE_HELP[c]}`);
   return out.join('\n') + '\n';
 }

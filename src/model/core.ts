@@ -70,13 +70,6 @@ export class Core implements EventHandler {
     if (!this.busy) this.startNext();
   }
 
-  /** Total cycles spent in the window. */
-  totalCycles(): number {
-    let s = 0;
-    for (let i = 0; i < this.cycles.length; i++) s += this.cycles[i];
-    return s;
-  }
-
   /** Opens the measurement window now: counts restart, with the part of the burst in service that lies ahead. */
   openWindow(): void {
     this.cycles.fill(0);

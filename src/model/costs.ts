@@ -113,10 +113,6 @@ export type CostValues = Record<CostName, number>;
 
 export const COST_NAMES = Object.keys(COSTS) as CostName[];
 
-export function isCostName(name: string): name is CostName {
-  return Object.prototype.hasOwnProperty.call(COSTS, name);
-}
-
 /** The defaults, with any overrides applied on top (later overrides win). */
 export function resolveCosts(...overrides: (Partial<CostValues> | undefined)[]): CostValues {
   const values = {} as CostValues;

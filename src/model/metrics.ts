@@ -27,7 +27,6 @@ export class Metrics {
   wireBusyNs = 0;
   readonly latency = new LatencyStats();
   readonly vmDeliveredBytes: Float64Array;
-  readonly vmDeliveredPackets: Float64Array;
   /** Drops per hop index. */
   readonly drops: Float64Array;
   interrupts = 0;
@@ -56,7 +55,6 @@ export class Metrics {
     this.seriesCount = new Float64Array(series?.buckets ?? 0);
     this.bucketNs = series ? series.durationNs / series.buckets : Infinity;
     this.vmDeliveredBytes = new Float64Array(vms);
-    this.vmDeliveredPackets = new Float64Array(vms);
     this.drops = new Float64Array(hops);
   }
 
@@ -69,7 +67,6 @@ export class Metrics {
     this.wireFrames = this.wireBytes = this.wireBusyNs = 0;
     this.latency.reset();
     this.vmDeliveredBytes.fill(0);
-    this.vmDeliveredPackets.fill(0);
     this.drops.fill(0);
     this.interrupts = this.kicks = 0;
     this.sojournNs = this.departures = 0;
@@ -110,7 +107,6 @@ export class Metrics {
       this.deliveredBytes += bytes;
       this.deliveredPayloadBytes += frames * tcpPayloadBytes(bytes / frames);
       this.vmDeliveredBytes[vm] += bytes;
-      this.vmDeliveredPackets[vm] += frames;
       this.latency.record(now - this.packets.born[pkt]);
       this.sojournNs += now - this.packets.born[pkt];
       this.departures++;

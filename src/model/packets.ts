@@ -10,8 +10,6 @@ export class PacketTable {
   frames = new Int32Array(1024);
   /** Time (ns) the source offered the packet: latency runs from here to delivery. */
   born = new Float64Array(1024);
-  /** Index of the hop the packet is in. */
-  hop = new Int32Array(1024);
   private free = new Int32Array(1024);
   private freeCount = 0;
   private used = 0;
@@ -29,7 +27,6 @@ export class PacketTable {
     this.bytes[id] = bytes;
     this.frames[id] = frames;
     this.born[id] = born;
-    this.hop[id] = 0;
     this.live++;
     return id;
   }
@@ -49,7 +46,6 @@ export class PacketTable {
     this.vm = grow32(this.vm);
     this.bytes = grow32(this.bytes);
     this.frames = grow32(this.frames);
-    this.hop = grow32(this.hop);
     this.free = grow32(this.free);
     const born = new Float64Array(n);
     born.set(this.born);

@@ -16,10 +16,6 @@ export class Ring {
     return this.count;
   }
 
-  get full(): boolean {
-    return this.count >= this.capacity;
-  }
-
   /** Appends `id`; false (and nothing changes) when the ring is full. */
   push(id: number): boolean {
     if (this.count >= this.capacity) return false;
