@@ -97,6 +97,8 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     expect((await cli(['run', f, '--modes', 'warp'])).err).toMatch(/--modes: expected a path name.*found "warp"/);
     expect((await cli(['run', f, '--seed', '-4'])).err).toMatch(/--seed: expected a whole number >= 0, found -4/);
     expect((await cli(['run', f, '--duration', 'soon'])).err).toMatch(/--duration: expected a positive duration.*found "soon"/);
+    expect((await cli(['run', f, '--out', f])).err).toMatch(/--out: expected a directory for the results .*found the file .*ok\.yaml/);
+    expect((await cli(['run', f, '--jobs', '0'])).err).toMatch(/--jobs: expected a whole number from 1 to 256, found 0/);
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['run'])).code).toBe(2);
   });

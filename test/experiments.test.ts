@@ -171,6 +171,38 @@ search: {kind: capacity, vary: vms.count, from: 1, to: 40, slo: {cpu: 0.5, loss:
     expect(Number(rows[0].host_cpu_pct)).toBeCloseTo((100 * 12 * 1e5 * 4532) / 2.9e9 / 4, 1);
   });
 
+  it('capacity over the per-VM load: one 200-ns server passes up to 5 Mpps, split over 2 VMs', async () => {
+    // Two VMs share one pinned server of 200 ns (clock 1 GHz) behind a one-packet ring, with
+    // constant arrivals: no loss while the two VMs' combined rate stays under 5 Mpps... but the
+    // two constant streams have random phases, so collisions appear well before. With a loss SLO
+    // of 100 % and a CPU SLO of 50 % of 2 cores, the bound is the server's core at 100 % of 1 core
+    // = 50 % of the host: 2 x rate x 200 ns <= 1, so rate <= 2.5 Mpps per VM.
+    const f = scenarioFile(
+      'capload.yaml',
+      `duration: 4 ms
+warmup: 0.5 ms
+host: {cores: 2, clock: 1 GHz}
+vms: {count: 2}
+nic: {line_rate: 100 Gbit/s}
+traffic: {arrivals: constant, frame_bytes: 64, load_per_vm: 1 Mpps}
+paths: [server]
+custom_paths:
+  server:
+    base: native
+    rx:
+      - {kind: wire, name: wire, ring: switch_buffer}
+      - {kind: cpu, name: server, core: 1, instances: shared, ring: 1000000, notify: {kind: poll}, work: [{cause: guest, cycles: 200}]}
+search: {kind: capacity, vary: traffic.load_per_vm, from: 0.5 Mpps, to: 4 Mpps, resolution: 0.05 Mpps, slo: {cpu: 0.499}}
+`,
+    );
+    const rows = await runFile(f, new InlineRunner(), join(dir, 'capload.csv'));
+    const cap = parseFloat(String(rows[0].capacity));
+    expect(String(rows[0].capacity)).toMatch(/ Mpps$/);
+    expect(cap).toBeGreaterThan(2.5 - 0.1);
+    expect(cap).toBeLessThanOrEqual(2.5);
+    expect(rows[0].binding_constraint).toBe('cpu > 49.9 % of host');
+  });
+
   it('capacity stops at the NIC limit and says so', async () => {
     const f = scenarioFile(
       'nic.yaml',

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +70,13 @@ function withFile<T>(file: string, f: () => T): T {
   }
 }
 
+/** Refuses an --out that exists and is not a directory, before anything runs. */
+function checkOutDir(out: string): void {
+  if (existsSync(out) && !statSync(out).isDirectory()) {
+    throw new InputError('--out', 'a directory for the results (created if it does not exist)', `the file ${out}`);
+  }
+}
+
 /** A progress bar on stderr: rows done of total, and the time left. */
 function progressBar(name: string): ProgressSink {
   const bar = new SingleBar(
@@ -120,6 +127,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
         }
         const jobs = argv.jobs ?? availableParallelism();
         if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)) throw new InputError('--jobs', 'a whole number from 1 to 256', String(argv.jobs));
+        checkOutDir(argv.out);
         const overrides: Overrides = { seed: argv.seed, paths: splitList(argv.modes), duration: argv.duration };
         const plans = (argv.files as string[]).map((file) => withFile(file, () => planFile(file, overrides)));
         const runner = taskRunner(jobs);
@@ -185,6 +193,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
           .option('out', { type: 'string', default: 'results', describe: 'directory for validation.csv' })
           .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' }),
       (argv) => {
+        checkOutDir(argv.out);
         const files = argv.files?.length ? argv.files : defaultValidationFiles();
         const loaded = files.map((file) => ({ file, exp: withFile(file, () => planFile(file).points[0].exp) }));
         for (const { file, exp } of loaded) if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
@@ -213,6 +222,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
         const jobs = argv.jobs ?? availableParallelism();
         if (!(Number.isInteger(jobs) && jobs >= 1 && jobs <= 256)) throw new InputError('--jobs', 'a whole number from 1 to 256', String(argv.jobs));
         const files = argv.files as string[];
+        checkOutDir(argv.out);
         for (const file of files) withFile(file, () => planFile(file, { duration: argv.duration }));
         const runner = taskRunner(jobs);
         try {
