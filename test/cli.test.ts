@@ -70,6 +70,12 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
     ['more VMs than pools', 'pools.yaml', 'vms: {count: 17}\npaths: [vmdq]\n', /pools\.yaml: vms\.count: expected at most nic\.vmdq_pools = 16 VMs.*found 17/],
     ['unknown path', 'path.yaml', 'paths: [sriov, foo]\n', /path\.yaml: paths\[1\]: expected a path name \(one of: native.*found "foo"/],
     ['unknown cost', 'cost.yaml', 'costs: {vm_exitt: 5}\n', /cost\.yaml: costs\.vm_exitt: expected a known field \(one of: vm_exit,.*found unknown field "vm_exitt"/],
+    [
+      'a saturating path whose first hop costs nothing',
+      'loop.yaml',
+      'paths: [free]\ncustom_paths:\n  free:\n    base: sriov\n    rx:\n      - {kind: cpu, name: free, core: 0, instances: shared, ring: 4, notify: {kind: poll}, work: []}\n      - {kind: cpu, name: tiny, core: 1, instances: shared, ring: 1, notify: {kind: poll}, work: [{cause: guest, cycles: 100}]}\n',
+      /loop\.yaml: paths\.free\.rx\[0\]: expected a first hop that takes time when traffic\.load is "saturate".*found hop "free" with no cost/,
+    ],
     ['warm-up too long', 'warm.yaml', 'duration: 10 ms\nwarmup: 20 ms\n', /warm\.yaml: warmup: expected a warm-up shorter than the duration/],
   ];
 

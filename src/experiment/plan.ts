@@ -1,5 +1,5 @@
 import { InputError, InputErrors } from '../errors.js';
-import { checkNicLimits } from '../model/network.js';
+import { checkNicLimits, checkSaturatingEntry } from '../model/network.js';
 import { readScenarioData, validateScenario } from '../scenario/load.js';
 import { resolveScenario, type Experiment, type Overrides } from '../scenario/resolve.js';
 import { expandSweep, withField, type Assignment } from './sweep.js';
@@ -46,7 +46,10 @@ export function planFile(file: string, overrides: Overrides = {}): Plan {
     try {
       const pointData = Object.entries(assignment).reduce<unknown>((d, [k, v]) => withField(d, k, v), data);
       const exp = resolveScenario({ ...validateScenario(pointData, file), name: base.name }, overrides);
-      if (!searchesVms) for (const p of exp.paths) checkNicLimits(exp.config, p);
+      for (const p of exp.paths) {
+        if (!searchesVms) checkNicLimits(exp.config, p);
+        checkSaturatingEntry(exp.config, p);
+      }
       return exp;
     } catch (e) {
       throw blameSweep(e, [...sweepKeys, ...Object.keys(assignment)], file);

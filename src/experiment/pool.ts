@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { InputError } from '../errors.js';
 import { InvariantError, runTask, type Task, type TaskOutput } from './task.js';
 
 /** Runs tasks, in this thread (jobs = 1) or on worker threads. Results do not depend on which. */
@@ -34,6 +35,19 @@ function workerFile(): string {
   return fileURLToPath(new URL('../../dist/experiment/worker.js', import.meta.url));
 }
 
+/** An error as a worker posts it: structured clone keeps no class, so the fields travel. */
+interface WorkerError {
+  name: string;
+  message: string;
+  input?: { fieldPath: string; expected: string; found: string; file?: string };
+}
+
+/** The error a worker threw, as the class it was: bad input stays bad input (exit 2). */
+function rebuild(e: WorkerError): Error {
+  if (e.input) return new InputError(e.input.fieldPath, e.input.expected, e.input.found, e.input.file);
+  return e.name === 'InvariantError' ? new InvariantError(e.message) : new Error(e.message);
+}
+
 interface Pending {
   task: Task;
   resolve: (o: TaskOutput) => void;
@@ -51,10 +65,10 @@ export class WorkerPool implements TaskRunner {
     const file = workerFile();
     for (let i = 0; i < jobs; i++) {
       const w = new Worker(file);
-      w.on('message', (msg: { output?: TaskOutput; error?: { name: string; message: string } }) => {
+      w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
         const p = this.busy.get(w)!;
         this.busy.delete(w);
-        if (msg.error) p.reject(msg.error.name === 'InvariantError' ? new InvariantError(msg.error.message) : new Error(msg.error.message));
+        if (msg.error) p.reject(rebuild(msg.error));
         else p.resolve(msg.output!);
         this.idle.push(w);
         this.dispatch();

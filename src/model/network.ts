@@ -70,6 +70,31 @@ export function coreFor(cfg: ModelConfig, role: CoreRole, vm: number): number {
   return cfg.host.vcpuCores[vm % cfg.host.vcpuCores.length];
 }
 
+/**
+ * A saturating source refills its window the instant a packet is dropped; if the path's
+ * first hop took no time, a drop further on could refill and drop forever at one instant.
+ */
+export function checkSaturatingEntry(cfg: ModelConfig, path: ResolvedPath): void {
+  const hops = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
+  if (cfg.traffic.mode !== 'saturate' || hops.length === 0) return;
+  const first = hops[0];
+  let takesTime: boolean;
+  if (first.kind === 'wire') takesTime = cfg.nic.lineRateGbps > 0;
+  else if (first.kind === 'delay') takesTime = first.ns.reduce((s: number, a) => s + amount(a, path.costs, 0), 0) > 0;
+  else {
+    const perPacket = cycleVector(first.work, path.costs, false).perCause.reduce((a, b) => a + b, 0);
+    const perByte = cycleVector(first.work, path.costs, true).perCause.reduce((a, b) => a + b, 0);
+    takesTime = perPacket > 0 || perByte > 0;
+  }
+  if (!takesTime) {
+    throw new InputError(
+      `paths.${path.name}.${cfg.traffic.direction}[0]`,
+      'a first hop that takes time when traffic.load is "saturate" (a saturating source resends at once)',
+      `hop "${first.name}" with no cost`,
+    );
+  }
+}
+
 /** Checks the NIC has a queue resource per VM where the path needs one. */
 export function checkNicLimits(cfg: ModelConfig, path: ResolvedPath): void {
   const need = path.spec.nic_sorting;
@@ -143,6 +168,7 @@ class WindowOpener implements EventHandler {
  */
 export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
   checkNicLimits(cfg, path);
+  checkSaturatingEntry(cfg, path);
   const sim = new Simulator();
   const packets = new PacketTable();
   const hopSpecs: HopSpec[] = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
