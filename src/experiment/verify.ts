@@ -1,7 +1,7 @@
 import { deriveSeed } from '../engine/rng.js';
 import { InputError } from '../errors.js';
 import { meanFrameBytes } from '../model/config.js';
-import { cycleVector, runPath, type RunResult } from '../model/network.js';
+import { runPath, workCycles, type RunResult } from '../model/network.js';
 import type { Experiment } from '../scenario/resolve.js';
 import { meanCi, type MeanCi } from '../stats/confidence.js';
 import { md1Sojourn, mm1kLoss, mmcSojourn } from '../stats/queueing.js';
@@ -48,9 +48,7 @@ export function theoryFor(exp: Experiment): Theory {
       throw new InputError(`custom_paths.${path.name}.${cfg.traffic.direction}[${i}]`, 'only shared cpu hops in a validation path', hop.kind);
     }
     const bytes = meanFrameBytes(cfg.traffic.perVm[0].frames);
-    const perPacket = cycleVector(hop.work, path.costs, false).perCause.reduce((a, b) => a + b, 0);
-    const perByte = cycleVector(hop.work, path.costs, true).perCause.reduce((a, b) => a + b, 0);
-    const meanNs = (perPacket + perByte * bytes) / cfg.host.clockGhz;
+    const meanNs = workCycles(hop.work, path.costs, bytes) / cfg.host.clockGhz;
     const capacity = hop.ring === 'nic_rx' ? cfg.nic.rxRing : typeof hop.ring === 'number' ? hop.ring : NaN;
     return { mu: 1 / meanNs, servers: hop.servers ?? 1, capacity, service: hop.service ?? 'deterministic', name: hop.name };
   });

@@ -82,9 +82,8 @@ export function checkSaturatingEntry(cfg: ModelConfig, path: ResolvedPath): void
   if (first.kind === 'wire') takesTime = cfg.nic.lineRateGbps > 0;
   else if (first.kind === 'delay') takesTime = first.ns.reduce((s: number, a) => s + amount(a, path.costs, 0), 0) > 0;
   else {
-    const perPacket = cycleVector(first.work, path.costs, false).perCause.reduce((a, b) => a + b, 0);
-    const perByte = cycleVector(first.work, path.costs, true).perCause.reduce((a, b) => a + b, 0);
-    takesTime = perPacket > 0 || perByte > 0;
+    // Costs are never negative, so a hop costs nothing only if a one-byte packet costs nothing.
+    takesTime = workCycles(first.work, path.costs, 1) > 0;
   }
   if (!takesTime) {
     throw new InputError(
@@ -117,6 +116,12 @@ export function checkNicLimits(cfg: ModelConfig, path: ResolvedPath): void {
 export function amount(a: Amount | undefined, costs: CostValues, fallback: number): number {
   if (a === undefined) return fallback;
   return typeof a === 'number' ? a : costs[a];
+}
+
+/** Cycles a work list spends on one packet of `bytes` bytes, all causes together. */
+export function workCycles(work: WorkSpec[] | undefined, costs: CostValues, bytes: number): number {
+  const sum = (v: Float64Array) => v.reduce((a, b) => a + b, 0);
+  return sum(cycleVector(work, costs, false).perCause) + sum(cycleVector(work, costs, true).perCause) * bytes;
 }
 
 export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, perByte: boolean): CycleVector {
