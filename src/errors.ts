@@ -27,3 +27,28 @@ export class InputErrors extends Error {
     this.name = 'InputErrors';
   }
 }
+
+/**
+ * The environment refused what iovsim needed: an output that cannot be written (no
+ * permission, a full disk, a file where a folder must be). Printed as one line naming the
+ * path and the system's reason; exit 3.
+ */
+export class EnvironmentError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'EnvironmentError';
+  }
+}
+
+/** The exit codes, declared once: `--help`, README and the CLI take them from here. */
+export const EXIT = {
+  ok: { code: 0, help: 'ok' },
+  internal: { code: 1, help: 'internal error (a bug: please report it with the command and scenario)' },
+  badInput: { code: 2, help: 'bad input (a scenario, a CSV or an argument)' },
+  environment: { code: 3, help: 'environment (an output that cannot be written, a full disk, a missing system dependency)' },
+  disagrees: { code: 4, help: 'a failed `verify` or `compare` (the model disagrees with theory or the published figures)' },
+  interrupted: { code: 130, help: 'interrupted (SIGINT; 143 for SIGTERM)' },
+} as const;

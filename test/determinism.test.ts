@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/simulator.js';
-import { Metrics } from '../src/model/metrics.js';
+import { Counters } from '../src/model/counters.js';
 import { PacketTable } from '../src/model/packets.js';
 import { OpenLoopSource, type Receiver } from '../src/model/traffic.js';
 import type { VmTraffic } from '../src/model/config.js';
-import { resultRow } from '../src/output/columns.js';
-import { toCsv } from '../src/output/write.js';
+import { resultRow } from '../src/metrics/metrics.js';
+import { toCsv } from '../src/output/csv.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
 import { experiment } from './support/scenario.js';
 
@@ -18,7 +18,7 @@ const csvOf = (data: Record<string, unknown>) => {
 function arrivalsOf(vm: number, vms: number, seed: number): [number, number][] {
   const sim = new Simulator();
   const packets = new PacketTable();
-  const metrics = new Metrics(vms, 1, packets);
+  const counters = new Counters(vms, 1, packets);
   const seen: [number, number][] = [];
   const entry: Receiver = {
     accept: (pkt) => {
@@ -27,7 +27,7 @@ function arrivalsOf(vm: number, vms: number, seed: number): [number, number][] {
     },
   };
   const traffic: VmTraffic = { pps: 1e6, frames: { bytes: [64, 1518], weights: [1, 1] }, arrivals: { kind: 'poisson' } };
-  for (let i = 0; i < vms; i++) new OpenLoopSource({ sim, packets, metrics, entry, seed, tsoFrames: 1 }, i, traffic).start();
+  for (let i = 0; i < vms; i++) new OpenLoopSource({ sim, packets, counters, entry, seed, tsoFrames: 1 }, i, traffic).start();
   sim.run(1e6);
   return seen;
 }

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { planFile } from '../src/experiment/plan.js';
+import { planFile } from '../src/scenario/plan.js';
 import { InlineRunner, WorkerPool, type TaskRunner } from '../src/experiment/pool.js';
 import { Interrupted, runPlan } from '../src/experiment/runner.js';
-import { expandSweep, rangeValues } from '../src/experiment/sweep.js';
-import type { Row } from '../src/output/columns.js';
+import { expandSweep, rangeValues } from '../src/scenario/sweep.js';
+import type { Row } from '../src/metrics/metrics.js';
 import { mser5 } from '../src/stats/mser.js';
 import { cli } from './support/cli.js';
 

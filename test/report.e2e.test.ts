@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reportCommand } from '../src/cli/report-command.js';
+import { reportCommand } from '../src/cli/commands/report.js';
 import { cli } from './support/cli.js';
 
 /**

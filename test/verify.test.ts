@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { theoryFor } from '../src/experiment/verify.js';
-import { erlangC, md1Sojourn, mm1kLoss, mm1Sojourn, mmcSojourn } from '../src/stats/queueing.js';
+import { erlangC, md1Sojourn, mg1Sojourn, mm1kLoss, mm1Sojourn, mmcSojourn, secondMoment } from '../src/stats/queueing.js';
 import { cli } from './support/cli.js';
 import { experiment } from './support/scenario.js';
 
@@ -23,34 +23,51 @@ describe('closed forms', () => {
   });
 });
 
-describe('theory is derived from the scenario itself', () => {
-  const station = (cycles: number, service: string, extra: Record<string, unknown> = {}) => ({
+describe('theory comes from the declared queueing model, not from the hops', () => {
+  const station = (mean: string, distribution: unknown = 'exponential', extra: Record<string, unknown> = {}) => ({ service_mean: mean, distribution, ...extra });
+  const hop = (cycles: number, service: unknown, extra: Record<string, unknown> = {}) => ({
     kind: 'cpu', name: 's', core: 0, instances: 'shared', ring: 1_000_000, notify: { kind: 'poll' },
     work: [{ cause: 'guest', cycles }], service, ...extra,
   });
-  const scenario = (rx: unknown[], metric = 'mean_time_in_system') => ({
+  const scenario = (rx: unknown[], stations: unknown[], metric = 'mean_time_in_system') => ({
     host: { cores: 4, clock: '2 GHz' },
     vms: { count: 2 },
     traffic: { load: '1 Mpps', arrivals: 'poisson', frame_bytes: 64 },
     paths: ['q'],
     custom_paths: { q: { base: 'native', rx } },
-    validation: { metric },
+    validation: { metric, arrival_rate: '1 Mpps', stations },
+  });
+  const theory = (data: Record<string, unknown>) => theoryFor(experiment(data).validation!);
+
+  it('M/M/1 from the declared rates: lambda 1 per us, mean 500 ns, W = 1 / (2 - 1) us', () => {
+    expect(theory(scenario([hop(1000, 'exponential')], [station('500 ns')])).value).toBeCloseTo(1, 9);
   });
 
-  it('M/M/1 from the clock, cycles and the load summed over VMs', () => {
-    // 1000 cycles at 2 GHz = 500 ns; lambda 1 per us: W = 1 / (2 - 1) us.
-    expect(theoryFor(experiment(scenario([station(1000, 'exponential')]))).value).toBeCloseTo(1, 9);
+  it('ignores the hops: the same declaration with other cycles gives the same theory', () => {
+    const a = theory(scenario([hop(1000, 'exponential')], [station('500 ns')]));
+    const b = theory(scenario([hop(1050, 'exponential')], [station('500 ns')]));
+    expect(b.value).toBe(a.value);
   });
 
-  it('tandem stations add up', () => {
-    const t = theoryFor(experiment(scenario([station(1000, 'exponential'), { ...station(1000, 'deterministic'), name: 't', core: 1 }])));
-    expect(t.value).toBeCloseTo(1 + md1Sojourn(1, 2), 9);
+  it('tandem stations add up (Jackson); M/G/1 uses the service time\'s second moment', () => {
+    const t = theory(scenario([hop(1000, 'exponential'), { ...hop(1000, 'exponential'), name: 't', core: 1 }], [station('500 ns'), station('500 ns')]));
+    expect(t.value).toBeCloseTo(2, 9);
     expect(t.formula).toMatch(/Jackson/);
+    // Uniform on [0, 1 us], mean 0.5 us, lambda 1/us: E[S^2] = 4/3 x 0.25 = 1/3; W = 0.5 + (1/3) / (2 x 0.5) = 0.8333 us.
+    expect(theory(scenario([hop(1000, 'uniform')], [station('500 ns', 'uniform')])).value).toBeCloseTo(0.5 + 1 / 3, 9);
+    // Erlang-2: E[S^2] = 1.5 x 0.25; W = 0.5 + 0.375 = 0.875 us.
+    expect(theory(scenario([hop(1000, { erlang: 2 })], [station('500 ns', { erlang: 2 })])).value).toBeCloseTo(0.875, 9);
+    expect(mg1Sojourn(1, 2, secondMoment('deterministic', 0.5))).toBeCloseTo(md1Sojourn(1, 2), 12);
   });
 
-  it('refuses what it has no closed form for', () => {
-    expect(() => theoryFor(experiment(scenario([station(1000, 'uniform')])))).toThrow(/M\/M\/c or M\/D\/1/);
-    expect(() => theoryFor(experiment(scenario([station(1000, 'exponential')], 'loss_probability')))).toThrow(/M\/M\/1\/K/);
+  it('refuses a declaration whose structure is not the scenario\'s, or that has no closed form', () => {
+    expect(() => experiment(scenario([hop(1000, 'uniform')], [station('500 ns')]))).toThrow(/validation\.stations\[0\]\.distribution: expected the service of hop "s"/);
+    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('500 ns'), station('500 ns')]))).toThrow(/one station per hop/);
+    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('500 ns')], 'loss_probability'))).toThrow(/M\/M\/1\/K/);
+    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('1200 ns')]))).toThrow(/utilization below 1/);
+    expect(() =>
+      experiment(scenario([hop(1000, 'uniform'), { ...hop(1000, 'uniform'), name: 't', core: 1 }], [station('500 ns', 'uniform'), station('500 ns', 'uniform')])),
+    ).toThrow(/exponential service at every station of a tandem/);
   });
 });
 
@@ -60,25 +77,34 @@ describe('iovsim verify', () => {
     const r = await cli(['verify', '--out', out, '--quiet']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    for (const name of ['mm1-rho0.5', 'mm1-rho0.9', 'md1-rho0.8', 'mmc4-rho0.8', 'tandem-mm1', 'mm1k10-load1.2']) {
-      expect(r.out).toMatch(new RegExp(`^${name.replace('.', '\\.')} .* pass$`, 'm'));
-    }
-    expect(r.out).toMatch(/^6 passed, 0 failed$/m);
+    const names = ['mm1-rho0.5', 'mm1-rho0.9', 'md1-rho0.8', 'mg1-uniform-rho0.8', 'me2-1-rho0.8', 'mmc4-rho0.8', 'tandem-mm1', 'mm1k10-load1.2'];
+    for (const name of names) expect(r.out).toMatch(new RegExp(`^${name.replace('.', '\\.')} .* pass$`, 'm'));
+    expect(r.out).toMatch(new RegExp(`^${names.length} passed, 0 failed$`, 'm'));
     const csv = readFileSync(join(out, 'validation.csv'), 'utf8');
     expect(csv.split('\n')[0]).toBe('case,metric,model,replications,theory,simulated_mean,ci95_half_width,ci95_half_width_pct,result,why');
   });
 
-  it('fails, and exits non-zero, when theory and simulation disagree', async () => {
-    // A station that is really uniform, declared to the check as exponential would need code;
-    // instead: an M/M/1 case with too few packets cannot reach a 2 % interval.
+  it('fails (exit 4) when every service takes 5 % longer than declared: the theory does not follow the cost code', async () => {
+    // A clock 5 % slow turns the same cycles into 5 % more time, as a cost pipeline biased by
+    // 5 % would; the declared model, and so the theory, stay as they were.
     const dir = mkdtempSync(join(tmpdir(), 'iovsim-verify-bad-'));
-    const file = join(dir, 'short.yaml');
-    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.9.yaml', import.meta.url), 'utf8').replace('duration: 2 s', 'duration: 10 ms').replace('warmup: 5 ms', 'warmup: 1 ms');
-    (await import('node:fs')).writeFileSync(file, text);
+    const file = join(dir, 'biased.yaml');
+    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.5.yaml', import.meta.url), 'utf8').replace('clock: 1 GHz', 'clock: 0.952381 GHz');
+    writeFileSync(file, text);
     const r = await cli(['verify', file, '--out', dir]);
-    expect(r.code).toBe(1);
-    expect(r.out).toMatch(/FAIL/);
+    expect(r.code).toBe(4);
+    expect(r.out).toMatch(/FAIL \(theory outside the 95 % interval\)/);
     expect(r.out).toMatch(/^0 passed, 1 failed$/m);
+  });
+
+  it('fails when the interval is too wide to judge: too few packets for a 2 % interval', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iovsim-verify-wide-'));
+    const file = join(dir, 'short.yaml');
+    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.9.yaml', import.meta.url), 'utf8').replace(/duration: .*/, 'duration: 10 ms').replace('warmup: 5 ms', 'warmup: 1 ms');
+    writeFileSync(file, text);
+    const r = await cli(['verify', file, '--out', dir]);
+    expect(r.code).toBe(4);
+    expect(r.out).toMatch(/FAIL \((interval wider|theory outside)/);
   });
 
   it('refuses a scenario that is not a validation case', async () => {

@@ -5,8 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { toCsv, writeAtomic } from '../output/write.js';
-import type { Row } from '../output/columns.js';
+import type { Row } from '../metrics/metrics.js';
+import { toCsv } from '../output/csv.js';
+import { writeAtomic } from '../output/write.js';
 import { holdIovsim, holdTypedArrayHeap, holdWorkload } from './hold.js';
 import { quickstart, timePath } from './paths.js';
 

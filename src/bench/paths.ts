@@ -1,12 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import { runPath, type ResolvedPath } from '../model/network.js';
-import { loadScenarioFile } from '../scenario/load.js';
-import { resolveScenario, type Experiment } from '../scenario/resolve.js';
+import { runPath } from '../model/network.js';
+import type { ResolvedPath } from '../model/result.js';
+import { parseOverrides } from '../scenario/overrides.js';
+import { planFile } from '../scenario/plan.js';
+import type { Experiment } from '../scenario/resolve.js';
 
 /** The quickstart configuration (10 GbE, 1518-B frames, 4 VMs, saturating), run for `duration`. */
 export function quickstart(duration: string, paths?: string[]): Experiment {
   const file = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
-  return resolveScenario(loadScenarioFile(file), { duration, paths });
+  return planFile(file, parseOverrides({ duration, modes: paths })).points[0].exp;
 }
 
 export interface PathSpeed {

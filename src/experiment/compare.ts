@@ -1,31 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { InputError } from '../errors.js';
-import type { Row } from '../output/columns.js';
+import { metric, type MetricName, type Row } from '../metrics/metrics.js';
+import { planFile, type Plan } from '../scenario/plan.js';
 import type { Overrides } from '../scenario/resolve.js';
-import { planFile } from './plan.js';
 import type { TaskRunner } from './pool.js';
 import { runPlan } from './runner.js';
 
-/** Relative tolerance for a published value, by what the metric measures (issue 4 of the project). */
-const TOLERANCE: Record<string, number> = {
-  tcp_payload_gbps: 0.1,
-  delivered_gbps: 0.1,
-  delivered_mpps: 0.1,
-  host_cpu_pct: 0.2,
-  cores_used: 0.2,
-  latency_mean_us: 0.2,
-  latency_p99_us: 0.2,
-};
-
-const UNIT: Record<string, string> = {
-  tcp_payload_gbps: 'Gbit/s',
-  delivered_gbps: 'Gbit/s',
-  delivered_mpps: 'Mpps',
-  host_cpu_pct: '% of host',
-  cores_used: 'cores',
-  latency_mean_us: 'us',
-  latency_p99_us: 'us',
-};
+const TOLERANCE = (m: string): number => metric(m as MetricName).tolerance!;
+const UNIT = (m: string): string => metric(m as MetricName).unit;
 
 /** One line of the comparison: a published figure or claim against what iovsim simulates. */
 export interface ComparisonRow extends Row {
@@ -57,12 +38,12 @@ class Runs {
   private readonly cache = new Map<string, Promise<{ name: string; rows: Row[] }>>();
   constructor(private readonly o: CompareOptions) {}
 
-  get(file: string): Promise<{ name: string; rows: Row[] }> {
+  get(file: string, planned?: Plan): Promise<{ name: string; rows: Row[] }> {
     const key = resolve(file);
     let p = this.cache.get(key);
     if (!p) {
       p = (async () => {
-        const plan = planFile(file, this.o.overrides ?? {});
+        const plan = planned ?? planFile(file, this.o.overrides ?? {});
         const rows = await runPlan(plan, { runner: this.o.runner, concurrency: this.o.concurrency, resume: false, onWarning: () => {}, aborted: () => false });
         return { name: plan.name, rows };
       })();
@@ -72,25 +53,24 @@ class Runs {
   }
 }
 
-/** Compares every `reference:` of the given scenario files with a run of it. */
-export async function compareFiles(files: string[], o: CompareOptions): Promise<ComparisonRow[]> {
+/**
+ * Compares every `reference:` of the planned scenario files with a run of it. The scenario
+ * layer has checked that each names paths the scenario runs and, for claims, fields it sweeps
+ * and files that exist.
+ */
+export async function comparePlans(plans: Plan[], o: CompareOptions): Promise<ComparisonRow[]> {
   const runs = new Runs(o);
   const out: ComparisonRow[] = [];
-  for (const file of files) {
-    const plan = planFile(file, o.overrides ?? {});
-    const ref = plan.points[0].exp.reference;
-    if (!ref) throw new InputError('reference', 'a reference: block (the published result to compare with)', 'nothing', file);
-    const { name, rows } = await runs.get(file);
+  for (const plan of plans) {
+    const file = plan.file;
+    const ref = plan.scenario.reference!;
+    const { name, rows } = await runs.get(file, plan);
     const base = { id: ref.id, scenario: name };
-    const rowsOf = (path: string, where: string): Row[] => {
-      const r = rows.filter((x) => x.path === path);
-      if (r.length === 0) throw new InputError(where, `a path the scenario runs (${[...new Set(rows.map((x) => x.path))].join(', ')})`, `"${path}"`, file);
-      return r;
-    };
-    ref.checks.forEach((c, i) => {
-      for (const row of rowsOf(c.path, `reference.checks[${i}].path`)) {
+    const rowsOf = (path: string): Row[] => rows.filter((x) => x.path === path);
+    ref.checks.forEach((c) => {
+      for (const row of rowsOf(c.path)) {
         const sim = Number(row[c.metric]);
-        const tol = TOLERANCE[c.metric];
+        const tol = TOLERANCE(c.metric);
         let ok: boolean;
         let err: number | string;
         if (c.range) {
@@ -106,7 +86,7 @@ export async function compareFiles(files: string[], o: CompareOptions): Promise<
           scenario: point ? `${name} (${point})` : name,
           path: c.path,
           metric: c.metric,
-          unit: UNIT[c.metric],
+          unit: UNIT(c.metric),
           published: c.value ?? '',
           published_low: c.range?.[0] ?? '',
           published_high: c.range?.[1] ?? '',
@@ -118,29 +98,27 @@ export async function compareFiles(files: string[], o: CompareOptions): Promise<
         });
       }
     });
-    for (const [i, claim] of ref.claims.entries()) {
-      const where = `reference.claims[${i}]`;
+    for (const claim of ref.claims) {
       let simulated: string;
       let ok: boolean;
       let path: string;
       if (claim.kind === 'lower-than') {
         path = claim.path;
-        const mine = Number(rowsOf(claim.path, `${where}.path`)[0][claim.metric]);
+        const mine = Number(rowsOf(claim.path)[0][claim.metric]);
         const other = await runs.get(resolve(dirname(file), claim.than));
         const theirs = Number(other.rows.find((r) => r.path === claim.path)?.[claim.metric]);
         ok = mine < theirs;
         simulated = `${sig(mine)} here against ${sig(theirs)} in ${other.name}`;
       } else if (claim.kind === 'linear') {
         path = claim.path;
-        const pts = rowsOf(claim.path, `${where}.path`).map((r) => [Number(r[claim.over]), Number(r[claim.metric])] as const);
-        if (pts.some(([x]) => !Number.isFinite(x))) throw new InputError(`${where}.over`, 'a swept field of this scenario', claim.over, file);
+        const pts = rowsOf(claim.path).map((r) => [Number(r[claim.over]), Number(r[claim.metric])] as const);
         const { slope, r2 } = fitLine(pts);
         ok = Math.abs(slope - claim.slope) <= claim.tolerance * Math.abs(claim.slope) && r2 >= claim.min_r2;
-        simulated = `slope ${sig(slope)} ${UNIT[claim.metric]} per ${claim.over} (published ${claim.slope}, within ${100 * claim.tolerance} %), R^2 ${sig(r2)} (at least ${claim.min_r2})`;
+        simulated = `slope ${sig(slope)} ${UNIT(claim.metric)} per ${claim.over} (published ${claim.slope}, within ${100 * claim.tolerance} %), R^2 ${sig(r2)} (at least ${claim.min_r2})`;
       } else {
         path = `${claim.numerator}/${claim.denominator}`;
-        const top = Number(rowsOf(claim.numerator, `${where}.numerator`)[0][claim.metric]);
-        const bottom = Number(rowsOf(claim.denominator, `${where}.denominator`)[0][claim.metric]);
+        const top = Number(rowsOf(claim.numerator)[0][claim.metric]);
+        const bottom = Number(rowsOf(claim.denominator)[0][claim.metric]);
         const ratio = top / bottom;
         ok = (claim.min === undefined || ratio >= claim.min) && (claim.max === undefined || ratio <= claim.max);
         const bounds = [claim.min !== undefined ? `>= ${claim.min}` : '', claim.max !== undefined ? `<= ${claim.max}` : ''].filter(Boolean).join(' and ');

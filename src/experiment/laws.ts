@@ -1,5 +1,5 @@
 import { MAX_FRAME, WIRE_OVERHEAD_BYTES } from '../model/config.js';
-import type { RunResult } from '../model/network.js';
+import type { RunResult } from '../model/result.js';
 
 /** One operational law checked on a run. `exact` laws hold to rounding; the others within a tolerance. */
 export interface LawCheck {

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InputError } from '../errors.js';
 import { InvariantError, runTask, type Task, type TaskOutput } from './task.js';
 
 /** Runs tasks, in this thread (jobs = 1) or on worker threads. Results do not depend on which. */
@@ -35,16 +34,17 @@ function workerFile(): string {
   return fileURLToPath(new URL('../../dist/experiment/worker.js', import.meta.url));
 }
 
-/** An error as a worker posts it: structured clone keeps no class, so the fields travel. */
+/** An error as a worker posts it: structured clone keeps no class, so the name travels. */
 interface WorkerError {
   name: string;
   message: string;
-  input?: { fieldPath: string; expected: string; found: string; file?: string };
 }
 
-/** The error a worker threw, as the class it was: bad input stays bad input (exit 2). */
+/**
+ * The error a worker threw. Input is checked before anything runs, so a worker's error is a
+ * broken law (InvariantError) or another bug.
+ */
 function rebuild(e: WorkerError): Error {
-  if (e.input) return new InputError(e.input.fieldPath, e.input.expected, e.input.found, e.input.file);
   return e.name === 'InvariantError' ? new InvariantError(e.message) : new Error(e.message);
 }
 

@@ -1,4 +1,4 @@
-import type { RunResult } from '../model/network.js';
+import type { RunResult } from '../model/result.js';
 import type { Experiment } from '../scenario/resolve.js';
 import { runTask } from './task.js';
 

@@ -1,19 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { deriveSeed } from '../engine/rng.js';
-import { InputError } from '../errors.js';
+import { aggregateReplications } from '../metrics/aggregate.js';
+import { lossOf, resultRow, valueOf, type Row } from '../metrics/metrics.js';
 import { meanFrameBytes, WIRE_OVERHEAD_BYTES } from '../model/config.js';
-import type { ResolvedPath, RunResult } from '../model/network.js';
-import { aggregateReplications } from '../output/aggregate.js';
-import { resultRow, type Row } from '../output/columns.js';
-import { toCsv, writeAtomic } from '../output/write.js';
+import type { ResolvedPath, RunResult } from '../model/result.js';
+import { toCsv } from '../output/csv.js';
+import { writeAtomic } from '../output/write.js';
+import type { Plan } from '../scenario/plan.js';
 import type { Experiment } from '../scenario/resolve.js';
-import { parseDurationNs, parseRate } from '../scenario/units.js';
+import { formatDuration, formatRate, rateValue, type Rate } from '../scenario/units.js';
 import { meanCi } from '../stats/confidence.js';
-import type { Plan } from './plan.js';
 import type { TaskRunner } from './pool.js';
 import { largestPassing } from './search.js';
-import type { Assignment } from './sweep.js';
 
 /** Progress of a run, in rows of output. */
 export interface ProgressSink {
@@ -127,35 +126,26 @@ function gridCells(plan: Plan, o: RunnerOptions): Cell[] {
         const target = exp.precision;
         if (target) {
           const metric = target.metric;
-          if (typeof rows[0][metric] !== 'number') {
-            throw new InputError('precision.metric', 'a numeric output column, e.g. delivered_gbps or latency_p99_us', `"${metric}"`, plan.file);
-          }
           const relative = () => {
             const ci = meanCi(rows.map((r) => Number(r[metric])));
             return ci.halfWidth / Math.abs(ci.mean);
           };
           // Batches of the initial size, so the number run never depends on --jobs.
-          while (!(relative() <= target.relative_half_width) && rows.length < target.max_replications) {
-            const to = Math.min(target.max_replications, rows.length + exp.replications);
+          while (!(relative() <= target.relativeHalfWidth) && rows.length < target.maxReplications) {
+            const to = Math.min(target.maxReplications, rows.length + exp.replications);
             rows.push(...(await runReps(rows.length, to)));
           }
           const rel = relative();
           precision =
-            rel <= target.relative_half_width
+            rel <= target.relativeHalfWidth
               ? `reached (${metric} +/-${(100 * rel).toFixed(2)} %)`
-              : `cap of ${target.max_replications} reached (${metric} +/-${(100 * rel).toFixed(2)} %)`;
+              : `cap of ${target.maxReplications} reached (${metric} +/-${(100 * rel).toFixed(2)} %)`;
         }
         const body = rows.length === 1 ? rows[0] : { replications: rows.length, ...aggregateReplications(rows, baseSeed) };
         return { ...point.assignment, ...body, ...(precision ? { precision } : {}) };
       },
     })),
   );
-}
-
-/** Loss as the share of packets that left the system by a drop. */
-function lossOf(r: RunResult): number {
-  const dropped = Object.values(r.drops).reduce((a, b) => a + b, 0);
-  return dropped + r.deliveredPackets > 0 ? dropped / (dropped + r.deliveredPackets) : 0;
 }
 
 function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
@@ -168,14 +158,14 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
       base.paths.map((path, k) => ({
         key: keyOf([frame, path.name]),
         compute: async (): Promise<Row> => {
-          const lineGbps = base.config.nic.lineRateGbps;
+          const lineBps = base.config.nic.lineRateGbps * 1e9;
           // Offered load as a share x of line rate, in frame bits: line rate x frame / (frame + 20).
           const expAt = (x: number) =>
-            plan.experimentAt({
-              'traffic.frame_bytes': frame,
-              'traffic.load': `${((x * lineGbps * frame) / (frame + WIRE_OVERHEAD_BYTES)).toFixed(9)} Gbit/s`,
+            plan.at((sc) => {
+              sc.traffic.frame_bytes = frame;
+              sc.traffic.load = { bitsPerSec: (x * lineBps * frame) / (frame + WIRE_OVERHEAD_BYTES) };
             });
-          const out = await largestPassing(0, 1, s.resolution, async (x) => {
+          const out = await largestPassing(0, 1, s.resolution, false, async (x) => {
             if (x === 0) return { ok: true, value: undefined as RunResult | undefined };
             const exp = expAt(x);
             const r = await runOne(o, exp, exp.paths[k], seed);
@@ -192,25 +182,24 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
   return base.paths.map((path, k) => ({
     key: keyOf([path.name]),
     compute: async (): Promise<Row> => {
+      const slo = s.slo;
       const failing = (r: RunResult): string[] => {
         const bad: string[] = [];
-        const cores = r.coreCycles.reduce((sum, c) => sum + c.reduce((a, b) => a + b, 0), 0) / r.clockGhz / r.windowNs;
-        if (s.slo.p99_latency !== undefined && !(r.latencyNs.p99 <= parseDurationNs(s.slo.p99_latency)!)) bad.push(`p99_latency > ${s.slo.p99_latency}`);
-        if (s.slo.loss !== undefined && !(lossOf(r) <= s.slo.loss)) bad.push(`loss > ${s.slo.loss}`);
-        if (s.slo.cpu !== undefined && !(cores / r.coreCycles.length <= s.slo.cpu)) bad.push(`cpu > ${100 * s.slo.cpu} % of host`);
+        if (slo.p99_latency !== undefined && !(r.latencyNs.p99 <= slo.p99_latency)) bad.push(`p99_latency > ${formatDuration(slo.p99_latency)}`);
+        if (slo.loss !== undefined && !(lossOf(r) <= slo.loss)) bad.push(`loss > ${slo.loss}`);
+        if (slo.cpu !== undefined && !(valueOf('host_cpu_pct', r) / 100 <= slo.cpu)) bad.push(`cpu > ${100 * slo.cpu} % of host`);
         return bad;
       };
       let lo: number;
       let hi: number;
       let resolution: number;
-      let valueAt: (x: number) => number | string;
+      let integer = false;
+      let shown: (x: number) => number | string;
+      let probe: (x: number) => Experiment;
       let limit: string | undefined;
       if (s.vary === 'vms.count') {
-        if (typeof s.from !== 'number' || typeof s.to !== 'number') {
-          throw new InputError('search.from', 'VM counts (whole numbers) when search.vary is vms.count', `${s.from} .. ${s.to}`, plan.file);
-        }
-        lo = s.from;
-        hi = s.to;
+        lo = s.from as number;
+        hi = s.to as number;
         const nic = base.config.nic;
         const cap = path.spec.nic_sorting === 'vmdq' ? nic.vmdqPools : path.spec.nic_sorting === 'vf' ? nic.vfs : Infinity;
         if (cap < hi) {
@@ -218,38 +207,34 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
           limit = path.spec.nic_sorting === 'vmdq' ? `nic.vmdq_pools = ${cap}` : `nic.vfs = ${cap}`;
         }
         resolution = 1;
-        valueAt = (x) => x;
+        integer = true;
+        shown = (x) => x;
+        probe = (x) => plan.at((sc) => (sc.vms.count = x), { nicLimits: false });
       } else {
-        const from = parseRateQuantity('search.from', s.from, plan.file);
-        const to = parseRateQuantity('search.to', s.to, plan.file);
-        if (from.unit !== to.unit) throw new InputError('search.to', `a rate in the unit of search.from (${from.unit})`, String(s.to), plan.file);
-        lo = from.value;
-        hi = to.value;
-        resolution = s.resolution !== undefined ? parseRateQuantity('search.resolution', s.resolution, plan.file).value : (hi - lo) / 100;
-        valueAt = (x) => `${Number(x.toPrecision(6))} ${from.unit}`;
+        const from = s.from as Rate;
+        const unitRate = (x: number): Rate => ('bitsPerSec' in from ? { bitsPerSec: x, unit: from.unit } : { packetsPerSec: x, unit: from.unit });
+        lo = rateValue(from).value;
+        hi = rateValue(s.to as Rate).value;
+        resolution = s.resolution !== undefined ? rateValue(s.resolution).value : (hi - lo) / 100;
+        shown = (x) => formatRate(unitRate(x));
+        probe = (x) => plan.at((sc) => (sc.traffic.load_per_vm = unitRate(x)));
       }
-      const out = await largestPassing(lo, hi, resolution, async (x) => {
-        const exp = plan.experimentAt({ [s.vary]: valueAt(x) } as Assignment);
+      const out = await largestPassing(lo, hi, resolution, integer, async (x) => {
+        const exp = probe(x);
         const r = await runOne(o, exp, exp.paths[k], seed);
         return { ok: failing(r).length === 0, value: r };
       });
       const binding =
-        out.failProbe !== undefined ? failing(out.failProbe).join('; ') : limit !== undefined ? `NIC limit: ${limit}` : `search range ends at ${valueAt(hi)}`;
+        out.failProbe !== undefined ? failing(out.failProbe).join('; ') : limit !== undefined ? `NIC limit: ${limit}` : `search range ends at ${shown(hi)}`;
       const at = out.bestProbe ? resultRow(base.name, out.bestProbe) : { scenario: base.name, path: path.name };
       return {
         path: path.name,
         search_field: s.vary,
-        capacity: out.best !== undefined ? valueAt(out.best) : `none (fails at ${valueAt(lo)})`,
+        capacity: out.best !== undefined ? shown(out.best) : `none (fails at ${shown(lo)})`,
         binding_constraint: binding,
         search_probes: out.probes,
         ...at,
       };
     },
   }));
-}
-
-function parseRateQuantity(field: string, v: number | string, file: string): { value: number; unit: string } {
-  const m = typeof v === 'string' ? /^\s*([0-9.eE+-]+)\s*(\S+)\s*$/.exec(v) : null;
-  if (!m || parseRate(v as string) === undefined) throw new InputError(field, 'a rate such as "1 Gbit/s"', String(v), file);
-  return { value: Number(m[1]), unit: m[2] };
 }

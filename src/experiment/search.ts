@@ -14,16 +14,18 @@ export interface SearchOutcome<T> {
 }
 
 /**
- * Bisects until the passing and failing ends are within `resolution` (use 1 for integers,
- * which are then probed as integers). Probes are sequential: each depends on the last.
+ * Bisects until the passing and failing ends are within `resolution`; with `integer`, only
+ * whole numbers are probed. It also stops when the midpoint no longer differs from either
+ * end (the interval cannot shrink further in floating point), so it always ends. Probes are
+ * sequential: each depends on the last.
  */
 export async function largestPassing<T>(
   lo: number,
   hi: number,
   resolution: number,
+  integer: boolean,
   probe: (x: number) => Promise<{ ok: boolean; value: T }>,
 ): Promise<SearchOutcome<T>> {
-  const integer = resolution === 1;
   let probes = 0;
   const at = async (x: number) => {
     probes++;
@@ -39,6 +41,7 @@ export async function largestPassing<T>(
   let failProbe = top.value;
   while (fail - pass > resolution) {
     const mid = integer ? Math.floor((pass + fail) / 2) : (pass + fail) / 2;
+    if (mid <= pass || mid >= fail) break;
     const r = await at(mid);
     if (r.ok) {
       pass = mid;

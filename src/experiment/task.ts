@@ -1,5 +1,6 @@
 import type { ModelConfig } from '../model/config.js';
-import { runPath, type ResolvedPath, type RunResult } from '../model/network.js';
+import { runPath } from '../model/network.js';
+import type { ResolvedPath, RunResult } from '../model/result.js';
 import { mser5 } from '../stats/mser.js';
 import { checkLaws } from './laws.js';
 

@@ -1,13 +1,13 @@
 import { deriveSeed } from '../engine/rng.js';
-import { InputError } from '../errors.js';
-import { meanFrameBytes } from '../model/config.js';
-import { runPath, workCycles, type RunResult } from '../model/network.js';
+import { lossOf, rounded, type Row } from '../metrics/metrics.js';
+import { runPath } from '../model/network.js';
+import type { RunResult } from '../model/result.js';
 import type { Experiment } from '../scenario/resolve.js';
+import type { ValidationSpec } from '../scenario/schema.js';
 import { meanCi, type MeanCi } from '../stats/confidence.js';
-import { md1Sojourn, mm1kLoss, mmcSojourn } from '../stats/queueing.js';
+import { md1Sojourn, mg1Sojourn, mm1kLoss, mmcSojourn, secondMoment } from '../stats/queueing.js';
+import { checkLaws } from './laws.js';
 
-/** A queue is taken as unbounded for theory when its ring holds at least this many packets. */
-const UNBOUNDED = 100_000;
 /** The 95 % interval's half-width must be at most this share of the mean. */
 export const MAX_RELATIVE_HALF_WIDTH = 0.02;
 
@@ -24,78 +24,83 @@ export interface VerifyResult {
   sim: MeanCi;
   pass: boolean;
   why: string;
+  /** Operational laws a replication broke (any of them fails the case). */
+  lawFailures: string[];
 }
 
 /**
- * The analytic answer for a validation scenario, derived from the scenario itself: the
- * arrival rate from its traffic, and each station's service rate, servers, capacity and
- * service distribution from its path's hops. Tandem stations add up (Jackson's theorem).
+ * The closed form for a validation scenario, from the queueing model its `validation:` block
+ * declares (arrival rate, and each station's mean service time, distribution, servers and
+ * capacity), never from the hops' cycles: a simulator that turned cycles into time wrongly
+ * would then disagree with it. Stations in tandem add up (Jackson's theorem, exponential
+ * stations); a single station may be M/M/c, M/G/1 (Pollaczek-Khinchine) or M/M/1/K.
  */
-export function theoryFor(exp: Experiment): Theory {
-  const v = exp.validation;
-  const where = exp.name;
-  if (!v) throw new InputError('validation', 'a validation: block (this scenario is not a queueing check)', 'nothing', undefined);
-  const cfg = exp.config;
-  if (exp.paths.length !== 1) throw new InputError('paths', 'exactly one path in a validation scenario', String(exp.paths.length));
-  if (cfg.traffic.mode !== 'open' || cfg.traffic.perVm.some((t) => t.arrivals.kind !== 'poisson')) {
-    throw new InputError('traffic.arrivals', 'open-loop Poisson arrivals (the M in M/M/1)', `${where}: ${cfg.traffic.mode}`);
-  }
-  const lambda = cfg.traffic.perVm.reduce((s, t) => s + t.pps, 0) / 1e9; // per ns
-  const path = exp.paths[0];
-  const hops = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
-  const stations = hops.map((hop, i) => {
-    if (hop.kind !== 'cpu' || hop.instances !== 'shared') {
-      throw new InputError(`custom_paths.${path.name}.${cfg.traffic.direction}[${i}]`, 'only shared cpu hops in a validation path', hop.kind);
-    }
-    const bytes = meanFrameBytes(cfg.traffic.perVm[0].frames);
-    const meanNs = workCycles(hop.work, path.costs, bytes) / cfg.host.clockGhz;
-    const capacity = hop.ring === 'nic_rx' ? cfg.nic.rxRing : typeof hop.ring === 'number' ? hop.ring : NaN;
-    return { mu: 1 / meanNs, servers: hop.servers ?? 1, capacity, service: hop.service ?? 'deterministic', name: hop.name };
-  });
-
+export function theoryFor(v: ValidationSpec): Theory {
+  const lambda = v.arrival_rate / 1e9; // per ns
   if (v.metric === 'loss_probability') {
-    const s = stations[0];
-    if (stations.length !== 1 || s.service !== 'exponential' || s.servers !== 1 || !(s.capacity < UNBOUNDED)) {
-      throw new InputError('validation.metric', 'loss_probability for one exponential single-server station with a finite ring (M/M/1/K)', where);
-    }
-    return { metric: v.metric, value: mm1kLoss(lambda, s.mu, s.capacity), formula: `M/M/1/K, K = ${s.capacity}, rho = ${(lambda / s.mu).toFixed(3)}` };
+    const s = v.stations[0];
+    const mu = 1 / s.service_mean;
+    return { metric: v.metric, value: mm1kLoss(lambda, mu, s.capacity!), formula: `M/M/1/K, K = ${s.capacity}, rho = ${(lambda / mu).toFixed(3)}` };
   }
   let sojournNs = 0;
   const parts: string[] = [];
-  for (const s of stations) {
-    const rho = lambda / (s.servers * s.mu);
-    if (!(s.capacity >= UNBOUNDED)) throw new InputError('validation.metric', `an unbounded ring (>= ${UNBOUNDED}) at station ${s.name} for mean_time_in_system`, String(s.capacity));
-    if (s.service === 'exponential') {
-      sojournNs += mmcSojourn(s.servers, lambda, s.mu);
+  for (const s of v.stations) {
+    const mu = 1 / s.service_mean;
+    const rho = lambda / (s.servers * mu);
+    const d = s.distribution;
+    if (d === 'exponential') {
+      sojournNs += mmcSojourn(s.servers, lambda, mu);
       parts.push(s.servers === 1 ? `M/M/1 rho = ${rho.toFixed(2)}` : `M/M/${s.servers} rho = ${rho.toFixed(2)} (Erlang C)`);
-    } else if (s.service === 'deterministic' && s.servers === 1) {
-      sojournNs += md1Sojourn(lambda, s.mu);
+    } else if (d === 'deterministic') {
+      sojournNs += md1Sojourn(lambda, mu);
       parts.push(`M/D/1 rho = ${rho.toFixed(2)} (Pollaczek-Khinchine)`);
     } else {
-      throw new InputError('validation', 'stations that are M/M/c or M/D/1', `${s.name}: ${JSON.stringify(s.service)}, ${s.servers} servers`);
+      sojournNs += mg1Sojourn(lambda, mu, secondMoment(d, s.service_mean));
+      parts.push(`M/G/1 (${typeof d === 'string' ? d : `Erlang-${d.erlang}`}) rho = ${rho.toFixed(2)} (Pollaczek-Khinchine)`);
     }
   }
   const formula = parts.length > 1 ? `tandem (Jackson): ${parts.join(' + ')}` : parts[0];
   return { metric: v.metric, value: sojournNs / 1e3, formula };
 }
 
-const sample = (metric: Theory['metric'], r: RunResult): number =>
-  metric === 'loss_probability'
-    ? Object.values(r.drops).reduce((a, b) => a + b, 0) / r.offeredPackets
-    : r.latencyNs.mean / 1e3;
+const sample = (metric: Theory['metric'], r: RunResult): number => (metric === 'loss_probability' ? lossOf(r) : r.latencyNs.mean / 1e3);
 
-/** Runs a validation scenario's independent replications and checks theory against the 95 % interval. */
+/**
+ * Runs a validation scenario's independent replications and checks the theory against the
+ * 95 % interval, and every replication against the operational laws.
+ */
 export function verify(exp: Experiment): VerifyResult {
-  const theory = theoryFor(exp);
-  const reps = exp.validation!.replications;
+  const v = exp.validation!;
+  const theory = theoryFor(v);
   const samples: number[] = [];
-  for (let i = 0; i < reps; i++) {
+  const lawFailures: string[] = [];
+  for (let i = 0; i < v.replications; i++) {
     const cfg = { ...exp.config, seed: deriveSeed(exp.config.seed, 'replication', i) };
-    samples.push(sample(theory.metric, runPath(cfg, exp.paths[0])));
+    const r = runPath(cfg, exp.paths[0]);
+    for (const c of checkLaws(r)) if (!c.ok) lawFailures.push(`replication ${i}: ${c.law}: ${c.detail}`);
+    samples.push(sample(theory.metric, r));
   }
   const sim = meanCi(samples);
   const inside = Math.abs(sim.mean - theory.value) <= sim.halfWidth;
   const tight = sim.halfWidth <= MAX_RELATIVE_HALF_WIDTH * sim.mean;
-  const why = !inside ? 'theory outside the 95 % interval' : !tight ? `interval wider than ${MAX_RELATIVE_HALF_WIDTH * 100} % of the mean` : 'ok';
-  return { name: exp.name, theory, sim, pass: inside && tight, why };
+  const why = lawFailures.length > 0 ? `a law does not hold: ${lawFailures[0]}` : !inside ? 'theory outside the 95 % interval' : !tight ? `interval wider than ${MAX_RELATIVE_HALF_WIDTH * 100} % of the mean` : 'ok';
+  return { name: exp.name, theory, sim, pass: inside && tight && lawFailures.length === 0, why, lawFailures };
+}
+
+/** One row of `iovsim verify`'s output: the case, theory, the simulated mean and its 95 % interval. */
+export function verifyRow(r: VerifyResult): Row {
+  const unit = r.theory.metric === 'loss_probability' ? '' : '_us';
+  const sig = (x: number) => rounded(x);
+  return {
+    case: r.name,
+    metric: `${r.theory.metric}${unit}`,
+    model: r.theory.formula,
+    replications: r.sim.n,
+    theory: sig(r.theory.value),
+    simulated_mean: sig(r.sim.mean),
+    ci95_half_width: sig(r.sim.halfWidth),
+    ci95_half_width_pct: sig((100 * r.sim.halfWidth) / r.sim.mean),
+    result: r.pass ? 'pass' : 'fail',
+    why: r.why,
+  };
 }

@@ -4,7 +4,7 @@
  * (shared/reference/published-figures.md); a scenario can still override any field.
  */
 export interface NicModel {
-  line_rate: string;
+  lineRateGbps: number;
   vmdq_pools: number;
   vfs: number;
   help: string;
@@ -13,28 +13,28 @@ export interface NicModel {
 
 export const NIC_CATALOG = {
   generic: {
-    line_rate: '10 Gbit/s',
+    lineRateGbps: 10,
     vmdq_pools: 16,
     vfs: 63,
     help: "iovsim's default: a 10 GbE port with 82598-style VMDq pools and 82599-style VFs",
     source: 'ref §2, NIC structure',
   },
   'intel-82598': {
-    line_rate: '10 Gbit/s',
+    lineRateGbps: 10,
     vmdq_pools: 16,
     vfs: 0,
     help: 'Intel 82598EB 10 GbE: 64 receive queues, up to 16 VMDq pools, no SR-IOV',
     source: 'ref §2, NIC structure: 82598EB datasheet; Intel ESL white paper',
   },
   'intel-82599': {
-    line_rate: '10 Gbit/s',
+    lineRateGbps: 10,
     vmdq_pools: 64,
     vfs: 63,
     help: 'Intel 82599 / X520 10 GbE: 128 queues each way, 63 usable VFs (one pool kept by the PF), 64 pools',
     source: 'ref §2, NIC structure: Linux ixgbe documentation; Intel product brief',
   },
   'intel-82576': {
-    line_rate: '1 Gbit/s',
+    lineRateGbps: 1,
     vmdq_pools: 8,
     vfs: 7,
     help: 'Intel 82576 1 GbE: up to 7 VFs per port; 8 pools (7 VFs and the PF)',
@@ -44,16 +44,16 @@ export const NIC_CATALOG = {
 
 export interface HostModel {
   cores: number;
-  clock: string;
+  clockGhz: number;
   help: string;
   source: string;
 }
 
 export const HOST_CATALOG = {
-  generic: { cores: 8, clock: '2.9 GHz', help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)", source: 'ref §3 R2' },
+  generic: { cores: 8, clockGhz: 2.9, help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)", source: 'ref §3 R2' },
   'opteron-8389x2': {
     cores: 8,
-    clock: '2.9 GHz',
+    clockGhz: 2.9,
     help: 'two quad-core AMD Opteron 8389 at 2.9 GHz',
     source: 'ref §3 R2: AnandTech (2010) testbed, 2x Opteron 8389 2.9 GHz (8 cores)',
   },
@@ -63,3 +63,12 @@ export type NicModelName = keyof typeof NIC_CATALOG;
 export type HostModelName = keyof typeof HOST_CATALOG;
 export const NIC_MODELS = Object.keys(NIC_CATALOG) as NicModelName[];
 export const HOST_MODELS = Object.keys(HOST_CATALOG) as HostModelName[];
+
+/**
+ * Interrupt throttle rate presets of the Linux ixgbe driver, in interrupts/s per vector
+ * (docs/references.md [I1]): no moderation, lowest latency, low latency, bulk.
+ */
+export const ITR_PRESETS = { off: 0, 'lowest-latency': 100_000, 'low-latency': 20_000, bulk: 8_000 } as const;
+export type ItrPreset = keyof typeof ITR_PRESETS;
+/** The range ixgbe accepts for InterruptThrottleRate, per vector (docs/references.md [I2]). */
+export const ITR_RANGE = { min: 956, max: 488_281 } as const;

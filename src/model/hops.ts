@@ -1,23 +1,24 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { WIRE_OVERHEAD_BYTES } from './config.js';
 import type { Core, CoreClient } from './core.js';
-import type { Metrics } from './metrics.js';
+import type { Counters } from './counters.js';
 import type { PacketTable } from './packets.js';
 import { Ring } from './ring.js';
 import type { Receiver, Source } from './traffic.js';
+import type { CycleVector } from './work.js';
 
 /** What every hop needs from the run it belongs to. */
 export interface HopContext {
   sim: Simulator;
   packets: PacketTable;
-  metrics: Metrics;
+  counters: Counters;
   sources: Source[];
 }
 
 /** Drops `pkt` at hop `hop`: counted, released, and its source told (a saturating source sends another). */
 export function drop(ctx: HopContext, pkt: number, hop: number): void {
   const vm = ctx.packets.vm[pkt];
-  ctx.metrics.dropped(pkt, hop, ctx.sim.now);
+  ctx.counters.dropped(pkt, hop, ctx.sim.now);
   ctx.packets.release(pkt);
   ctx.sources[vm].completed();
 }
@@ -28,7 +29,7 @@ export class Sink implements Receiver {
 
   accept(pkt: number): void {
     const vm = this.ctx.packets.vm[pkt];
-    this.ctx.metrics.delivered(pkt, this.ctx.sim.now);
+    this.ctx.counters.delivered(pkt, this.ctx.sim.now);
     this.ctx.packets.release(pkt);
     this.ctx.sources[vm].completed();
   }
@@ -71,7 +72,7 @@ export class Wire implements Receiver, EventHandler {
 
   onEvent(): void {
     const pkt = this.ring.shift();
-    const m = this.ctx.metrics;
+    const m = this.ctx.counters;
     if (m.measuring) {
       m.wireFrames += this.ctx.packets.frames[pkt];
       m.wireBytes += this.ctx.packets.bytes[pkt];
@@ -84,7 +85,7 @@ export class Wire implements Receiver, EventHandler {
 
   /** Busy time of the frame in flight up to now, for the end of the window. */
   busyUntilNow(): number {
-    return this.busy ? this.ctx.sim.now - Math.max(this.frameStart, this.ctx.metrics.windowStart) : 0;
+    return this.busy ? this.ctx.sim.now - Math.max(this.frameStart, this.ctx.counters.windowStart) : 0;
   }
 
   private startFrame(): void {
@@ -112,12 +113,6 @@ export class Delay implements Receiver, EventHandler {
   onEvent(pkt: number): void {
     this.next.accept(pkt, null);
   }
-}
-
-/** Cycles per cause (index into CAUSES), resolved from a hop's work list. */
-export interface CycleVector {
-  perCause: Float64Array;
-  exits: number;
 }
 
 export interface CpuStationCosts {
@@ -211,7 +206,7 @@ class Consumer implements CoreClient, EventHandler {
     const o = this.station.o;
     if (o.kind === 'poll') return this.wake(false);
     const ctx = this.station.ctx;
-    const m = ctx.metrics;
+    const m = ctx.counters;
     if (m.measuring) {
       if (o.kind === 'interrupt') m.interrupts++;
       else m.kicks++;

@@ -1,140 +1,15 @@
 import type { EventHandler } from '../engine/simulator.js';
 import { Simulator } from '../engine/simulator.js';
 import { RngStream } from '../engine/rng.js';
-import { InputError } from '../errors.js';
-import { CAUSES, causeIndex } from './causes.js';
 import type { ModelConfig } from './config.js';
 import { Core } from './core.js';
-import type { CostValues } from './costs.js';
-import { CpuStation, Delay, DETERMINISTIC, PerVmRouter, Sink, Wire, type CycleVector, type HopContext, type ServiceFactor } from './hops.js';
-import { Metrics } from './metrics.js';
-import type { Amount, CoreRole, CpuHop, HopSpec, PathSpec, RingRef, ServiceSpec, WorkSpec } from './path-spec.js';
+import { CpuStation, Delay, DETERMINISTIC, PerVmRouter, Sink, Wire, type HopContext, type ServiceFactor } from './hops.js';
+import { Counters } from './counters.js';
+import type { CpuHop, HopSpec, RingRef, ServiceSpec } from './path-spec.js';
 import { PacketTable } from './packets.js';
+import type { ResolvedPath, RunResult } from './result.js';
 import { OpenLoopSource, SaturatingSource, type Receiver, type Source } from './traffic.js';
-
-/** A path ready to run: its name, its hops, and the costs it charges. */
-export interface ResolvedPath {
-  name: string;
-  spec: PathSpec;
-  costs: CostValues;
-}
-
-/** Everything one run measured, in base units (ns, bytes, packets, cycles). */
-export interface RunResult {
-  path: string;
-  direction: 'rx' | 'tx';
-  vms: number;
-  seed: number;
-  warmupNs: number;
-  windowNs: number;
-  lineRateGbps: number;
-  clockGhz: number;
-  offeredPackets: number;
-  offeredBytes: number;
-  deliveredPackets: number;
-  deliveredBytes: number;
-  deliveredPayloadBytes: number;
-  wireFrames: number;
-  wireBytes: number;
-  wireBusyNs: number;
-  /** Frames a packet becomes on the wire: 1, or a TSO segment's frames. */
-  framesPerPacket: number;
-  /** Drops per hop name, over the window. */
-  drops: Record<string, number>;
-  latencyNs: { mean: number; p50: number; p99: number; p999: number; max: number };
-  /** Per core: cycles per cause (CAUSES order) over the window. */
-  coreCycles: number[][];
-  /** Per core: time busy over the window, measured on the clock. */
-  coreBusyNs: number[];
-  vmDeliveredBytes: number[];
-  interrupts: number;
-  kicks: number;
-  exits: number;
-  /** Time-average number of packets in the system over the window (for Little's law). */
-  meanInSystem: number;
-  /** Packets that left the system in the window (delivered or dropped), and their summed time in it. */
-  departures: number;
-  departuresSojournNs: number;
-  /** Whole-run packet accounting: offered = delivered + dropped + inFlight. */
-  conservation: { offered: number; delivered: number; dropped: number; inFlight: number };
-  events: number;
-  /** Latency series (sum and count per time bucket) when config.latencyBuckets was set. */
-  latencySeries?: { sums: number[]; counts: number[] };
-}
-
-/** Which core serves VM `vm`'s instance of a hop with role `role`. */
-export function coreFor(cfg: ModelConfig, role: CoreRole, vm: number): number {
-  if (typeof role === 'number') return role;
-  if (role === 'io') return 0;
-  if (role === 'io-per-vm') return vm % cfg.host.hypervisorCores;
-  return cfg.host.vcpuCores[vm % cfg.host.vcpuCores.length];
-}
-
-/**
- * A saturating source refills its window the instant a packet is dropped; if the path's
- * first hop took no time, a drop further on could refill and drop forever at one instant.
- */
-export function checkSaturatingEntry(cfg: ModelConfig, path: ResolvedPath): void {
-  const hops = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
-  if (cfg.traffic.mode !== 'saturate' || hops.length === 0) return;
-  const first = hops[0];
-  let takesTime: boolean;
-  if (first.kind === 'wire') takesTime = cfg.nic.lineRateGbps > 0;
-  else if (first.kind === 'delay') takesTime = first.ns.reduce((s: number, a) => s + amount(a, path.costs, 0), 0) > 0;
-  else {
-    // Costs are never negative, so a hop costs nothing only if a one-byte packet costs nothing.
-    takesTime = workCycles(first.work, path.costs, 1) > 0;
-  }
-  if (!takesTime) {
-    throw new InputError(
-      `paths.${path.name}.${cfg.traffic.direction}[0]`,
-      'a first hop that takes time when traffic.load is "saturate" (a saturating source resends at once)',
-      `hop "${first.name}" with no cost`,
-    );
-  }
-}
-
-/** Checks the NIC has a queue resource per VM where the path needs one. */
-export function checkNicLimits(cfg: ModelConfig, path: ResolvedPath): void {
-  const need = path.spec.nic_sorting;
-  if (need === 'vmdq' && cfg.vms > cfg.nic.vmdqPools) {
-    throw new InputError(
-      'vms.count',
-      `at most nic.vmdq_pools = ${cfg.nic.vmdqPools} VMs for path "${path.name}" (one VMDq pool per VM)`,
-      String(cfg.vms),
-    );
-  }
-  if (need === 'vf' && cfg.vms > cfg.nic.vfs) {
-    throw new InputError(
-      'vms.count',
-      `at most nic.vfs = ${cfg.nic.vfs} VMs for path "${path.name}" (one SR-IOV virtual function per VM)`,
-      String(cfg.vms),
-    );
-  }
-}
-
-export function amount(a: Amount | undefined, costs: CostValues, fallback: number): number {
-  if (a === undefined) return fallback;
-  return typeof a === 'number' ? a : costs[a];
-}
-
-/** Cycles a work list spends on one packet of `bytes` bytes, all causes together. */
-export function workCycles(work: WorkSpec[] | undefined, costs: CostValues, bytes: number): number {
-  const sum = (v: Float64Array) => v.reduce((a, b) => a + b, 0);
-  return sum(cycleVector(work, costs, false).perCause) + sum(cycleVector(work, costs, true).perCause) * bytes;
-}
-
-export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, perByte: boolean): CycleVector {
-  const v: CycleVector = { perCause: new Float64Array(CAUSES.length), exits: 0 };
-  for (const w of work ?? []) {
-    const count = amount(w.count, costs, 1);
-    const c = perByte ? amount(w.cycles_per_byte, costs, 0) : amount(w.cycles, costs, 0);
-    v.perCause[causeIndex(w.cause)] += c * count;
-    // Each exit-cause item is one exit per count (a kick, an EOI, a register access).
-    if (!perByte && w.cause === 'exits' && c > 0) v.exits += count;
-  }
-  return v;
-}
+import { amount, coreFor, cycleVector } from './work.js';
 
 function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
   switch (ref) {
@@ -157,12 +32,12 @@ function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
 class WindowOpener implements EventHandler {
   constructor(
     private readonly sim: Simulator,
-    private readonly metrics: Metrics,
+    private readonly counters: Counters,
     private readonly cores: Core[],
   ) {}
 
   onEvent(): void {
-    this.metrics.openWindow(this.sim.now);
+    this.counters.openWindow(this.sim.now);
     for (const c of this.cores) c.openWindow();
   }
 }
@@ -172,16 +47,14 @@ class WindowOpener implements EventHandler {
  * duration and returns what the measurement window saw.
  */
 export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
-  checkNicLimits(cfg, path);
-  checkSaturatingEntry(cfg, path);
   const sim = new Simulator();
   const packets = new PacketTable();
   const hopSpecs: HopSpec[] = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
   const series = cfg.latencyBuckets ? { buckets: cfg.latencyBuckets, durationNs: cfg.durationNs } : undefined;
-  const metrics = new Metrics(cfg.vms, hopSpecs.length, packets, series);
+  const counters = new Counters(cfg.vms, hopSpecs.length, packets, series);
   const cores = Array.from({ length: cfg.host.cores }, (_, i) => new Core(i, cfg.host.clockGhz, sim));
   const sources: Source[] = [];
-  const ctx: HopContext = { sim, packets, metrics, sources };
+  const ctx: HopContext = { sim, packets, counters, sources };
   const saturate = cfg.traffic.mode === 'saturate';
   const perVmQueues = path.spec.nic_sorting !== 'none';
 
@@ -214,23 +87,23 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
     for (const l of ls) l.next = next;
   });
 
-  const deps = { sim, packets, metrics, entry: receivers[0], seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
+  const deps = { sim, packets, counters, entry: receivers[0], seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
   for (let vm = 0; vm < cfg.vms; vm++) {
     const t = cfg.traffic.perVm[vm];
     sources.push(saturate ? new SaturatingSource(deps, vm, t) : new OpenLoopSource(deps, vm, t));
   }
 
-  const opener = new WindowOpener(sim, metrics, cores);
+  const opener = new WindowOpener(sim, counters, cores);
   if (cfg.warmupNs > 0) sim.schedule(cfg.warmupNs, opener);
   else opener.onEvent();
   const rounds = saturate ? cfg.traffic.window : 1;
   for (let i = 0; i < rounds; i++) for (const s of sources) s.start();
   sim.run(cfg.durationNs);
-  metrics.settle(sim.now);
+  counters.settle(sim.now);
   for (const c of cores) c.closeWindow();
-  metrics.wireBusyNs += wire?.busyUntilNow() ?? 0;
+  counters.wireBusyNs += wire?.busyUntilNow() ?? 0;
 
-  return collect(cfg, path, hopSpecs, sim, metrics, cores, packets);
+  return collect(cfg, path, hopSpecs, sim, counters, cores, packets);
 }
 
 function buildCpuHop(
@@ -253,13 +126,8 @@ function buildCpuHop(
   const servers = hop.servers ?? 1;
   return Array.from({ length: n }, (_, instance) => {
     const first = coreFor(cfg, hop.core, instance);
-    if (first + servers > cfg.host.cores) {
-      throw new InputError(
-        `paths.${path.name}.${cfg.traffic.direction}[${h}]`,
-        `hop "${hop.name}" on cores that exist (host.cores = ${cfg.host.cores})`,
-        `cores ${first}..${first + servers - 1}`,
-      );
-    }
+    // The scenario layer refuses hops on cores that do not exist; reaching here is a bug.
+    if (first + servers > cfg.host.cores) throw new Error(`hop ${hop.name} of path ${path.name} on cores ${first}..${first + servers - 1} of ${cfg.host.cores}`);
     const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
     const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
     return new CpuStation(ctx, h, hopCores, { capacity, kind: hop.notify.kind, minGapNs, budget: cfg.host.napiBudget, costs, service });
@@ -286,7 +154,7 @@ function collect(
   path: ResolvedPath,
   hopSpecs: HopSpec[],
   sim: Simulator,
-  m: Metrics,
+  m: Counters,
   cores: Core[],
   packets: PacketTable,
 ): RunResult {

@@ -1,7 +1,7 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { RngStream } from '../engine/rng.js';
 import type { Arrivals, FrameMix, VmTraffic } from './config.js';
-import type { Metrics } from './metrics.js';
+import type { Counters } from './counters.js';
 import type { PacketTable } from './packets.js';
 
 /** Where a source hands its packets: the first hop of the path. */
@@ -41,7 +41,7 @@ export interface Source {
 interface SourceDeps {
   sim: Simulator;
   packets: PacketTable;
-  metrics: Metrics;
+  counters: Counters;
   entry: Receiver;
   seed: number;
   /** Frames per packet: 1, or the frames of a TSO segment (transmit with segmentation offload). */
@@ -52,7 +52,7 @@ interface SourceDeps {
 function offer(d: SourceDeps, vm: number, frames: FrameSampler): void {
   const n = d.tsoFrames;
   const pkt = d.packets.alloc(vm, frames.next() * n, d.sim.now, n);
-  d.metrics.offered(pkt, d.sim.now);
+  d.counters.offered(pkt, d.sim.now);
   d.entry.accept(pkt, null);
 }
 

@@ -1,33 +1,8 @@
-import type { Row } from './columns.js';
-
-/** The rows shown in the terminal table, with their labels. */
-const SHOWN: [string, string][] = [
-  ['delivered_gbps', 'delivered Gbit/s'],
-  ['delivered_mpps', 'delivered Mpps'],
-  ['tcp_payload_gbps', 'TCP payload Gbit/s'],
-  ['drop_pct', 'drops %'],
-  ['latency_mean_us', 'latency mean us'],
-  ['latency_p99_us', 'latency p99 us'],
-  ['latency_p999_us', 'latency p99.9 us'],
-  ['cores_used', 'cores used'],
-  ['cores_per_10gbps', 'cores per 10 Gbit/s'],
-  ['cycles_per_pkt', 'cycles/packet'],
-  ['cycles_per_pkt_guest', '  guest'],
-  ['cycles_per_pkt_driver', '  driver'],
-  ['cycles_per_pkt_exits', '  exits'],
-  ['cycles_per_pkt_emulation', '  emulation'],
-  ['cycles_per_pkt_switch', '  switch'],
-  ['cycles_per_pkt_copy', '  copy'],
-  ['cycles_per_pkt_interrupts', '  interrupts'],
-  ['vm_exits_per_s', 'VM exits/s'],
-  ['fairness_jain', 'fairness (Jain)'],
-];
+import { COLUMNS, isFamily, tableLines, type Row } from '../metrics/metrics.js';
+import { STUDY_COLUMNS, type StudyColumn } from '../metrics/study.js';
 
 /** Shown only when a run has them: replications and a precision target's outcome. */
-const OPTIONAL: [string, string][] = [
-  ['replications', 'replications'],
-  ['precision', 'precision'],
-];
+const OPTIONAL = ['replications', 'precision'];
 
 const fmt = (v: string | number | undefined): string => {
   if (v === undefined || v === '') return '-';
@@ -36,10 +11,11 @@ const fmt = (v: string | number | undefined): string => {
   return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
 };
 
-/** The paths side by side, one column each, key metrics as rows. */
+/** The paths side by side, one column each, the metrics with a table label as rows. */
 export function toTable(title: string, rows: Row[]): string {
   const header = ['', ...rows.map((r) => String(r.path))];
-  const shown = [...SHOWN, ...OPTIONAL.filter(([key]) => rows.some((r) => r[key] !== undefined))];
+  const present = new Set(rows.flatMap((r) => Object.keys(r)));
+  const shown: [string, string][] = [...tableLines(present), ...OPTIONAL.filter((k) => present.has(k)).map((k): [string, string] => [k, k])];
   const body = shown.map(([key, label]) => [label, ...rows.map((r) => fmt(r[key]))]);
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((line) => line[c].length)));
@@ -47,30 +23,25 @@ export function toTable(title: string, rows: Row[]): string {
   return [title, line(header), ...body.map(line)].join('\n') + '\n';
 }
 
-/** Columns shown, when present, for each row of a sweep or search (the CSV has them all). */
-const LONG: string[] = [
-  'frame_bytes',
-  'path',
-  'zero_loss_load_pct',
-  'capacity',
-  'binding_constraint',
-  'replications',
-  'delivered_gbps',
-  'delivered_gbps_ci95',
-  'drop_pct',
-  'latency_p99_us',
-  'latency_p99_us_ci95',
-  'cores_used',
-  'cores_used_ci95',
-  'precision',
-];
+const study: readonly StudyColumn[] = STUDY_COLUMNS;
 
-/** One line per row: the swept columns first, then the key metrics. */
-export function toLongTable(title: string, rows: Row[]): string {
+/**
+ * One line per row: the row's keys (swept fields, a search's frame size) first, then the path,
+ * the search's outcome, the run metrics declared `long` (each with its interval when
+ * replicated) and last the precision note. The CSV has every column.
+ */
+export function toLongTable(title: string, rows: Row[], sweepKeys: readonly string[] = []): string {
   if (rows.length === 0) return `${title}\n(no rows)\n`;
-  const lead = Object.keys(rows[0]).slice(0, Object.keys(rows[0]).indexOf('scenario') >= 0 ? Object.keys(rows[0]).indexOf('scenario') : 0);
-  const searchInfo = ['search_field', 'search_probes'];
-  const cols = [...lead.filter((c) => !LONG.includes(c) && !searchInfo.includes(c)), ...LONG.filter((c) => rows.some((r) => r[c] !== undefined))];
+  const present = new Set(rows.flatMap((r) => Object.keys(r)));
+  const measures = COLUMNS.filter((c) => !isFamily(c) && c.long && c.name !== 'path').flatMap((c) => [c.name, `${c.name}_ci95`]);
+  const cols = [
+    ...sweepKeys,
+    ...study.filter((c) => c.key).map((c) => c.name),
+    'path',
+    ...study.filter((c) => c.long && !c.last).map((c) => c.name),
+    ...measures,
+    ...study.filter((c) => c.long && c.last).map((c) => c.name),
+  ].filter((c, i, all) => present.has(c) && all.indexOf(c) === i);
   const cells = [cols, ...rows.map((r) => cols.map((c) => fmt(r[c])))];
   const widths = cols.map((_, i) => Math.max(...cells.map((l) => l[i].length)));
   return [title, ...cells.map((l) => l.map((cell, i) => cell.padStart(widths[i])).join('  '))].join('\n') + '\n';

@@ -1,11 +1,21 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
-import { columnsOf, type Row } from './columns.js';
+import { basename, dirname, join } from 'node:path';
+import { EnvironmentError } from '../errors.js';
 
-/** CSV text of the rows; a column a row lacks (a hop its path does not have) is empty. */
-export function toCsv(rows: Row[]): string {
-  return stringify(rows, { header: true, columns: columnsOf(rows) });
+/** A system error's reason, for one line: "permission denied (EACCES)". */
+function reason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const known: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'disk quota exceeded',
+    ENOTDIR: 'a file is in the way of a folder on the path',
+    EISDIR: 'a folder is in the way of the file',
+    EROFS: 'read-only file system',
+    EEXIST: 'a file is in the way of a folder on the path',
+  };
+  return err.code ? `${known[err.code] ?? err.message} (${err.code})` : String(e);
 }
 
 /**
@@ -13,13 +23,17 @@ export function toCsv(rows: Row[]): string {
  * it. A run that dies midway leaves the previous file as it was.
  */
 export function writeAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+  } catch (e) {
+    throw new EnvironmentError(dirname(file), `cannot create the folder: ${reason(e)}`);
+  }
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   try {
     writeFileSync(tmp, text);
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
-    throw e;
+    throw new EnvironmentError(file, `cannot write: ${reason(e)}`);
   }
 }

@@ -1,6 +1,6 @@
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import type { Row } from '../output/columns.js';
-import { columnsOf } from '../output/columns.js';
+import type { Row } from '../metrics/metrics.js';
+import { columnsOf } from '../output/csv.js';
 import { writeAtomic } from '../output/write.js';
 import { InputError } from '../errors.js';
 import { reportHtml, type ReportSection } from './html.js';

@@ -1,35 +1,44 @@
 import { InputError } from '../errors.js';
+import type { MetricName } from '../metrics/metrics.js';
+import { HOST_CATALOG, ITR_PRESETS, NIC_CATALOG } from '../model/catalog.js';
 import { meanFrameBytes, tcpPayloadBytes, WIRE_OVERHEAD_BYTES, type Arrivals, type FrameMix, type ModelConfig, type VmTraffic } from '../model/config.js';
-import { HOST_CATALOG, NIC_CATALOG } from '../model/catalog.js';
 import { resolveCosts, type CostValues } from '../model/costs.js';
-import type { ResolvedPath } from '../model/network.js';
-import type { HopSpec, PathSpec } from '../model/path-spec.js';
+import type { PathSpec } from '../model/path-spec.js';
 import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
+import type { ResolvedPath } from '../model/result.js';
+import { checkPath } from './checks.js';
 import { describe } from './load.js';
-import { ITR_PRESETS, type ArrivalsInput, type FramesInput, type ScenarioFile } from './schema.js';
-import { parseDurationNs, parseFrequencyGhz, parseRate, type Rate } from './units.js';
+import type { ArrivalsInput, FramesInput, Scenario, SearchSpec, ValidationSpec } from './schema.js';
+import type { Rate } from './units.js';
+import { checkValidation } from './validation.js';
 
-/** A scenario turned into what the model runs: one config and the paths to run it on. */
+/** A scenario turned into what the model runs: one config and the paths to run it on, every number in base units. */
 export interface Experiment {
   name: string;
   description: string;
   config: ModelConfig;
   paths: ResolvedPath[];
-  validation?: ScenarioFile['validation'];
+  validation?: ValidationSpec;
   /** Choose the warm-up per run by MSER-5 on a pilot run (config.warmupNs is then 0). */
   warmupAuto: boolean;
   replications: number;
-  precision?: ScenarioFile['precision'];
-  search?: ScenarioFile['search'];
-  reference?: ScenarioFile['reference'];
+  precision?: { metric: MetricName; relativeHalfWidth: number; maxReplications: number };
+  search?: SearchSpec;
+  reference?: Scenario['reference'];
 }
 
+/** What the command line may change in a scenario, already parsed (scenario/overrides.ts). */
 export interface Overrides {
   seed?: number;
   /** Path names to run instead of the scenario's `paths`. */
   paths?: string[];
-  /** Duration instead of the scenario's, e.g. "50 ms". */
-  duration?: string;
+  /** Simulated duration in ns instead of the scenario's. */
+  durationNs?: number;
+}
+
+export interface ResolveOptions {
+  /** Check the NIC's per-VM resources (VMDq pools, VFs); a capacity search over the VM count stops at them itself. */
+  nicLimits?: boolean;
 }
 
 /** Simple IMIX: 64, 594 and 1518-byte frames in the ratio 7:4:1. */
@@ -47,43 +56,40 @@ function frameMix(f: FramesInput): FrameMix {
 
 function arrivalsOf(a: ArrivalsInput): Arrivals {
   if (a === 'constant' || a === 'poisson') return { kind: a };
-  return { kind: 'on-off', onNs: parseDurationNs(a.on_off.on)!, offNs: parseDurationNs(a.on_off.off)! };
+  return { kind: 'on-off', onNs: a.on_off.on, offNs: a.on_off.off };
 }
 
 /** Packets/s for a rate given in bits/s (of frames) or packets/s. */
-const ppsOf = (r: Rate, frames: FrameMix): number =>
-  'packetsPerSec' in r ? r.packetsPerSec : r.bitsPerSec / (8 * meanFrameBytes(frames));
+const ppsOf = (r: Rate, frames: FrameMix): number => ('packetsPerSec' in r ? r.packetsPerSec : r.bitsPerSec / (8 * meanFrameBytes(frames)));
 
-/** Resolves a validated scenario. Cross-field rules are checked here; each failure names its field. */
-export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment {
-  const durationText = o.duration ?? s.duration;
-  const durationNs = parseDurationNs(durationText);
-  if (durationNs === undefined || durationNs <= 0) fail(o.duration ? '--duration' : 'duration', 'a positive duration such as "200 ms"', durationText);
+/**
+ * Resolves a validated scenario into an experiment. Every rule that involves more than one
+ * field is checked here (or in the checks it calls), so the model and the experiment code
+ * see only numbers that make sense; each failure names its field.
+ */
+export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOptions = {}): Experiment {
+  const durationNs = o.durationNs ?? s.duration;
   const warmupAuto = s.warmup === 'auto';
-  const warmupNs = warmupAuto ? 0 : parseDurationNs(s.warmup)!;
-  if (warmupNs >= durationNs!) fail('warmup', `a warm-up shorter than the duration (${durationText})`, s.warmup);
+  const warmupNs = s.warmup === 'auto' ? 0 : s.warmup;
+  if (warmupNs >= durationNs) fail('warmup', `a warm-up shorter than the duration (${durationNs / 1e6} ms)`, `${warmupNs / 1e6} ms`);
 
   const hostModel = HOST_CATALOG[s.host.model];
-  const h = { ...s.host, cores: s.host.cores ?? hostModel.cores, clock: s.host.clock ?? hostModel.clock };
+  const cores = s.host.cores ?? hostModel.cores;
+  const clockGhz = s.host.clock ?? hostModel.clockGhz;
   const nicModel = NIC_CATALOG[s.nic.model];
-  const nic = {
-    ...s.nic,
-    line_rate: s.nic.line_rate ?? nicModel.line_rate,
-    vmdq_pools: s.nic.vmdq_pools ?? nicModel.vmdq_pools,
-    vfs: s.nic.vfs ?? nicModel.vfs,
-  };
-  if (h.hypervisor_cores > h.cores) fail('host.hypervisor_cores', `at most host.cores = ${h.cores}`, h.hypervisor_cores);
+  const hypervisorCores = s.host.hypervisor_cores;
+  if (hypervisorCores > cores) fail('host.hypervisor_cores', `at most host.cores = ${cores}`, hypervisorCores);
   let vcpuCores: number[];
-  if (h.vcpu_cores === 'auto') {
+  if (s.host.vcpu_cores === 'auto') {
     // A hypervisor's scheduler spreads vCPUs over every core: first the cores its I/O work
     // leaves free, then (with more VMs than free cores) the I/O cores too, then round again.
-    const free = Array.from({ length: h.cores - h.hypervisor_cores }, (_, i) => h.hypervisor_cores + i);
-    const io = Array.from({ length: h.hypervisor_cores }, (_, i) => i);
+    const free = Array.from({ length: cores - hypervisorCores }, (_, i) => hypervisorCores + i);
+    const io = Array.from({ length: hypervisorCores }, (_, i) => i);
     vcpuCores = [...free, ...io];
   } else {
-    vcpuCores = h.vcpu_cores;
+    vcpuCores = s.host.vcpu_cores;
     vcpuCores.forEach((c, i) => {
-      if (c >= h.cores) fail(`host.vcpu_cores[${i}]`, `a core index below host.cores = ${h.cores}`, c);
+      if (c >= cores) fail(`host.vcpu_cores[${i}]`, `a core index below host.cores = ${cores}`, c);
     });
   }
 
@@ -93,10 +99,9 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     fail('traffic.load_per_vm', 'either traffic.load (for all VMs together) or traffic.load_per_vm, not both', t.load_per_vm);
   }
   const mode = t.load === 'saturate' || (t.load === undefined && t.load_per_vm === undefined) ? 'saturate' : 'open';
-  const lineRateGbps = parseRate(nic.line_rate) as { bitsPerSec: number };
-  const lineBps = lineRateGbps.bitsPerSec;
+  const lineRateGbps = s.nic.line_rate !== undefined ? s.nic.line_rate / 1e9 : nicModel.lineRateGbps;
 
-  const overrides = new Map<number, (typeof s.per_vm)[number]>();
+  const overrides = new Map<number, Scenario['per_vm'][number]>();
   s.per_vm.forEach((p, i) => {
     if (p.vm >= vms) fail(`per_vm[${i}].vm`, `a VM index below vms.count = ${vms}`, p.vm);
     if (overrides.has(p.vm)) fail(`per_vm[${i}].vm`, 'each VM listed once', p.vm);
@@ -122,62 +127,64 @@ export function resolveScenario(s: ScenarioFile, o: Overrides = {}): Experiment 
     const p = overrides.get(vm);
     const frames = frameMix(p?.frame_bytes ?? t.frame_bytes);
     let pps = 0;
-    if (p?.rate !== undefined) pps = ppsOf(parseRate(p.rate)!, frames);
-    else if (t.load_per_vm !== undefined) pps = ppsOf(parseRate(t.load_per_vm)!, frames);
-    else if (t.load === 'line-rate') pps = lineBps / vms / (8 * (meanFrameBytes(frames) + WIRE_OVERHEAD_BYTES));
-    else if (t.load !== undefined && t.load !== 'saturate') pps = ppsOf(parseRate(t.load)!, frames) / vms;
+    if (p?.rate !== undefined) pps = ppsOf(p.rate, frames);
+    else if (t.load_per_vm !== undefined) pps = ppsOf(t.load_per_vm, frames);
+    else if (t.load === 'line-rate') pps = (lineRateGbps * 1e9) / vms / (8 * (meanFrameBytes(frames) + WIRE_OVERHEAD_BYTES));
+    else if (t.load !== undefined && t.load !== 'saturate') pps = ppsOf(t.load, frames) / vms;
     // Rates count frames; with TSO the source sends segments of tsoFrames frames.
     perVm.push({ pps: pps / tsoFrames, frames, arrivals: arrivalsOf(p?.arrivals ?? t.arrivals) });
   }
 
   const config: ModelConfig = {
     seed: o.seed ?? s.seed,
-    durationNs: durationNs!,
+    durationNs,
     warmupNs,
-    host: {
-      cores: h.cores,
-      clockGhz: parseFrequencyGhz(h.clock)!,
-      hypervisorCores: h.hypervisor_cores,
-      vcpuCores,
-      vringDescriptors: h.vring,
-      napiBudget: h.napi_budget,
-    },
+    host: { cores, clockGhz, hypervisorCores, vcpuCores, vringDescriptors: s.host.vring, napiBudget: s.host.napi_budget },
     nic: {
-      lineRateGbps: lineBps / 1e9,
-      rxRing: nic.rx_ring,
-      txRing: nic.tx_ring,
-      vmdqPools: nic.vmdq_pools,
-      vfs: nic.vfs,
-      itrPerSec: typeof nic.itr === 'number' ? nic.itr : ITR_PRESETS[nic.itr],
-      switchBuffer: nic.switch_buffer,
+      lineRateGbps,
+      rxRing: s.nic.rx_ring,
+      txRing: s.nic.tx_ring,
+      vmdqPools: s.nic.vmdq_pools ?? nicModel.vmdq_pools,
+      vfs: s.nic.vfs ?? nicModel.vfs,
+      itrPerSec: typeof s.nic.itr === 'number' ? s.nic.itr : ITR_PRESETS[s.nic.itr],
+      switchBuffer: s.nic.switch_buffer,
     },
     vms,
     traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, tsoFrames, perVm },
   };
 
-  if (s.precision && s.replications < 2) fail('replications', 'at least 2 replications to start from when a precision target is set', s.replications);
-  if (s.precision && s.precision.max_replications < s.replications) {
-    fail('precision.max_replications', `at least replications = ${s.replications}`, s.precision.max_replications);
+  let precision: Experiment['precision'];
+  if (s.precision) {
+    if (s.replications < 2) fail('replications', 'at least 2 replications to start from when a precision target is set', s.replications);
+    if (s.precision.max_replications < s.replications) {
+      fail('precision.max_replications', `at least replications = ${s.replications}`, s.precision.max_replications);
+    }
+    precision = { metric: s.precision.metric as MetricName, relativeHalfWidth: s.precision.relative_half_width, maxReplications: s.precision.max_replications };
   }
-  if (s.search && s.sweep) fail('search', 'a search or a sweep in one scenario, not both', 'both');
+
+  const paths = resolvePaths(s, o);
+  for (const p of paths) checkPath(config, p, { nicLimits: opts.nicLimits ?? true, where: s.custom_paths[p.name] ? `custom_paths.${p.name}` : `paths.${p.name}` });
+  if (s.search) checkSearch(s, s.search);
+  checkReference(s, paths);
+  if (s.validation) checkValidation(s.validation, config, paths);
   return {
-    name: s.name ?? 'scenario',
+    name: s.name,
     description: s.description ?? '',
     config,
-    paths: resolvePaths(s, o),
+    paths,
     validation: s.validation,
     warmupAuto,
     replications: s.replications,
-    precision: s.precision,
+    precision,
     search: s.search,
     reference: s.reference,
   };
 }
 
-function resolvePaths(s: ScenarioFile, o: Overrides): ResolvedPath[] {
+function resolvePaths(s: Scenario, o: Overrides): ResolvedPath[] {
   const scenarioCosts = s.costs as Partial<CostValues>;
   for (const name of Object.keys(s.custom_paths)) {
-    if ((BUILTIN_PATH_NAMES as string[]).includes(name)) {
+    if ((BUILTIN_PATH_NAMES as readonly string[]).includes(name)) {
       fail(`custom_paths.${name}`, 'a name that is not a built-in path (use base: to start from one)', name);
     }
   }
@@ -185,31 +192,58 @@ function resolvePaths(s: ScenarioFile, o: Overrides): ResolvedPath[] {
   const names = o.paths ?? s.paths ?? [...BUILTIN_PATH_NAMES];
   return names.map((name, i) => {
     if (!known.includes(name)) fail(o.paths ? '--modes' : `paths[${i}]`, `a path name (one of: ${known.join(', ')})`, name);
+    if (names.indexOf(name) !== i) fail(o.paths ? '--modes' : `paths[${i}]`, 'each path listed once', name);
     const custom = s.custom_paths[name];
-    if (!custom) return { name, spec: BUILTIN_PATHS[name as BuiltinPathName] as PathSpec, costs: resolveCosts(scenarioCosts) };
-    const base = BUILTIN_PATHS[custom.base as BuiltinPathName] as PathSpec;
+    if (!custom) return { name, spec: BUILTIN_PATHS[name as BuiltinPathName], costs: resolveCosts(scenarioCosts) };
+    const base: PathSpec = BUILTIN_PATHS[custom.base];
     const spec: PathSpec = {
       description: custom.description ?? `${custom.base}, modified`,
       nic_sorting: custom.nic_sorting ?? base.nic_sorting,
-      rx: (custom.rx as HopSpec[] | undefined) ?? base.rx,
-      tx: (custom.tx as HopSpec[] | undefined) ?? base.tx,
+      rx: custom.rx ?? base.rx,
+      tx: custom.tx ?? base.tx,
     };
-    checkHops(`custom_paths.${name}`, spec);
     return { name, spec, costs: resolveCosts(scenarioCosts, custom.costs as Partial<CostValues>) };
   });
 }
 
-/** Rules a path's hops must follow that the schema cannot express. */
-function checkHops(where: string, spec: PathSpec): void {
-  for (const dir of ['rx', 'tx'] as const) {
-    spec[dir].forEach((hop, i) => {
-      if (hop.kind !== 'cpu') return;
-      if (hop.instances === 'shared' && (hop.core === 'vcpu' || hop.core === 'io-per-vm')) {
-        fail(`${where}.${dir}[${i}].instances`, `"per-vm" for a hop on core "${hop.core}" (a shared ring needs a fixed core: io or an index)`, hop.instances);
-      }
-      if ((hop.servers ?? 1) > 1 && hop.instances !== 'shared') {
-        fail(`${where}.${dir}[${i}].servers`, '1 for a per-vm hop (several servers share one ring: use instances: shared)', hop.servers);
-      }
-    });
+/** A capacity search's bounds must be of the kind of the field it varies, in order, with a resolution in that unit. */
+function checkSearch(s: Scenario, search: SearchSpec): void {
+  if (search.kind !== 'capacity') return;
+  if (search.vary === 'vms.count') {
+    if (typeof search.from !== 'number') fail('search.from', 'a VM count (a whole number) when search.vary is vms.count', search.from);
+    if (typeof search.to !== 'number') fail('search.to', 'a VM count (a whole number) when search.vary is vms.count', search.to);
+    if (search.resolution !== undefined) fail('search.resolution', 'no resolution when search.vary is vms.count (it steps by one VM)', search.resolution);
+    if ((search.to as number) < (search.from as number)) fail('search.to', `a VM count at least search.from = ${String(search.from)}`, search.to);
+    return;
   }
+  if (s.traffic.load !== undefined) fail('traffic.load', 'no traffic.load when search.vary is traffic.load_per_vm (the search sets the per-VM load)', s.traffic.load);
+  const kind = (r: number | Rate) => (typeof r === 'number' ? 'a VM count' : 'bitsPerSec' in r ? 'a bit rate' : 'a packet rate');
+  if (typeof search.from === 'number') fail('search.from', 'a rate such as "1 Gbit/s" when search.vary is traffic.load_per_vm', search.from);
+  if (kind(search.to) !== kind(search.from)) fail('search.to', `${kind(search.from)}, as search.from`, search.to);
+  const value = (r: number | Rate) => (typeof r === 'number' ? r : 'bitsPerSec' in r ? r.bitsPerSec : r.packetsPerSec);
+  if (value(search.to) < value(search.from)) fail('search.to', 'a rate at least search.from', search.to);
+  if (search.resolution !== undefined) {
+    if (kind(search.resolution) !== kind(search.from)) fail('search.resolution', `${kind(search.from)}, as search.from`, search.resolution);
+    if (!(value(search.resolution) > 0)) fail('search.resolution', 'a positive rate', search.resolution);
+  }
+}
+
+/** Every path a published check or claim names must be one the scenario runs. */
+function checkReference(s: Scenario, paths: ResolvedPath[]): void {
+  const ref = s.reference;
+  if (!ref) return;
+  const run = paths.map((p) => p.name);
+  const needRun = (where: string, path: string) => {
+    if (!run.includes(path)) fail(where, `a path the scenario runs (${run.join(', ')})`, path);
+  };
+  ref.checks.forEach((c, i) => needRun(`reference.checks[${i}].path`, c.path));
+  ref.claims.forEach((c, i) => {
+    if (c.kind === 'ratio') {
+      needRun(`reference.claims[${i}].numerator`, c.numerator);
+      needRun(`reference.claims[${i}].denominator`, c.denominator);
+    } else needRun(`reference.claims[${i}].path`, c.path);
+    if (c.kind === 'linear' && !(s.sweep && Object.hasOwn(s.sweep, c.over))) {
+      fail(`reference.claims[${i}].over`, `a field this scenario sweeps (${Object.keys(s.sweep ?? {}).join(', ') || 'none'})`, c.over);
+    }
+  });
 }

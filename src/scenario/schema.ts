@@ -1,49 +1,76 @@
 import { z } from 'zod';
+import { COMPARABLE_METRICS, PRECISION_METRICS } from '../metrics/metrics.js';
+import { HOST_CATALOG, HOST_MODELS, ITR_PRESETS, ITR_RANGE, NIC_CATALOG, NIC_MODELS, type HostModelName, type NicModelName } from '../model/catalog.js';
 import { CAUSES } from '../model/causes.js';
-import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
-import { BUILTIN_PATH_NAMES } from '../model/paths.js';
 import { MAX_FRAME, MIN_FRAME } from '../model/config.js';
-import { HOST_MODELS, NIC_MODELS } from '../model/catalog.js';
+import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
+import type { HopSpec, NicSorting, WorkSpec } from '../model/path-spec.js';
+import { BUILTIN_PATH_NAMES } from '../model/paths.js';
 import {
+  BIT_RATE,
   BIT_RATE_EXPECTED,
+  DURATION,
   DURATION_EXPECTED,
+  FREQUENCY,
   FREQUENCY_EXPECTED,
+  PACKET_RATE,
   RATE_EXPECTED,
-  parseDurationNs,
-  parseFrequencyGhz,
+  parseQuantity,
   parseRate,
+  quantityPattern,
+  type QuantityKind,
+  type Rate,
 } from './units.js';
 
 /**
- * The scenario file format, field by field (docs/scenarios.md is its prose twin). Every
- * object is strict: an unknown field is an error, not silently ignored. Error messages
- * passed to zod are phrased as what was expected; the loader adds where and what was found.
+ * The scenario file format, declared once: every field with its type, range, default and
+ * help text. The field reference in docs/scenarios.md and the JSON Schema for editors are
+ * generated from it (scenario/reference.ts). Every object is strict: an unknown field is an
+ * error, not silently ignored. Error messages given to zod are phrased as what was expected;
+ * the loader adds where, and what was found. Quantities with units come out in the model's
+ * base units (ns, bit/s, pps, GHz), so nothing downstream parses text again.
  */
 
-const quantity = (expected: string, ok: (t: string) => boolean) =>
-  z.string({ error: expected }).refine(ok, { error: expected });
+/** Attaches a field's help text (its description in the JSON Schema and the docs). */
+const help = <T extends z.ZodType>(schema: T, text: string, type?: string): T => schema.meta({ description: text, ...(type ? { 'x-type': type } : {}) });
 
-export const duration = quantity(DURATION_EXPECTED, (t) => {
-  const v = parseDurationNs(t);
-  return v !== undefined && v >= 0;
-});
-const positiveDuration = quantity(`a positive ${DURATION_EXPECTED.slice(2)}`, (t) => (parseDurationNs(t) ?? 0) > 0);
-const frequency = quantity(FREQUENCY_EXPECTED, (t) => (parseFrequencyGhz(t) ?? 0) > 0);
-const bitRate = quantity(`a positive ${BIT_RATE_EXPECTED.slice(2)}`, (t) => {
-  const r = parseRate(t);
-  return r !== undefined && 'bitsPerSec' in r && r.bitsPerSec > 0;
-});
-/** An offered rate may be zero (a VM that sends nothing), never negative. */
-const rate = quantity(`a non-negative ${RATE_EXPECTED.slice(2)}`, (t) => parseRate(t) !== undefined);
+const within = (kind: QuantityKind, v: number) => v <= kind.max;
+
+/** A quantity of one kind, converted to its base unit, with its bounds checked. */
+function quantity(kind: QuantityKind, expected: string, ok: (v: number) => boolean, typeText: string) {
+  return z
+    .string({ error: expected })
+    .regex(quantityPattern(kind), { error: expected })
+    .transform((t) => parseQuantity(t, kind)!)
+    .refine((v) => ok(v) && within(kind, v), { error: `${expected}, at most ${kind.maxText}` })
+    .meta({ 'x-type': typeText, 'x-unit': kind.base });
+}
+
+export const duration = quantity(DURATION, DURATION_EXPECTED, (v) => v >= 0, 'duration >= 0');
+const POSITIVE_DURATION = `a positive ${DURATION_EXPECTED.slice(2)}`;
+const positiveDuration = quantity(DURATION, POSITIVE_DURATION, (v) => v > 0, 'duration > 0');
+const frequency = quantity(FREQUENCY, FREQUENCY_EXPECTED, (v) => v > 0, 'frequency > 0');
+const POSITIVE_BIT_RATE = `a positive ${BIT_RATE_EXPECTED.slice(2)}`;
+const bitRate = quantity(BIT_RATE, POSITIVE_BIT_RATE, (v) => v > 0, 'bit rate > 0');
+
+const RATE_PATTERN = quantityPattern(BIT_RATE, PACKET_RATE);
+const NON_NEGATIVE_RATE = `a non-negative ${RATE_EXPECTED.slice(2)}`;
+/** An offered rate, of bits or of packets. It may be zero (a VM that sends nothing), never negative. */
+const rate = z
+  .string({ error: NON_NEGATIVE_RATE })
+  .regex(RATE_PATTERN, { error: NON_NEGATIVE_RATE })
+  .transform((t): Rate => parseRate(t)!)
+  .refine((r) => ('bitsPerSec' in r ? r.bitsPerSec <= BIT_RATE.max : r.packetsPerSec <= PACKET_RATE.max), {
+    error: `${NON_NEGATIVE_RATE}, at most ${BIT_RATE.maxText} or ${PACKET_RATE.maxText}`,
+  })
+  .meta({ 'x-type': 'rate (bit or packet)', 'x-unit': 'bit/s or pps' });
 
 const count = (what: string, min = 1, max = 1_000_000) => {
   const expected = `${what} as a whole number from ${min} to ${max}`;
   return z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
 };
 
-/** ITR presets of the Linux ixgbe driver (ref §2: 100,000 / 20,000 / 8,000 interrupts/s). */
-export const ITR_PRESETS = { off: 0, 'lowest-latency': 100_000, 'low-latency': 20_000, bulk: 8_000 } as const;
-const ITR_EXPECTED = `an interrupt throttle rate: one of ${Object.keys(ITR_PRESETS).join(', ')}, or interrupts/s per vector from 956 to 488281 (ixgbe range)`;
+const ITR_EXPECTED = `an interrupt throttle rate: one of ${Object.keys(ITR_PRESETS).join(', ')}, or interrupts/s per vector from ${ITR_RANGE.min} to ${ITR_RANGE.max} (ixgbe range)`;
 
 const frameBytes = count('frame size in bytes', MIN_FRAME, MAX_FRAME);
 const FRAMES_EXPECTED = `a frame size in bytes (${MIN_FRAME}-${MAX_FRAME}), "imix", or a list of {bytes, weight}`;
@@ -55,73 +82,72 @@ const frames = z.union(
       .array(
         z.strictObject({
           bytes: frameBytes,
-          weight: z.number({ error: 'a positive weight' }).positive({ error: 'a positive weight' }),
+          weight: z.number({ error: 'a positive weight' }).positive({ error: 'a positive weight' }).max(1e9, { error: 'a positive weight, at most 1e9' }),
         }),
       )
-      .min(1),
+      .min(1)
+      .max(1000),
   ],
   { error: FRAMES_EXPECTED },
 );
 
 const ARRIVALS_EXPECTED = 'arrivals: "constant", "poisson", or {on_off: {on: "<duration>", off: "<duration>"}}';
 const arrivals = z.union(
-  [
-    z.enum(['constant', 'poisson']),
-    z.strictObject({ on_off: z.strictObject({ on: positiveDuration, off: positiveDuration }) }),
-  ],
+  [z.enum(['constant', 'poisson']), z.strictObject({ on_off: z.strictObject({ on: positiveDuration, off: positiveDuration }) })],
   { error: ARRIVALS_EXPECTED },
 );
 
 const LOAD_EXPECTED = `"saturate", "line-rate", or ${RATE_EXPECTED}`;
 const load = z.union([z.literal('saturate'), z.literal('line-rate'), rate], { error: LOAD_EXPECTED });
 
-const costName = z.enum(COST_NAMES as [CostName, ...CostName[]], {
-  error: `a cost name (one of: ${COST_NAMES.join(', ')})`,
-});
-/** Makes costs a strict object so an unknown name is reported by name. */
+/** Largest cost a scenario may set: far beyond any real per-packet cost, and small enough that time stays finite. */
+const MAX_COST = 1e9;
+const costName = z.enum(COST_NAMES as [CostName, ...CostName[]], { error: `a cost name (one of: ${COST_NAMES.join(', ')})` });
+/** Strict, so an unknown cost name is reported by name; each entry declared from the cost table. */
 const costs = z.strictObject(
   Object.fromEntries(
-    COST_NAMES.map((n) => [
-      n,
-      z
-        .number({ error: `a non-negative number of ${COSTS[n].unit}` })
-        .min(0, { error: `a non-negative number of ${COSTS[n].unit}` })
-        .optional(),
-    ]),
+    COST_NAMES.map((n) => {
+      const expected = `a non-negative number of ${COSTS[n].unit}`;
+      return [
+        n,
+        help(
+          z.number({ error: expected }).min(0, { error: expected }).max(MAX_COST, { error: `${expected}, at most ${MAX_COST}` }).optional(),
+          `${COSTS[n].help} (default ${COSTS[n].default} ${COSTS[n].unit})`,
+        ),
+      ];
+    }),
   ) as Record<CostName, z.ZodOptional<z.ZodNumber>>,
 );
 
-const amount = z.union([z.number().min(0), costName], { error: 'a non-negative number or a cost name' });
+const amount = z.union([z.number().min(0).max(MAX_COST), costName], { error: 'a non-negative number or a cost name' });
 const work = z.strictObject({
   cause: z.enum(CAUSES),
   cycles: amount.optional(),
   cycles_per_byte: amount.optional(),
   count: amount.optional(),
+}) satisfies z.ZodType<WorkSpec>;
+const ringRef = z.union([z.enum(['nic_rx', 'nic_tx', 'vring', 'switch_buffer', 'socket_buffer']), count('ring descriptors')], {
+  error: 'a ring: nic_rx, nic_tx, vring, switch_buffer, socket_buffer, or a number of descriptors',
 });
-const ringRef = z.union(
-  [z.enum(['nic_rx', 'nic_tx', 'vring', 'switch_buffer', 'socket_buffer']), count('ring descriptors')],
-  { error: 'a ring: nic_rx, nic_tx, vring, switch_buffer, socket_buffer, or a number of descriptors' },
-);
+const hopName = z.string({ error: 'a hop name' }).min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, { error: 'a hop name of letters, digits, "_", "-" and "."' });
 const hop = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({ kind: z.literal('wire'), name: z.string().min(1), ring: ringRef }),
-    z.strictObject({ kind: z.literal('delay'), name: z.string().min(1), ns: z.array(amount) }),
+    z.strictObject({ kind: z.literal('wire'), name: hopName, ring: ringRef }),
+    z.strictObject({ kind: z.literal('delay'), name: hopName, ns: z.array(amount).max(100) }),
     z.strictObject({
       kind: z.literal('cpu'),
-      name: z.string().min(1),
-      core: z.union([z.enum(['io', 'io-per-vm', 'vcpu']), count('core index', 0, 1023)], {
-        error: 'a core: io, io-per-vm, vcpu, or a core index',
-      }),
+      name: hopName,
+      core: z.union([z.enum(['io', 'io-per-vm', 'vcpu']), count('core index', 0, 1023)], { error: 'a core: io, io-per-vm, vcpu, or a core index' }),
       instances: z.enum(['shared', 'per-vm']),
       ring: ringRef,
       notify: z.strictObject({
         kind: z.enum(['interrupt', 'kick', 'poll']),
         moderated: z.boolean().optional(),
-        producer: z.array(work).optional(),
-        consumer: z.array(work).optional(),
+        producer: z.array(work).max(100).optional(),
+        consumer: z.array(work).max(100).optional(),
       }),
-      work: z.array(work),
+      work: z.array(work).max(100),
       service: z
         .union([z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })], {
           error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
@@ -131,38 +157,37 @@ const hop = z.discriminatedUnion(
     }),
   ],
   { error: 'a hop with kind wire, delay or cpu' },
-);
+) satisfies z.ZodType<HopSpec>;
+
+const NIC_SORTINGS = ['none', 'rss', 'vmdq', 'vf'] as const satisfies readonly NicSorting[];
 
 const customPath = z.strictObject({
-  base: z.enum(BUILTIN_PATH_NAMES as [string, ...string[]], {
-    error: `a built-in path to start from (one of: ${BUILTIN_PATH_NAMES.join(', ')})`,
-  }),
-  description: z.string().optional(),
-  costs: costs.optional(),
-  nic_sorting: z.enum(['none', 'rss', 'vmdq', 'vf']).optional(),
-  rx: z.array(hop).min(1).optional(),
-  tx: z.array(hop).min(1).optional(),
+  base: help(
+    z.enum(BUILTIN_PATH_NAMES, { error: `a built-in path to start from (one of: ${BUILTIN_PATH_NAMES.join(', ')})` }),
+    'the built-in path to start from',
+  ),
+  description: help(z.string().max(1000).optional(), 'what the variant is; default "<base>, modified"'),
+  costs: help(costs.optional(), 'cost overrides for this path only, applied on top of the scenario\'s `costs`'),
+  nic_sorting: help(
+    z.enum(NIC_SORTINGS).optional(),
+    'NIC resource needed per VM: `vmdq` is checked against `nic.vmdq_pools`, `vf` against `nic.vfs`; anything but `none` makes the transmit wire\'s `nic_tx` queue `tx_ring` x VMs deep. Default: the base\'s',
+  ),
+  rx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole receive hop list (default: the base\'s)'),
+  tx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole transmit hop list (default: the base\'s)'),
 });
 
-const fraction = (what: string) =>
-  z.number({ error: `${what} as a fraction from 0 to 1` }).min(0, { error: `${what} as a fraction from 0 to 1` }).max(1, { error: `${what} as a fraction from 0 to 1` });
+const fraction = (what: string) => {
+  const expected = `${what} as a fraction from 0 to 1`;
+  return z.number({ error: expected }).min(0, { error: expected }).max(1, { error: expected });
+};
 
-/** Output columns a published figure can be compared against. */
-export const REFERENCE_METRICS = [
-  'delivered_gbps',
-  'tcp_payload_gbps',
-  'delivered_mpps',
-  'host_cpu_pct',
-  'cores_used',
-  'latency_mean_us',
-  'latency_p99_us',
-] as const;
+const metricName = z.enum(COMPARABLE_METRICS as [string, ...string[]], { error: `a metric (one of: ${COMPARABLE_METRICS.join(', ')})` });
 
-/** A published result this scenario reproduces: where it comes from and what it says. */
+/** A published figure this scenario reproduces. */
 const referenceCheck = z
   .strictObject({
     path: z.string({ error: 'a path name' }),
-    metric: z.enum(REFERENCE_METRICS, { error: `a metric (one of: ${REFERENCE_METRICS.join(', ')})` }),
+    metric: metricName,
     value: z.number().optional(),
     range: z.tuple([z.number(), z.number()], { error: 'a range [low, high]' }).optional(),
     /** Shown by compare but not counted: why the figure cannot be held to (docs/calibration.md). */
@@ -176,7 +201,7 @@ const claim = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('lower-than'),
       path: z.string(),
-      metric: z.enum(REFERENCE_METRICS),
+      metric: metricName,
       /** Another scenario file (relative to this one) whose same path and metric must be higher. */
       than: z.string(),
       text: z.string(),
@@ -184,7 +209,7 @@ const claim = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('linear'),
       path: z.string(),
-      metric: z.enum(REFERENCE_METRICS),
+      metric: metricName,
       /** The swept field the metric grows along. */
       over: z.string(),
       slope: z.number(),
@@ -194,7 +219,7 @@ const claim = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: z.literal('ratio'),
-      metric: z.enum(REFERENCE_METRICS),
+      metric: metricName,
       numerator: z.string({ error: 'the path on top of the ratio' }),
       denominator: z.string({ error: 'the path below' }),
       min: z.number().optional(),
@@ -206,135 +231,305 @@ const claim = z.discriminatedUnion(
 );
 
 const reference = z.strictObject({
-  id: z.string({ error: 'the result\'s id in shared/reference/published-figures.md, e.g. "R2"' }),
-  source: z.string({ error: 'the publication the figure comes from' }),
-  published: z.string({ error: 'the published result, in words' }).optional(),
-  checks: z.array(referenceCheck).default([]),
-  claims: z.array(claim).default([]),
+  id: help(z.string({ error: 'the result\'s id in docs/references.md, e.g. "R2"' }), 'the result\'s id in docs/references.md, e.g. `"R2"`'),
+  source: help(z.string({ error: 'the publication the figure comes from' }), 'the publication'),
+  published: help(z.string({ error: 'the published result, in words' }).optional(), 'the published result, in words'),
+  checks: help(
+    z.array(referenceCheck).default([]),
+    'figures to compare: `{path, metric, value | range: [low, high], informational?}`; see "Reference checks and claims"',
+  ),
+  claims: help(z.array(claim).default([]), 'claims to check: `lower-than`, `linear` or `ratio`; see "Reference checks and claims"'),
 });
 
 /** Marks a scenario as a queueing-theory check for `iovsim verify`. */
 export const VALIDATION_METRICS = ['mean_time_in_system', 'loss_probability'] as const;
+const PACKET_RATE_EXPECTED = `a positive ${PACKET_RATE.noun.slice(2)} with a unit, such as ${PACKET_RATE.example} (units: ${Object.keys(PACKET_RATE.units).join(', ')})`;
+const serviceDistribution = z.union([z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })], {
+  error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
+});
+/**
+ * A station of the queueing model, as declared: its numbers are what the theory uses, so
+ * `verify` does not take them from the simulator's own cost code.
+ */
+const station = z.strictObject({
+  service_mean: help(positiveDuration, 'mean service time of one packet'),
+  distribution: help(serviceDistribution.default('exponential'), 'service time distribution around its mean (as a cpu hop\'s `service`)', 'as a hop\'s service'),
+  servers: help(count('servers', 1, 1024).default(1), 'servers sharing the queue (c)'),
+  capacity: help(count('packets the station holds, the one in service included (K)', 1, 1_000_000).optional(), 'K of M/M/1/K; none: unbounded'),
+});
 const validation = z.strictObject({
-  metric: z.enum(VALIDATION_METRICS, { error: `a metric (one of: ${VALIDATION_METRICS.join(', ')})` }),
-  replications: count('replications', 2, 10_000).default(10),
+  metric: help(
+    z.enum(VALIDATION_METRICS, { error: `a metric (one of: ${VALIDATION_METRICS.join(', ')})` }),
+    'what is compared with the closed form: the mean time in system (us), or the loss probability',
+  ),
+  arrival_rate: help(
+    quantity(PACKET_RATE, PACKET_RATE_EXPECTED, (v) => v > 0, 'packet rate > 0'),
+    'the Poisson arrival rate the theory assumes (lambda), all VMs together',
+  ),
+  stations: help(z.array(station).min(1).max(16), 'the stations in order, as the theory sees them (a tandem when more than one)', 'list of stations'),
+  replications: help(count('replications', 2, 10_000).default(10), 'independent replications; replication i runs with a seed derived from `seed` and i'),
 });
 
 export const SWEEP_VALUE_EXPECTED = 'a list of values, or a range {from, to, step} of numbers or of quantities with one unit ("1 Gbit/s")';
 const sweepValue = z.union([z.number(), z.string(), z.boolean()], { error: 'a number, a string or a boolean' });
 const sweepRange = z.strictObject({ from: sweepValue, to: sweepValue, step: sweepValue });
-const sweep = z.record(z.string(), z.union([z.array(sweepValue).min(1), sweepRange], { error: SWEEP_VALUE_EXPECTED }));
+const sweep = z.record(z.string(), z.union([z.array(sweepValue).min(1).max(100_000), sweepRange], { error: SWEEP_VALUE_EXPECTED }));
 
 const precision = z.strictObject({
-  metric: z.string({ error: 'an output column, e.g. delivered_gbps' }),
-  relative_half_width: z.number({ error: 'a fraction of the mean, e.g. 0.02' }).positive({ error: 'a fraction of the mean, e.g. 0.02' }),
-  max_replications: count('replications at most', 2, 10_000).default(50),
+  metric: help(
+    z.enum(PRECISION_METRICS as [string, ...string[]], { error: `a numeric output column (one of: ${PRECISION_METRICS.join(', ')})` }),
+    'the output column whose interval must be narrow enough',
+  ),
+  relative_half_width: help(
+    z.number({ error: 'a fraction of the mean, e.g. 0.02' }).positive({ error: 'a fraction of the mean, e.g. 0.02' }).max(1, { error: 'a fraction of the mean, e.g. 0.02' }),
+    'largest 95 % half-width accepted, as a fraction of the mean',
+  ),
+  max_replications: help(count('replications at most', 2, 10_000).default(50), 'stop adding replications here'),
 });
 
+const capacityBound = z.union([count('VMs', 1, 4096), rate], { error: 'a VM count, or a rate such as "1 Gbit/s"' });
 const search = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({
       kind: z.literal('zero-loss'),
-      loss: fraction('the highest acceptable loss').default(0),
-      frame_sizes: z.array(frameBytes).min(1).optional(),
-      resolution: fraction('the load resolution, a fraction of line rate').default(0.005),
+      loss: help(fraction('the highest acceptable loss').default(0), 'highest acceptable loss (fraction of frames)'),
+      frame_sizes: help(z.array(frameBytes).min(1).max(1000).optional(), 'frame sizes to search, one row each (default: the scenario\'s mean frame)'),
+      resolution: help(
+        z
+          .number({ error: 'the load resolution, a fraction of line rate from 1e-6 to 0.5' })
+          .min(1e-6, { error: 'the load resolution, a fraction of line rate from 1e-6 to 0.5' })
+          .max(0.5, { error: 'the load resolution, a fraction of line rate from 1e-6 to 0.5' })
+          .default(0.005),
+        'stop when the passing and failing loads are this close (fraction of line rate)',
+      ),
     }),
     z.strictObject({
       kind: z.literal('capacity'),
-      vary: z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }),
-      from: z.union([count('VMs', 1, 4096), rate], { error: 'where to start: a VM count or a rate' }),
-      to: z.union([count('VMs', 1, 4096), rate], { error: 'where to stop: a VM count or a rate' }),
-      resolution: rate.optional(),
-      slo: z.strictObject({
-        p99_latency: positiveDuration.optional(),
-        loss: fraction('the highest acceptable loss').optional(),
-        cpu: fraction('the highest share of the host\'s cores').optional(),
-      }),
+      vary: help(z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }), 'the field to grow'),
+      from: help(capacityBound, 'where to start: a VM count, or a rate in the unit of the answer'),
+      to: help(capacityBound, 'where to stop (at least `from`)'),
+      resolution: help(rate.optional(), 'for a rate: stop when passing and failing loads are this close (default: 1/100 of the range)'),
+      slo: help(
+        z.strictObject({
+          p99_latency: help(positiveDuration.optional(), 'highest acceptable p99 latency'),
+          loss: help(fraction('the highest acceptable loss').optional(), 'highest acceptable loss (fraction of frames)'),
+          cpu: help(fraction('the highest share of the host\'s cores').optional(), 'highest acceptable share of the host\'s cores busy'),
+        }),
+        'the service-level objectives every probe must meet',
+      ),
     }),
   ],
   { error: 'a search with kind zero-loss or capacity' },
 );
 
+const hostFields = z.strictObject(
+  {
+    model: help(
+      z.enum(HOST_MODELS, { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')})` }).default('generic'),
+      'catalog entry whose values the other fields override',
+    ),
+    cores: help(count('number of cores', 1, 1024).optional(), 'CPU cores on the host (default: the catalog\'s)'),
+    clock: help(frequency.optional(), 'clock of every core; cycles become time at this rate (default: the catalog\'s)'),
+    hypervisor_cores: help(
+      count('number of hypervisor I/O cores', 1, 1024).default(1),
+      'cores 0..n-1 carry the hypervisor\'s per-VM I/O work (`io-per-vm` hops: VM i on core i mod n); `io` hops always use core 0. At most `cores`',
+    ),
+    vcpu_cores: help(
+      z.union([z.literal('auto'), z.array(count('core index', 0, 1023)).min(1).max(4096)], { error: '"auto" or a list of core indexes' }).default('auto'),
+      'where the vCPUs run: VM i on `vcpu_cores[i mod length]`, each below `cores`. `auto` lists cores `hypervisor_cores`..`cores-1` first, then `0`..`hypervisor_cores-1`, so VMs share the I/O cores only when there are more VMs than free cores',
+      '"auto" or list of core indexes',
+    ),
+    vring: help(count('virtio ring descriptors', 1, 65536).default(256), 'descriptors in each paravirtual (virtio) ring'),
+    napi_budget: help(
+      count('NAPI budget (packets per poll turn)', 1, 65536).default(64),
+      'packets a ring consumer may take in a row before it goes to the back of its core\'s queue ([L1])',
+    ),
+  },
+  { error: `a host: a catalog name (${HOST_MODELS.join(', ')}) or a mapping of fields` },
+);
+
+const nicFields = z.strictObject(
+  {
+    model: help(
+      z.enum(NIC_MODELS, { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')})` }).default('generic'),
+      'catalog entry whose values the other fields override',
+    ),
+    line_rate: help(bitRate.optional(), 'link speed; a frame occupies the wire for (bytes + 20) x 8 / line_rate (default: the catalog\'s)'),
+    rx_ring: help(count('receive ring descriptors', 1, 65536).default(512), 'descriptors in each NIC receive ring'),
+    tx_ring: help(
+      count('transmit ring descriptors', 1, 65536).default(512),
+      'descriptors in a NIC transmit ring: the queue in front of the transmit wire. For paths whose NIC has queues per VM (`nic_sorting` other than `none`) that queue holds `tx_ring` x VMs frames',
+    ),
+    vmdq_pools: help(count('VMDq pools', 0, 4096).optional(), 'VMDq pools; the `vmdq` path needs one per VM (default: the catalog\'s)'),
+    vfs: help(count('SR-IOV virtual functions', 0, 4096).optional(), 'SR-IOV virtual functions; the `sriov` path needs one per VM (default: the catalog\'s)'),
+    itr: help(
+      z
+        .union(
+          [
+            z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]),
+            z.number({ error: ITR_EXPECTED }).int({ error: ITR_EXPECTED }).min(ITR_RANGE.min, { error: ITR_EXPECTED }).max(ITR_RANGE.max, { error: ITR_EXPECTED }),
+          ],
+          { error: ITR_EXPECTED },
+        )
+        .default('bulk'),
+      `interrupt throttle rate per vector, in interrupts/s, for hops whose notification is \`moderated\`: a preset (${Object.entries(ITR_PRESETS)
+        .map(([k, v]) => `\`${k}\` ${v}`)
+        .join(', ')}; ixgbe, [I1]) or a number. The default is the rate ixgbe's dynamic moderation settles at under bulk traffic (docs/calibration.md)`,
+      `${Object.keys(ITR_PRESETS).join(', ')}, or int ${ITR_RANGE.min}..${ITR_RANGE.max}`,
+    ),
+    switch_buffer: help(count('upstream switch buffer (frames)', 1, 10_000_000).default(1024), 'frames the upstream switch port can queue in front of the receive wire'),
+  },
+  { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` },
+);
+
 export const scenarioSchema = z.strictObject({
-  name: z.string().optional(),
-  description: z.string().optional(),
-  seed: count('seed', 0, 2 ** 31 - 1).default(1),
-  duration: positiveDuration.default('100 ms'),
-  warmup: z.union([z.literal('auto'), duration], { error: `"auto" (MSER-5) or ${DURATION_EXPECTED}` }).default('10 ms'),
-  host: z
-    .preprocess(
-      (v) => (typeof v === 'string' ? { model: v } : v),
-      z.strictObject({
-        model: z.enum(HOST_MODELS, { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')})` }).default('generic'),
-        cores: count('number of cores', 1, 1024).optional(),
-        clock: frequency.optional(),
-        hypervisor_cores: count('number of hypervisor I/O cores', 1, 1024).default(1),
-        vcpu_cores: z
-          .union([z.literal('auto'), z.array(count('core index', 0, 1023)).min(1)], {
-            error: '"auto" or a list of core indexes',
-          })
-          .default('auto'),
-        vring: count('virtio ring descriptors', 1, 65536).default(256),
-        napi_budget: count('NAPI budget (packets per poll turn)', 1, 65536).default(64),
-      }, { error: `a host: a catalog name (${HOST_MODELS.join(', ')}) or a mapping of fields` }),
-    )
-    .prefault({}),
-  nic: z
-    .preprocess(
-      (v) => (typeof v === 'string' ? { model: v } : v),
-      z.strictObject({
-        model: z.enum(NIC_MODELS, { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')})` }).default('generic'),
-        line_rate: bitRate.optional(),
-        rx_ring: count('receive ring descriptors', 1, 65536).default(512),
-        tx_ring: count('transmit ring descriptors', 1, 65536).default(512),
-        vmdq_pools: count('VMDq pools', 0, 4096).optional(),
-        vfs: count('SR-IOV virtual functions', 0, 4096).optional(),
-        itr: z
-          .union([z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]), z.number({ error: ITR_EXPECTED }).int({ error: ITR_EXPECTED }).min(956, { error: ITR_EXPECTED }).max(488_281, { error: ITR_EXPECTED })], {
-            error: ITR_EXPECTED,
-          })
-          .default('bulk'),
-        switch_buffer: count('upstream switch buffer (frames)', 1, 10_000_000).default(1024),
-      }, { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` }),
-    )
-    .prefault({}),
-  vms: z.strictObject({ count: count('number of VMs', 1, 4096).default(4) }).prefault({}),
-  traffic: z
-    .strictObject({
-      direction: z.enum(['rx', 'tx'], { error: 'rx (wire to guest) or tx (guest to wire)' }).default('rx'),
-      load: load.optional(),
-      load_per_vm: rate.optional(),
-      arrivals: arrivals.default('poisson'),
-      frame_bytes: frames.default(1518),
-      window: count('packets in flight per VM', 1, 1_000_000).default(64),
-      socket_buffer: count('socket buffer (packets)', 1, 10_000_000).default(1024),
-      tso_segment_bytes: count('TCP payload bytes per TSO segment', 1, 262_144).optional(),
-    })
-    .prefault({}),
-  per_vm: z
-    .array(
-      z.strictObject({
-        vm: count('VM index', 0, 4095),
-        rate: rate.optional(),
-        frame_bytes: frames.optional(),
-        arrivals: arrivals.optional(),
-      }),
-    )
-    .default([]),
-  paths: z.array(z.string({ error: 'a path name' })).min(1).optional(),
-  costs: costs.default({}),
-  custom_paths: z.record(z.string(), customPath).default({}),
-  reference: reference.optional(),
-  validation: validation.optional(),
-  sweep: sweep.optional(),
-  sweep_mode: z.enum(['cartesian', 'zip'], { error: 'cartesian (every combination) or zip (values paired in order)' }).default('cartesian'),
-  replications: count('replications per point', 1, 10_000).default(1),
-  precision: precision.optional(),
-  search: search.optional(),
+  $schema: help(z.string().optional(), 'the JSON Schema this file follows (for editors); ignored by iovsim'),
+  name: help(z.string().max(200).optional(), 'shown in the `scenario` column and the table title (default: the file name without its extension)'),
+  description: help(z.string().max(2000).optional(), 'shown in the table title'),
+  seed: help(count('seed', 0, 2 ** 31 - 1).default(1), 'run seed; every random stream derives from it (docs/model.md, "Engine")'),
+  duration: help(positiveDuration.prefault('100 ms'), 'simulated time, warm-up included'),
+  warmup: help(
+    z.union([z.literal('auto'), duration], { error: `"auto" (MSER-5) or ${DURATION_EXPECTED}` }).prefault('10 ms'),
+    'time discarded before the measurement window opens; shorter than `duration`. `auto` chooses it per run by MSER-5 (docs/experiments.md)',
+    '"auto" or duration >= 0',
+  ),
+  host: help(
+    z.union([z.enum(HOST_MODELS, { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')})` }), hostFields], { error: `a host: a catalog name (${HOST_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
+    'cores and host settings: a catalog name, or the fields below',
+    'catalog name or mapping',
+  ),
+  nic: help(
+    z.union([z.enum(NIC_MODELS, { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')})` }), nicFields], { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
+    'the physical NIC: a catalog name, or the fields below',
+    'catalog name or mapping',
+  ),
+  vms: help(
+    z.strictObject({ count: help(count('number of VMs', 1, 4096).default(4), 'number of VMs; natively, the number of application instances (flows)') }).prefault({}),
+    'the virtual machines',
+  ),
+  traffic: help(
+    z
+      .strictObject({
+        direction: help(z.enum(['rx', 'tx'], { error: 'rx (wire to guest) or tx (guest to wire)' }).default('rx'), '`rx`: wire to guest application; `tx`: guest application to wire'),
+        load: help(load.optional(), 'offered load of all VMs together; none (with no `load_per_vm`) means saturate (see "How loads become per-VM rates")', '"saturate", "line-rate" or rate'),
+        load_per_vm: help(rate.optional(), 'offered load of each VM; not with `load`'),
+        arrivals: help(
+          arrivals.default('poisson'),
+          'arrival process of open-loop traffic. `constant`: evenly spaced, a random phase per VM. `on_off`: exponential on and off periods with those means, Poisson at peak rate = mean x (on + off) / on while on',
+          '"constant", "poisson" or {on_off: {on, off}}',
+        ),
+        frame_bytes: help(
+          frames.default(1518),
+          `Ethernet frame size, header and FCS included, without the 20 B of preamble and gap. \`imix\` is 64/594/1518 B in the ratio 7:4:1 (mean 361.83 B)`,
+          `int ${MIN_FRAME}..${MAX_FRAME}, "imix", or list of {bytes, weight}`,
+        ),
+        window: help(count('packets in flight per VM', 1, 1_000_000).default(64), 'saturate mode: packets each VM keeps in flight'),
+        socket_buffer: help(count('socket buffer (packets)', 1, 10_000_000).default(1024), 'packets in a transmitting application\'s socket buffer (the `socket_buffer` ring)'),
+        tso_segment_bytes: help(
+          count('TCP payload bytes per TSO segment', 1, 262_144).optional(),
+          'transmit only: TCP segmentation offload. The stack hands the driver segments of this much TCP payload (65536 in Linux), which the NIC cuts into `frame_bytes` frames; per-packet work is paid per segment, per-byte work on every byte. Needs one frame size for all VMs',
+        ),
+      })
+      .prefault({}),
+    'what every VM sends or receives',
+  ),
+  per_vm: help(
+    z
+      .array(
+        z.strictObject({
+          vm: help(count('VM index', 0, 4095), 'which VM (below `vms.count`, each VM at most once)'),
+          rate: help(rate.optional(), 'this VM\'s offered load instead of its share of `traffic`; not in saturate mode'),
+          frame_bytes: help(frames.optional(), 'this VM\'s frame mix', 'as traffic.frame_bytes'),
+          arrivals: help(arrivals.optional(), 'this VM\'s arrival process', 'as traffic.arrivals'),
+        }),
+      )
+      .max(4096)
+      .default([]),
+    'per-VM exceptions to `traffic`',
+    'list',
+  ),
+  paths: help(
+    z.array(z.string({ error: 'a path name' })).min(1).max(256).optional(),
+    `paths to run, in order (default: the built-ins, ${BUILTIN_PATH_NAMES.map((p) => `\`${p}\``).join(', ')}); a custom path runs only if listed here or in --modes`,
+    'list of path names',
+  ),
+  costs: help(costs.default({}), 'overrides of the cost table, for every path (`iovsim paths` lists the names, units, defaults and sources)', 'map cost name -> number >= 0'),
+  custom_paths: help(z.record(z.string(), customPath).default({}), 'variant paths, as data (see "Custom paths")', 'map name -> custom path'),
+  reference: help(reference.optional(), 'the published result this scenario reproduces (for `iovsim compare`)'),
+  validation: help(validation.optional(), 'marks a queueing-theory check for `iovsim verify`'),
+  sweep: help(
+    sweep.optional(),
+    'a parameter study: field path -> list of values or {from, to, step}; one row per point per path (docs/experiments.md)',
+    'map field path -> list or {from, to, step}',
+  ),
+  sweep_mode: help(
+    z.enum(['cartesian', 'zip'], { error: 'cartesian (every combination) or zip (values paired in order)' }).default('cartesian'),
+    'every combination of the swept values, or values paired position by position',
+  ),
+  replications: help(
+    count('replications per point', 1, 10_000).default(1),
+    'independent replications per point; seeds derived from `seed`, the point and the replication; metrics become mean and `<metric>_ci95`',
+  ),
+  precision: help(
+    precision.optional(),
+    'add replications (in batches of `replications`) until the 95 % half-width of `metric` is within `relative_half_width` of its mean, or `max_replications`',
+  ),
+  search: help(search.optional(), 'a zero-loss (RFC 2544) or capacity search instead of plain runs; not with `sweep` (docs/experiments.md)'),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioFile = z.output<typeof scenarioSchema>;
+export type HostFields = z.output<typeof hostFields>;
+export type NicFields = z.output<typeof nicFields>;
 export type FramesInput = z.output<typeof frames>;
 export type ArrivalsInput = z.output<typeof arrivals>;
+export type SearchSpec = z.output<typeof search>;
+export type CapacitySearch = Extract<SearchSpec, { kind: 'capacity' }>;
+export type ValidationSpec = z.output<typeof validation>;
+export type ServiceDistribution = z.output<typeof serviceDistribution>;
+/** A scenario as the schema reads it, with `host` and `nic` always mappings and `name` always set. */
+export type Scenario = Omit<ScenarioFile, 'host' | 'nic' | 'name'> & { name: string; host: HostFields; nic: NicFields };
+
+/** `host` with a catalog name written out as the mapping it stands for. */
+export function hostOf(s: ScenarioFile): HostFields {
+  return typeof s.host === 'string' ? hostFields.parse({ model: s.host }) : s.host;
+}
+
+/** `nic` with a catalog name written out as the mapping it stands for. */
+export function nicOf(s: ScenarioFile): NicFields {
+  return typeof s.nic === 'string' ? nicFields.parse({ model: s.nic }) : s.nic;
+}
+
+export { HOST_CATALOG, NIC_CATALOG, type HostModelName, type NicModelName };
+
+/**
+ * The schema of the value at a dotted field path (`traffic.load_per_vm`), for checking a
+ * swept value on its own; undefined when no field has that path. Only plain objects are
+ * walked: a catalog shorthand's mapping, lists and maps have no fixed field paths.
+ */
+export function fieldSchema(path: string): z.ZodType | undefined {
+  let s: z.ZodType | undefined = scenarioSchema;
+  for (const part of path.split('.')) {
+    const obj = objectOf(s);
+    if (!obj || !Object.hasOwn(obj.shape, part)) return undefined;
+    s = obj.shape[part] as z.ZodType;
+  }
+  return s;
+}
+
+/** The object schema inside wrappers (default, optional, a union with a catalog name), if any. */
+function objectOf(t: z.ZodType | undefined): z.ZodObject | undefined {
+  let cur: unknown = t;
+  for (let i = 0; i < 10 && cur; i++) {
+    const def = (cur as z.ZodType)._zod.def as unknown as { type: string; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; shape?: unknown };
+    if (def.type === 'object') return cur as z.ZodObject;
+    if (def.innerType) cur = def.innerType;
+    else if (def.type === 'pipe' && def.in) cur = def.in;
+    else if (def.type === 'union' && def.options) cur = def.options.find((o) => (o._zod.def as { type: string }).type === 'object');
+    else return undefined;
+  }
+  return undefined;
+}
+
+export { objectOf };

@@ -35,3 +35,27 @@ export function mm1kLoss(lambda: number, mu: number, k: number): number {
   if (Math.abs(rho - 1) < 1e-12) return 1 / (k + 1);
   return ((1 - rho) * rho ** k) / (1 - rho ** (k + 1));
 }
+
+/**
+ * M/G/1 mean time in system (Pollaczek-Khinchine): 1/mu + lambda E[S^2] / (2 (1 - rho)),
+ * given the service time's second moment E[S^2].
+ */
+export function mg1Sojourn(lambda: number, mu: number, secondMoment: number): number {
+  const rho = lambda / mu;
+  return 1 / mu + (lambda * secondMoment) / (2 * (1 - rho));
+}
+
+/** A service time distribution by its shape, scaled to a mean. */
+export type ServiceShape = 'deterministic' | 'exponential' | 'uniform' | { erlang: number };
+
+/**
+ * E[S^2] of a service time with mean m: m^2 (deterministic), 2 m^2 (exponential), 4/3 m^2
+ * (uniform on [0, 2m]), (1 + 1/k) m^2 (Erlang-k).
+ */
+export function secondMoment(shape: ServiceShape, mean: number): number {
+  const m2 = mean * mean;
+  if (shape === 'deterministic') return m2;
+  if (shape === 'exponential') return 2 * m2;
+  if (shape === 'uniform') return (4 / 3) * m2;
+  return (1 + 1 / shape.erlang) * m2;
+}

@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js';
-import { describe } from '../scenario/load.js';
+import { describe } from './load.js';
 
 export type SweepValue = number | string | boolean;
 export type SweepSpec = Record<string, SweepValue[] | { from: SweepValue; to: SweepValue; step: SweepValue }>;
@@ -30,6 +30,9 @@ export function rangeValues(key: string, r: { from: SweepValue; to: SweepValue; 
   return Array.from({ length: n }, (_, i) => (unit === '' && typeof r.from === 'number' ? at(i) : `${at(i)} ${unit}`.trim()));
 }
 
+/** The most points a sweep may have: each is validated and held in memory before any runs. */
+export const MAX_SWEEP_POINTS = 100_000;
+
 /**
  * The points of a sweep, in order: every combination (cartesian, the last key varying
  * fastest) or the values paired position by position (zip, all lists of one length).
@@ -41,6 +44,10 @@ export function expandSweep(spec: SweepSpec | undefined, mode: 'cartesian' | 'zi
     const v = spec[k];
     return Array.isArray(v) ? v : rangeValues(k, v);
   });
+  const total = mode === 'zip' ? lists[0].length : lists.reduce((n, l) => n * l.length, 1);
+  if (total > MAX_SWEEP_POINTS) {
+    throw new InputError('sweep', `at most ${MAX_SWEEP_POINTS} sweep points (each runs every path)`, `${total} points (${lists.map((l) => l.length).join(' x ')})`);
+  }
   if (mode === 'zip') {
     const n = lists[0].length;
     lists.forEach((l, i) => {
@@ -53,21 +60,4 @@ export function expandSweep(spec: SweepSpec | undefined, mode: 'cartesian' | 'zi
     points = points.flatMap((p) => lists[j].map((v) => ({ ...p, [k]: v })));
   });
   return points;
-}
-
-/** A deep copy of `data` with the dotted field path `key` set to `value` (objects are created on the way). */
-export function withField(data: unknown, key: string, value: SweepValue): Record<string, unknown> {
-  const copy = structuredClone(data) as Record<string, unknown>;
-  const parts = key.split('.');
-  let obj: Record<string, unknown> = copy;
-  parts.slice(0, -1).forEach((p, i) => {
-    const next = obj[p];
-    if (next === undefined) obj[p] = {};
-    else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      throw new InputError(`sweep.${key}`, `a field path through objects (${parts.slice(0, i + 1).join('.')} is not one)`, describe(next));
-    }
-    obj = obj[p] as Record<string, unknown>;
-  });
-  obj[parts[parts.length - 1]] = value;
-  return copy;
 }

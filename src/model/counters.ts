@@ -6,7 +6,7 @@ import type { PacketTable } from './packets.js';
  * What a run counts. Counters named `total*` cover the whole run (they prove conservation);
  * the others cover only the measurement window, which opens when warm-up ends.
  */
-export class Metrics {
+export class Counters {
   measuring = false;
   windowStart = 0;
 
@@ -27,7 +27,7 @@ export class Metrics {
   wireBusyNs = 0;
   readonly latency = new LatencyStats();
   readonly vmDeliveredBytes: Float64Array;
-  /** Drops per hop index. */
+  /** Frames dropped per hop index. */
   readonly drops: Float64Array;
   interrupts = 0;
   kicks = 0;
@@ -118,7 +118,7 @@ export class Metrics {
     this.inSystem--;
     this.totalDropped++;
     if (this.measuring) {
-      this.drops[hop]++;
+      this.drops[hop] += this.packets.frames[pkt];
       this.sojournNs += now - this.packets.born[pkt];
       this.departures++;
     }

@@ -1,0 +1,54 @@
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Argv } from 'yargs';
+import { InputError } from '../../errors.js';
+import type { CommandContext } from '../context.js';
+
+export const command = 'report <files..>';
+export const describe = 'draw result CSVs as charts (.svg beside each CSV) and one self-contained HTML page';
+
+export function builder(y: Argv) {
+  return y
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'result CSV files (runs, sweeps, searches, results/published.csv)' })
+    .option('out', { alias: 'o', type: 'string', default: 'report.html', describe: 'the HTML file to write' });
+}
+
+type Args = Awaited<ReturnType<typeof builder>['argv']>;
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `iovsim report <csv..> -o report.html`: charts of result CSVs as .svg files beside them
+ * and one self-contained HTML page. Bad input (a missing file, a CSV without the columns
+ * its charts need, an output that is a directory or one of the inputs) throws InputError
+ * before anything is written. Returns the files written, the page last.
+ */
+export async function reportCommand(csvFiles: string[], out: string): Promise<string[]> {
+  if (csvFiles.length === 0) throw new InputError('files', 'at least one result CSV file', 'none');
+  if (!out || out.trim() === '') throw new InputError('--out', 'a file name for the HTML report, such as report.html', 'nothing');
+  if (isDirectory(out)) throw new InputError('--out', 'a file name for the HTML report, such as report.html', `the directory ${out}`);
+  if (csvFiles.some((f) => resolve(f) === resolve(out))) throw new InputError('--out', 'an HTML file that is not one of the input CSVs', out);
+  const { writeReport } = await import('../../report/report.js');
+  return writeReport(csvFiles, out);
+}
+
+/** The page `iovsim run --report` writes for a run's CSV: beside it, with .html for .csv. */
+export function reportFileFor(csvFile: string): string {
+  return csvFile.replace(/\.csv$/i, '') + '.html';
+}
+
+/** `iovsim run <scenario> --report`: the report of one run's CSV, beside it. */
+export async function reportForRun(csvFile: string): Promise<string[]> {
+  return reportCommand([csvFile], reportFileFor(csvFile));
+}
+
+export async function handler(argv: Args, { io }: CommandContext): Promise<void> {
+  const written = await reportCommand(argv.files as string[], argv.out);
+  io.out(`wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+}

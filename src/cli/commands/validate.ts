@@ -1,0 +1,28 @@
+import type { Argv } from 'yargs';
+import { withFile, type CommandContext } from '../context.js';
+
+export const command = 'validate <files..>';
+export const describe = 'check scenario files without running them: every check `run` makes before it runs';
+
+export function builder(y: Argv) {
+  return y
+    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files' })
+    .option('seed', { type: 'number', describe: 'check with this seed, as `run --seed` would' })
+    .option('modes', { type: 'string', array: true, describe: 'check these paths, as `run --modes` would' })
+    .option('duration', { type: 'string', describe: 'check with this duration, as `run --duration` would' });
+}
+
+type Args = Awaited<ReturnType<typeof builder>['argv']>;
+
+/** Plans each file exactly as `run` does, so whatever `run` would refuse, `validate` refuses. */
+export async function handler(argv: Args, { io }: CommandContext): Promise<void> {
+  const { parseOverrides } = await import('../../scenario/overrides.js');
+  const { planFile } = await import('../../scenario/plan.js');
+  const overrides = parseOverrides({ seed: argv.seed, modes: argv.modes, duration: argv.duration });
+  for (const file of argv.files as string[]) {
+    const plan = withFile(file, () => planFile(file, overrides));
+    const exp = plan.points[0].exp;
+    const points = plan.points.length > 1 ? `, ${plan.points.length} sweep points` : '';
+    io.out(`${file}: ok (${exp.config.vms} VMs, paths: ${exp.paths.map((p) => p.name).join(', ')}${points})\n`);
+  }
+}

@@ -1,0 +1,67 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Argv } from 'yargs';
+import { EXIT, InputError } from '../../errors.js';
+import type { Row } from '../../metrics/metrics.js';
+import { checkOutDir, withFile, type CommandContext } from '../context.js';
+
+export const command = 'verify [files..]';
+export const describe = "check the simulator against queueing theory: run each validation scenario's replications and compare with the closed form";
+
+export function builder(y: Argv) {
+  return y
+    .positional('files', { type: 'string', array: true, describe: 'validation scenarios (default: the scenarios/validation/ shipped with iovsim)' })
+    .option('out', { type: 'string', default: 'results', describe: 'directory for validation.csv' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' });
+}
+
+type Args = Awaited<ReturnType<typeof builder>['argv']>;
+
+/** The validation scenarios shipped with iovsim. */
+function defaultValidationFiles(): string[] {
+  const dir = fileURLToPath(new URL('../../../scenarios/validation/', import.meta.url));
+  return readdirSync(dir)
+    .filter((f) => /\.(ya?ml|json)$/i.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+/** The verification table for the terminal. */
+export function verifyTable(rows: Row[]): string {
+  const header = ['case', 'metric', 'theory', 'simulated', '95% CI', 'CI/mean', 'result'];
+  const lines = rows.map((r) => [
+    String(r.case),
+    String(r.metric),
+    String(r.theory),
+    String(r.simulated_mean),
+    `±${r.ci95_half_width}`,
+    `${Number(r.ci95_half_width_pct).toFixed(2)} %`,
+    r.result === 'pass' ? 'pass' : `FAIL (${r.why})`,
+  ]);
+  const all = [header, ...lines];
+  const widths = header.map((_, c) => Math.max(...all.map((l) => l[c].length)));
+  return all.map((l) => l.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n';
+}
+
+export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
+  const { io } = ctx;
+  const { planFile } = await import('../../scenario/plan.js');
+  const { verify, verifyRow } = await import('../../experiment/verify.js');
+  const { toCsv } = await import('../../output/csv.js');
+  const { writeAtomic } = await import('../../output/write.js');
+  checkOutDir(argv.out);
+  const files = argv.files?.length ? argv.files : defaultValidationFiles();
+  const loaded = files.map((file) => ({ file, exp: withFile(file, () => planFile(file).points[0].exp) }));
+  for (const { file, exp } of loaded) if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
+  const rows: Row[] = [];
+  for (const { exp } of loaded) {
+    if (!argv.quiet && io.isTty) io.err(`verify: ${exp.name} (${exp.validation!.replications} replications)\n`);
+    rows.push(verifyRow(verify(exp)));
+  }
+  writeAtomic(join(argv.out, 'validation.csv'), toCsv(rows));
+  io.out(verifyTable(rows));
+  const failed = rows.filter((r) => r.result !== 'pass').length;
+  io.out(`${rows.length - failed} passed, ${failed} failed\n`);
+  if (failed > 0) ctx.exit(EXIT.disagrees.code);
+}

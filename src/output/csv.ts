@@ -1,0 +1,26 @@
+import { stringify } from 'csv-stringify/sync';
+import { varyingFamilies, type Row } from '../metrics/metrics.js';
+
+/**
+ * All column names across rows, in first-seen order, except that the columns of a family
+ * whose members differ by path (drops per hop) sit together after the column declared
+ * before the family, with their `_ci95` twins: paths differ in their hops.
+ */
+export function columnsOf(rows: Row[]): string[] {
+  const seen = new Set<string>();
+  for (const r of rows) for (const k of Object.keys(r)) seen.add(k);
+  let all = [...seen];
+  for (const family of varyingFamilies()) {
+    const member = (k: string) => family.matches(k.replace(/_ci95$/, ''));
+    const members = all.filter(member);
+    const rest = all.filter((k) => !member(k));
+    const at = Math.max(rest.indexOf(family.after), rest.indexOf(`${family.after}_ci95`)) + 1;
+    all = [...rest.slice(0, at), ...members, ...rest.slice(at)];
+  }
+  return all;
+}
+
+/** CSV text of the rows; a column a row lacks (a hop its path does not have) is empty. */
+export function toCsv(rows: Row[]): string {
+  return stringify(rows, { header: true, columns: columnsOf(rows) });
+}

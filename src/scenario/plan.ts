@@ -1,0 +1,156 @@
+import { dirname, resolve as resolvePath } from 'node:path';
+import { InputError, InputErrors } from '../errors.js';
+import { describe, dotted, inputErrors, readScenarioData, suggestion, validateScenario } from './load.js';
+import { resolveScenario, type Experiment, type Overrides, type ResolveOptions } from './resolve.js';
+import { fieldSchema, objectOf, scenarioSchema, type Scenario } from './schema.js';
+import { expandSweep, type Assignment } from './sweep.js';
+
+/** One point of a parameter study: the swept values and the experiment they make. */
+export interface Point {
+  index: number;
+  assignment: Assignment;
+  exp: Experiment;
+}
+
+/** A scenario file made ready to run: every point validated and resolved before anything runs. */
+export interface Plan {
+  file: string;
+  name: string;
+  description: string;
+  sweepKeys: string[];
+  points: Point[];
+  /** The scenario as read, for searches to change. */
+  scenario: Scenario;
+  /**
+   * The experiment of the scenario after `change` (a search's probe). The plan has checked
+   * the search's bounds, so a probe between them resolves; anything else is a bug.
+   */
+  at(change: (s: Scenario) => void, options?: ResolveOptions): Experiment;
+}
+
+/** Names the sweep in errors about a swept field, so the user knows which line to fix. */
+function blameSweep(e: unknown, keys: string[], file: string): unknown {
+  const fix = (x: InputError) => {
+    x.file ??= file;
+    if (keys.some((k) => x.fieldPath === k || x.fieldPath.startsWith(`${k}.`) || x.fieldPath.startsWith(`${k}[`))) x.fieldPath = `sweep.${x.fieldPath}`;
+  };
+  if (e instanceof InputError) fix(e);
+  if (e instanceof InputErrors) e.errors.forEach(fix);
+  return e;
+}
+
+function withFile<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof InputError) e.file ??= file;
+    if (e instanceof InputErrors) for (const x of e.errors) x.file ??= file;
+    throw e;
+  }
+}
+
+/**
+ * A swept value checked against its field's own schema, in the field's typed form (a
+ * quantity in base units): the point's scenario is then the base with that value set.
+ */
+function sweptValue(key: string, value: unknown, file: string): unknown {
+  const schema = fieldSchema(key);
+  if (!schema) {
+    const top = Object.keys(objectOf(scenarioSchema)?.shape ?? {});
+    throw new InputError(`sweep.${key}`, 'a scenario field path such as traffic.load_per_vm or vms.count', `"${key}"${suggestion(key, top)}`, file);
+  }
+  const r = schema.safeParse(value);
+  if (!r.success) throw inputErrors(r.error.issues, value, file, ['sweep', key]);
+  return r.data;
+}
+
+/** Sets the dotted field `key` of a copy of `s`; its enclosing block must exist. */
+function setField(s: Scenario, key: string, value: unknown, file: string): Scenario {
+  const copy = structuredClone(s);
+  const parts = key.split('.');
+  let obj = copy as unknown as Record<string, unknown>;
+  for (const [i, p] of parts.slice(0, -1).entries()) {
+    const next = obj[p];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+      throw new InputError(`sweep.${key}`, `a field whose block (${parts.slice(0, i + 1).join('.')}) the scenario sets`, describe(next), file);
+    }
+    obj = next as Record<string, unknown>;
+  }
+  obj[parts[parts.length - 1]] = value;
+  return copy;
+}
+
+/** Reads, validates and resolves a scenario file and every point of its study. */
+export function planFile(file: string, overrides: Overrides = {}): Plan {
+  return withFile(file, () => planScenario(readScenarioData(file), file, overrides));
+}
+
+/** Validates and resolves scenario data (as read from `file`) and every point of its study. */
+export function planScenario(raw: unknown, file: string, overrides: Overrides = {}, checkOthers = true): Plan {
+  const base = validateScenario(raw, file);
+  if (base.search && base.sweep) throw new InputError('search', 'a search or a sweep in one scenario, not both', 'both', file);
+  const sweepKeys = Object.keys(base.sweep ?? {});
+  const typed = new Map<string, Map<unknown, unknown>>();
+  const pointScenario = (assignment: Assignment): Scenario =>
+    Object.entries(assignment).reduce((s, [k, v]) => {
+      let values = typed.get(k);
+      if (!values) typed.set(k, (values = new Map()));
+      if (!values.has(v)) values.set(v, sweptValue(k, v, file));
+      return setField(s, k, values.get(v), file);
+    }, base);
+  const resolveAt = (s: Scenario, keys: string[], options?: ResolveOptions) => {
+    try {
+      return resolveScenario(s, overrides, options);
+    } catch (e) {
+      throw blameSweep(e, keys, file);
+    }
+  };
+  const assignments = withFile(file, () => expandSweep(base.sweep, base.sweep_mode));
+  // A capacity search over the VM count stops each path at its NIC's limit itself.
+  const searchesVms = base.search?.kind === 'capacity' && base.search.vary === 'vms.count';
+  const points = assignments.map((assignment, index) => ({
+    index,
+    assignment,
+    exp: resolveAt(pointScenario(assignment), sweepKeys, { nicLimits: !searchesVms }),
+  }));
+  const at = (change: (s: Scenario) => void, options?: ResolveOptions): Experiment => {
+    const s = structuredClone(base);
+    change(s);
+    return resolveAt(s, [], options);
+  };
+  const plan: Plan = { file, name: base.name, description: base.description ?? '', sweepKeys, points, scenario: base, at };
+  withFile(file, () => checkSearchBounds(plan));
+  if (checkOthers) checkClaimFiles(plan, overrides);
+  return plan;
+}
+
+/** Both ends of a capacity search must resolve, so every probe between them does. */
+function checkSearchBounds(plan: Plan): void {
+  const search = plan.scenario.search;
+  if (search?.kind !== 'capacity') return;
+  for (const bound of [search.from, search.to]) {
+    if (search.vary === 'vms.count') plan.at((s) => (s.vms.count = bound as number), { nicLimits: false });
+    else if (typeof bound !== 'number') plan.at((s) => (s.traffic.load_per_vm = bound));
+  }
+}
+
+/** A `lower-than` claim names another scenario file: it must plan too, and run the claim's path. */
+function checkClaimFiles(plan: Plan, overrides: Overrides): void {
+  plan.scenario.reference?.claims.forEach((c, i) => {
+    if (c.kind !== 'lower-than') return;
+    const other = resolvePath(dirname(plan.file), c.than);
+    let otherPlan: Plan;
+    try {
+      otherPlan = withFile(other, () => planScenario(readScenarioData(other), other, overrides, false));
+    } catch (e) {
+      const why = e instanceof InputError ? e.describe() : e instanceof InputErrors ? e.errors[0].describe() : String(e);
+      throw new InputError(`reference.claims[${i}].than`, 'a valid scenario file, relative to this one', `${c.than} (${why})`, plan.file);
+    }
+    const paths = otherPlan.points[0].exp.paths.map((p) => p.name);
+    if (!paths.includes(c.path)) {
+      throw new InputError(`reference.claims[${i}].than`, `a scenario that runs path "${c.path}"`, `${c.than}, which runs ${paths.join(', ')}`, plan.file);
+    }
+  });
+}
+
+export { dotted };
