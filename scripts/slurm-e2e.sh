@@ -73,7 +73,7 @@ while [ $# -gt 0 ]; do
     *) echo "$PROG: unknown argument: $1" >&2; usage ;;
   esac
 done
-[ -n "$ARRAY_CMD" ] && [ -n "$MERGE_CMD" ] || { echo "$PROG: --array-cmd and --merge-cmd are required" >&2; usage; }
+if [ -z "$ARRAY_CMD" ] || [ -z "$MERGE_CMD" ]; then echo "$PROG: --array-cmd and --merge-cmd are required" >&2; usage; fi
 [[ "$TASKS" =~ ^[1-9][0-9]*$ ]] || { echo "$PROG: --tasks must be a positive integer" >&2; usage; }
 [[ "$TIMEOUT" =~ ^[1-9][0-9]*$ ]] || { echo "$PROG: --timeout must be a positive number of seconds" >&2; usage; }
 
@@ -95,11 +95,11 @@ skip() {
 
 # Stop one PID that this script started: TERM, up to 5 s, then KILL; reap it.
 stop_pid() {
-  local pid="$1" name="$2" i
+  local pid="$1" name="$2"
   [ -n "$pid" ] || return 0
   kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
   kill -TERM "$pid" 2>/dev/null || true
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
@@ -115,9 +115,10 @@ stop_pid() {
 # children of PID 1) and the job scripts with whatever they ran (sbatch --export=ALL).
 # This script itself was started without it. Zombies have no environment and are skipped.
 our_procs() {
-  local p
-  for p in $(ls /proc | grep -E '^[0-9]+$'); do
-    [ "$p" != "$$" ] && [ "$p" != "$BASHPID" ] || continue
+  local d p
+  for d in /proc/[0-9]*; do
+    p="${d#/proc/}"
+    if [ "$p" = "$$" ] || [ "$p" = "$BASHPID" ]; then continue; fi
     if { tr '\0' '\n' < "/proc/$p/environ"; } 2>/dev/null | grep -qxF "SLURM_CONF=$TMP/etc/slurm.conf"; then
       echo "$p"
     fi
@@ -125,13 +126,13 @@ our_procs() {
 }
 
 cleanup() {
-  local rc=$? i p
+  local rc=$? p
   trap - EXIT INT TERM
   set +e
   if [ "$POLICY_RC_MADE" = 1 ]; then rm -f /usr/sbin/policy-rc.d; fi
   if [ -n "$CTLD_PID" ] && kill -0 "$CTLD_PID" 2>/dev/null && [ ${#JOB_IDS[@]} -gt 0 ]; then
     timeout 10 scancel "${JOB_IDS[@]}" >/dev/null 2>&1
-    for i in $(seq 50); do
+    for _ in $(seq 50); do
       [ -z "$(timeout 5 squeue -h -o %i -j "$(IFS=,; echo "${JOB_IDS[*]}")" 2>/dev/null)" ] && break
       sleep 0.2
     done
@@ -168,10 +169,10 @@ if [ "$need_install" = 1 ]; then
   t0=$SECONDS
   APT_LOG="$(mktemp "${TMPDIR:-/tmp}/$PROG-apt.XXXXXX.log")"
   export DEBIAN_FRONTEND=noninteractive
-  if ! timeout 900 apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client munge >"$APT_LOG" 2>&1; then
+  if ! timeout 900 apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends slurmctld slurmd slurm-client munge >"$APT_LOG" 2>&1; then
     # A stale package list is the usual cause; refresh once and retry.
     timeout 300 apt-get update -q >>"$APT_LOG" 2>&1 || true
-    timeout 900 apt-get install -y -q --no-install-recommends slurmctld slurmd slurm-client munge >>"$APT_LOG" 2>&1 \
+    timeout 900 apt-get install -y -q -o DPkg::Lock::Timeout=120 --no-install-recommends slurmctld slurmd slurm-client munge >>"$APT_LOG" 2>&1 \
       || skip "apt-get could not install slurmctld slurmd slurm-client munge (log kept: $APT_LOG)"
   fi
   if [ "$POLICY_RC_MADE" = 1 ]; then rm -f /usr/sbin/policy-rc.d; POLICY_RC_MADE=0; fi
@@ -206,9 +207,9 @@ listening_ports() {
   done
 }
 pick_ports() {
-  local used base i
+  local used base
   used=" $(listening_ports | tr '\n' ' ') "
-  for i in $(seq 200); do
+  for _ in $(seq 200); do
     base=$((20000 + RANDOM % 40000))
     if [[ "$used" != *" $base "* && "$used" != *" $((base + 1)) "* ]]; then
       echo "$base"; return 0
