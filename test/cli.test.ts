@@ -135,7 +135,7 @@ describe('iovsim validate, paths, --help, --version', () => {
     expect(r.code).toBe(0);
     for (const p of ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov']) expect(r.out).toMatch(new RegExp(`^${p}: `, 'm'));
     expect(r.out).toMatch(/vm_exit = 2000 cycles/);
-    expect(r.out).toMatch(/source: ref §2/);
+    expect(r.out).toMatch(/source: \[X1\]/);
   });
 
   it('--help and --version', async () => {

@@ -6,7 +6,7 @@ import { run, sum } from './support/scenario.js';
 
 const PATHS = ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov'];
 
-describe('the quickstart comes out in the order the sources describe (ref §3, §4)', () => {
+describe('the quickstart comes out in the order the sources describe ([R1]-[R8], docs/references.md)', () => {
   const quickstart = parse(readFileSync(new URL('../scenarios/quickstart.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
   const r = run(quickstart, { duration: '60 ms' });
   const gbps = (p: string) => (r[p].deliveredBytes * 8) / r[p].windowNs;
@@ -29,7 +29,7 @@ describe('the quickstart comes out in the order the sources describe (ref §3, �
     expect(coresPerGbps('paravirtual')).toBeLessThan(coresPerGbps('emulated'));
   });
 
-  it('paravirtual with one I/O core lands in the published 5-6 Gbit/s and 25-35 % of 8 cores (ref §3 R2)', () => {
+  it('paravirtual with one I/O core lands in the published 5-6 Gbit/s and 25-35 % of 8 cores ([R2])', () => {
     const payloadGbps = (r.paravirtual.deliveredPayloadBytes * 8) / r.paravirtual.windowNs;
     expect(payloadGbps).toBeGreaterThanOrEqual(5);
     expect(payloadGbps).toBeLessThanOrEqual(6);

@@ -4,7 +4,7 @@ import { quickstart, timePath } from './paths.js';
 
 const packets = Number(process.argv[2]);
 const path = process.argv[3] ?? 'sriov';
-// At line rate with 1518-B frames the quickstart delivers 812,743 packets/s (ref §1).
+// At line rate with 1518-B frames the quickstart delivers 812,743 packets/s ([W5]).
 const seconds = packets / 812_743;
 const exp = quickstart(`${seconds} s`, [path]);
 const speed = timePath(exp, exp.paths[0]);

@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { InputError, InputErrors } from '../errors.js';
 
@@ -40,12 +41,23 @@ export function withFile<T>(file: string, f: () => T): T {
   }
 }
 
-/** Refuses an --out that exists and is not a directory, before anything runs. */
+/** Refuses an --out that exists and is not a directory, or lies under a file, before anything runs. */
 export function checkOutDir(out: string): void {
-  if (out.trim() === '') throw new InputError('--out', 'a directory for the results (created if it does not exist)', 'nothing');
-  if (existsSync(out) && !statSync(out).isDirectory()) {
-    throw new InputError('--out', 'a directory for the results (created if it does not exist)', `the file ${out}`);
+  const expected = 'a directory for the results (created if it does not exist)';
+  if (out.trim() === '') throw new InputError('--out', expected, 'nothing');
+  if (existsSync(out) && !statSync(out).isDirectory()) throw new InputError('--out', expected, `the file ${out}`);
+  for (let up = dirname(out); up !== dirname(up); up = dirname(up)) {
+    if (existsSync(up)) {
+      if (!statSync(up).isDirectory()) throw new InputError('--out', expected, `a path under the file ${up}`);
+      break;
+    }
   }
+}
+
+/** An option given once: yargs makes a repeated option an array, which would silently pick one. */
+export function once<T>(name: string, v: T | T[], choices?: readonly string[]): T {
+  if (Array.isArray(v)) throw new InputError(`--${name}`, `one of ${choices?.join(', ') ?? 'the values'} (once)`, JSON.stringify(v.join(',')));
+  return v;
 }
 
 /** The most worker threads --jobs may ask for: more than a few per core only costs memory. */

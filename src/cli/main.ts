@@ -5,6 +5,7 @@ import * as compare from './commands/compare.js';
 import * as paths from './commands/paths.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
+import * as schema from './commands/schema.js';
 import * as validate from './commands/validate.js';
 import * as verify from './commands/verify.js';
 import { processIo, type CommandContext, type Io } from './context.js';
@@ -19,7 +20,7 @@ interface Command {
   handler: (argv: never, ctx: CommandContext) => Promise<void>;
 }
 
-const COMMANDS: Command[] = [run, validate, verify, compare, report, paths] as unknown as Command[];
+const COMMANDS: Command[] = [run, validate, verify, compare, report, paths, schema] as unknown as Command[];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,7 +51,8 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
-      throw new InputError('command line', 'valid arguments (see iovsim --help)', msg ?? 'invalid arguments');
+      // One line, whatever yargs' message looks like.
+      throw new InputError('command line', 'valid arguments (see iovsim --help)', (msg ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '));
     })
     .epilog(`Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.`);
 

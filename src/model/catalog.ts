@@ -1,7 +1,7 @@
 /**
  * Hardware a scenario can name instead of spelling out: `nic: intel-82599`, `host:
  * opteron-8389x2`. Each entry gives only what the reference file states
- * (shared/reference/published-figures.md); a scenario can still override any field.
+ * (docs/references.md); a scenario can still override any field.
  */
 export interface NicModel {
   lineRateGbps: number;
@@ -17,28 +17,28 @@ export const NIC_CATALOG = {
     vmdq_pools: 16,
     vfs: 63,
     help: "iovsim's default: a 10 GbE port with 82598-style VMDq pools and 82599-style VFs",
-    source: 'ref §2, NIC structure',
+    source: '[N1], [N2]',
   },
   'intel-82598': {
     lineRateGbps: 10,
     vmdq_pools: 16,
     vfs: 0,
     help: 'Intel 82598EB 10 GbE: 64 receive queues, up to 16 VMDq pools, no SR-IOV',
-    source: 'ref §2, NIC structure: 82598EB datasheet; Intel ESL white paper',
+    source: '[N1]: 82598EB datasheet; Intel ESL white paper',
   },
   'intel-82599': {
     lineRateGbps: 10,
     vmdq_pools: 64,
     vfs: 63,
     help: 'Intel 82599 / X520 10 GbE: 128 queues each way, 63 usable VFs (one pool kept by the PF), 64 pools',
-    source: 'ref §2, NIC structure: Linux ixgbe documentation; Intel product brief',
+    source: '[N2]: Linux ixgbe documentation; Intel product brief',
   },
   'intel-82576': {
     lineRateGbps: 1,
     vmdq_pools: 8,
     vfs: 7,
     help: 'Intel 82576 1 GbE: up to 7 VFs per port; 8 pools (7 VFs and the PF)',
-    source: 'ref §2, NIC structure: Linux igb documentation (pools derived as VFs + 1)',
+    source: '[N3]: Linux igb documentation (pools derived as VFs + 1)',
   },
 } as const satisfies Record<string, NicModel>;
 
@@ -50,12 +50,12 @@ export interface HostModel {
 }
 
 export const HOST_CATALOG = {
-  generic: { cores: 8, clockGhz: 2.9, help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)", source: 'ref §3 R2' },
+  generic: { cores: 8, clockGhz: 2.9, help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)", source: '[R2]' },
   'opteron-8389x2': {
     cores: 8,
     clockGhz: 2.9,
     help: 'two quad-core AMD Opteron 8389 at 2.9 GHz',
-    source: 'ref §3 R2: AnandTech (2010) testbed, 2x Opteron 8389 2.9 GHz (8 cores)',
+    source: '[R2]: AnandTech (2010) testbed, 2x Opteron 8389 2.9 GHz (8 cores)',
   },
 } as const satisfies Record<string, HostModel>;
 
@@ -72,3 +72,15 @@ export const ITR_PRESETS = { off: 0, 'lowest-latency': 100_000, 'low-latency': 2
 export type ItrPreset = keyof typeof ITR_PRESETS;
 /** The range ixgbe accepts for InterruptThrottleRate, per vector (docs/references.md [I2]). */
 export const ITR_RANGE = { min: 956, max: 488_281 } as const;
+
+/** The catalogs as docs/scenarios.md shows them. */
+export function catalogTable(): string {
+  const lines = ['| name | what it sets | source |', '|---|---|---|'];
+  for (const [name, n] of Object.entries(NIC_CATALOG) as [string, NicModel][]) {
+    lines.push(`| \`nic: ${name}\`${name === 'generic' ? ' (default)' : ''} | ${n.lineRateGbps} Gbit/s, ${n.vmdq_pools} VMDq pools, ${n.vfs} VFs: ${n.help} | ${n.source} |`);
+  }
+  for (const [name, h] of Object.entries(HOST_CATALOG) as [string, HostModel][]) {
+    lines.push(`| \`host: ${name}\`${name === 'generic' ? ' (default)' : ''} | ${h.cores} cores at ${h.clockGhz} GHz: ${h.help} | ${h.source} |`);
+  }
+  return lines.join('\n') + '\n';
+}

@@ -71,8 +71,8 @@ export const meanFrameBytes = (m: FrameMix): number => {
 export const MIN_FRAME = 64;
 export const MAX_FRAME = 9216;
 
-/** Wire overhead per frame: preamble (8 B) and inter-frame gap (12 B) (ref §1, RFC 5180). */
+/** Wire overhead per frame: preamble (8 B) and inter-frame gap (12 B) ([W1], RFC 5180). */
 export const WIRE_OVERHEAD_BYTES = 20;
 
-/** TCP payload in a frame: minus Ethernet header and FCS (18 B), IP and TCP headers with timestamps (52 B). 1518 B gives 1448 B (ref §1). */
+/** TCP payload in a frame: minus Ethernet header and FCS (18 B), IP and TCP headers with timestamps (52 B). 1518 B gives 1448 B ([W9]). */
 export const tcpPayloadBytes = (frameBytes: number): number => Math.max(0, frameBytes - 70);

@@ -3,9 +3,9 @@
  * default, meaning and where the default comes from. Paths refer to these by name; a
  * scenario may override any of them (globally under `costs:`, or for one custom path).
  *
- * Sources are the rows of shared/reference/published-figures.md (cited as "ref §N"). A value
- * marked "fit" is not a published measurement: it is chosen so that the published end-to-end
- * results (ref §3) come out, and docs/model.md argues each one.
+ * Sources cite rows of docs/references.md by id ([X1], [R2], ...). A value marked "fit" is
+ * not a published measurement: it is chosen so that the published end-to-end results (the
+ * R rows) come out, and docs/calibration.md argues each one.
  */
 export interface CostParam {
   readonly unit: 'cycles' | 'cycles/byte' | 'ns' | 'count';
@@ -19,80 +19,80 @@ export const COSTS = {
     unit: 'cycles',
     default: 2000,
     help: 'VM exit + entry round trip (hardware world switch), charged to the vCPU core',
-    source: 'ref §2 VM exits: ~2,000 cycles, SplitX (Landau et al.), Xeon X5570 2.93 GHz, KVM',
+    source: '[X1]: ~2,000 cycles, SplitX (Landau et al.), Xeon X5570 (Nehalem) 2.93 GHz, KVM',
   },
   eoi_exit: {
     unit: 'cycles',
     default: 1556,
     help: 'virtual interrupt completion: the exit taken when the guest writes EOI',
-    source: 'ref §2 VM exits: 1,556 cycles, Dall et al. ISCA 2016, Xeon E5-2450',
+    source: '[X8]: 1,556 cycles, Dall et al. ISCA 2016, Xeon E5-2450 (Sandy Bridge)',
   },
   kick_exit: {
     unit: 'cycles',
     default: 2565,
     help: 'guest notification (kick) of a paravirtual backend: an exit handled in the host kernel',
-    source: 'ref §2 VM exits: exit handled in host kernel 2,565 cycles, Dall et al. ATC 2017',
+    source: '[X5]: exit handled in the host kernel, 2,565 cycles, Dall et al. ATC 2017, Xeon E5-2450',
   },
   notify_signal: {
     unit: 'cycles',
     default: 560,
     help: 'signalling the other side of a paravirtual ring (ioeventfd/irqfd wake-up), charged to the signalling core',
-    source: 'ref §2 VM exits: guest-to-backend notify through ioeventfd 560 cycles, Dall et al. ISCA 2016',
+    source: '[X7]: guest-to-backend notify through ioeventfd, 560 cycles, Dall et al. ISCA 2016, Xeon E5-2450',
   },
   emulation_access: {
     unit: 'cycles',
     default: 4700,
     help: 'device-model work to emulate one register access, on top of the exit itself',
     source:
-      'ref §2 VM exits, derived: exit handled in user space (QEMU) 6,732 cycles minus the ~2,000-cycle world switch (Dall et al. ATC 2017; SplitX)',
+      'derived: [X6] exit handled in user space (QEMU), 6,732 cycles, minus the [X1] ~2,000-cycle world switch',
   },
   emulated_accesses_per_packet: {
     unit: 'count',
     default: 1,
     help: 'emulated NIC register accesses per packet (the ring tail write), each an exit plus emulation',
-    source: 'ref §3 R8 and §4: e1000 (82545EM) programming model, every guest register access traps; one tail write per packet',
+    source: '[N6], [R8]: e1000 (82545EM) programming model, every guest register access traps; one tail write per packet',
   },
   emulated_accesses_per_interrupt: {
     unit: 'count',
     default: 3,
     help: 'emulated NIC register accesses per interrupt (read ICR, mask, unmask), each an exit plus emulation',
-    source: 'ref §3 R8: e1000 (82545EM) programming model: the interrupt handler reads ICR and masks/unmasks IMS',
+    source: '[N6], [R8]: e1000 (82545EM) programming model: the interrupt handler reads ICR and masks/unmasks IMS',
   },
   irq_handler: {
     unit: 'cycles',
     default: 1500,
     help: 'taking and handling one interrupt in a kernel (native, host or guest): entry, handler, NAPI schedule, exit',
-    source: 'fit to ref §3 R6 (CPU +1.76 % per VM at the bulk ITR); the order of one kernel-handled exit (ref §2, 1,300-2,565 cycles); docs/calibration.md',
+    source: 'fit to [R6] (CPU +1.76 % per VM at the bulk ITR); the order of one kernel-handled exit ([X4], [X5]: 1,300-2,565 cycles); docs/calibration.md',
   },
   vswitch_sort: {
     unit: 'cycles',
     default: 3500,
     help: 'software switch: classify one packet by MAC/VLAN and pick its destination port',
-    source: 'fit to ref §3 R2 (5-6 Gbit/s on one I/O core) and R4 (line rate with VMDq); docs/calibration.md',
+    source: 'fit to [R2] (5-6 Gbit/s on one I/O core) and [R4] (line rate with VMDq); docs/calibration.md',
   },
   copy_per_byte: {
     unit: 'cycles/byte',
     default: 0.5,
     help: 'copying one byte from DRAM (hypervisor copy into the guest, or socket copy to user space)',
-    source: 'ref §2 copies: 5.9 GB/s single-thread copy (E5-2670) at 2.93 GHz = 0.50 cycles/byte; 1,500 B = 254 ns',
+    source: '[C1], [C2]: 5.9 GB/s single-thread copy (E5-2670) at 2.93 GHz = 0.50 cycles/byte; 1,500 B = 254 ns',
   },
   host_driver: {
     unit: 'cycles',
     default: 1500,
     help: 'hypervisor-side per-packet work: physical NIC driver and backend bookkeeping (netback, vmkernel)',
-    source: 'fit to ref §3 R2 and R4 together with vswitch_sort; docs/calibration.md',
+    source: 'fit to [R2] and [R4] together with vswitch_sort; docs/calibration.md',
   },
   guest_driver: {
     unit: 'cycles',
     default: 1000,
     help: 'per-packet NIC driver work in the guest (or native kernel): descriptors, buffers, doorbell',
-    source: 'fit to ref §3 R2 (25-35 % of 8 cores) and R6 (one VM near line rate); docs/calibration.md',
+    source: 'fit to [R2] (25-35 % of 8 cores) and [R6] (one VM near line rate); docs/calibration.md',
   },
   guest_stack: {
     unit: 'cycles',
     default: 2000,
     help: 'per-packet TCP/IP stack and socket work in the guest (or native kernel), excluding the data copy',
-    source: 'fit to ref §3 R2 (25-35 % of 8 cores) and R6 (one VM near line rate); docs/calibration.md',
+    source: 'fit to [R2] (25-35 % of 8 cores) and [R6] (one VM near line rate); docs/calibration.md',
   },
   dma_ns: {
     unit: 'ns',
@@ -119,4 +119,14 @@ export function resolveCosts(...overrides: (Partial<CostValues> | undefined)[]):
   for (const name of COST_NAMES) values[name] = COSTS[name].default;
   for (const o of overrides) if (o) Object.assign(values, o);
   return values;
+}
+
+/** The cost table as docs/model.md shows it, rendered from the declarations above. */
+export function costTable(): string {
+  const lines = ['| name | unit | default | meaning | source |', '|---|---|---|---|---|'];
+  for (const n of COST_NAMES) {
+    const c: CostParam = COSTS[n];
+    lines.push(`| \`${n}\` | ${c.unit} | ${c.default} | ${c.help} | ${c.source} |`);
+  }
+  return lines.join('\n') + '\n';
 }

@@ -1,8 +1,9 @@
 import type { HopSpec, NotifySpec, PathSpec, WorkSpec } from './path-spec.js';
 
 /**
- * The five built-in I/O paths, as data. Each mechanism follows ref §4 of
- * shared/reference/published-figures.md; the costs are names in the cost table (costs.ts).
+ * The built-in I/O paths, as data. Each mechanism follows the sources' description of the
+ * path (docs/references.md, R1-R8 and the mechanisms section); the costs are names in the
+ * cost table (costs.ts).
  */
 
 // Building blocks shared by several paths. They are plain data, so a path reads as the

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
@@ -16,7 +16,8 @@ export const MAX_SCENARIO_BYTES = 1024 * 1024;
 export function readScenarioText(file: string): string {
   let fd: number;
   try {
-    fd = openSync(file, 'r', 0);
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const found = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a directory' : code === 'EACCES' ? 'a file without read permission' : `an unreadable file (${code})`;
@@ -85,9 +86,10 @@ export function validateScenario(raw: unknown, file: string): Scenario {
   return { ...r.data, name: r.data.name ?? basename(file).replace(/\.(ya?ml|json)$/i, ''), host: hostOf(r.data), nic: nicOf(r.data) };
 }
 
-/** Turns schema issues into one InputError, or InputErrors when there are several. */
+/** Turns schema issues into one InputError, or InputErrors when there are several (each said once). */
 export function inputErrors(issues: readonly z.core.$ZodIssue[], raw: unknown, file: string, prefix: PropertyKey[] = []): InputError | InputErrors {
-  const errors = issues.flatMap((issue) => toInputErrors(issue, raw, file, prefix));
+  const seen = new Set<string>();
+  const errors = issues.flatMap((issue) => toInputErrors(issue, raw, file, prefix)).filter((e) => !seen.has(e.describe()) && seen.add(e.describe()));
   return errors.length === 1 ? errors[0] : new InputErrors(errors);
 }
 
@@ -153,8 +155,9 @@ function toInputErrors(issue: z.core.$ZodIssue, raw: unknown, file: string, pref
     // is the one the user meant; the deeper its errors, the surer.
     const typeMismatch = (i: z.core.$ZodIssue) => i.path.length === 0 && (i.code === 'invalid_type' || i.code === 'invalid_union');
     const rootValue = (i: z.core.$ZodIssue) => i.path.length === 0 && i.code === 'invalid_value';
-    let meant = issue.errors.filter((branch) => !branch.some(typeMismatch) && !branch.some(rootValue));
-    if (meant.length === 0) meant = issue.errors.filter((branch) => !branch.some(typeMismatch));
+    // A branch that only says "not this value" (a literal, an enum) is not more meant than
+    // the others: the union's own message, listing the alternatives, says more.
+    const meant = issue.errors.filter((branch) => !branch.some(typeMismatch) && !branch.every(rootValue));
     if (meant.length === 1) return meant[0].flatMap((i) => toInputErrors(i, raw, file, path));
   }
   if (issue.code === 'unrecognized_keys') {
@@ -197,16 +200,14 @@ export function suggestion(name: string, known: string[]): string {
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? ` (did you mean "${best}"?)` : '';
 }
 
+/** Edits (insert, delete, substitute, swap two neighbours) that turn a into b. */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cur = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return d[a.length][b.length];
 }

@@ -93,7 +93,12 @@ const frames = z.union(
 
 const ARRIVALS_EXPECTED = 'arrivals: "constant", "poisson", or {on_off: {on: "<duration>", off: "<duration>"}}';
 const arrivals = z.union(
-  [z.enum(['constant', 'poisson']), z.strictObject({ on_off: z.strictObject({ on: positiveDuration, off: positiveDuration }) })],
+  [
+    z.enum(['constant', 'poisson']),
+    z.strictObject({
+      on_off: z.strictObject({ on: help(positiveDuration, 'mean length of an on period'), off: help(positiveDuration, 'mean length of an off period') }),
+    }),
+  ],
   { error: ARRIVALS_EXPECTED },
 );
 
@@ -167,13 +172,13 @@ const customPath = z.strictObject({
     'the built-in path to start from',
   ),
   description: help(z.string().max(1000).optional(), 'what the variant is; default "<base>, modified"'),
-  costs: help(costs.optional(), 'cost overrides for this path only, applied on top of the scenario\'s `costs`'),
+  costs: help(costs.optional(), 'cost overrides for this path only, applied on top of the scenario\'s `costs`', 'map cost name -> number >= 0'),
   nic_sorting: help(
     z.enum(NIC_SORTINGS).optional(),
     'NIC resource needed per VM: `vmdq` is checked against `nic.vmdq_pools`, `vf` against `nic.vfs`; anything but `none` makes the transmit wire\'s `nic_tx` queue `tx_ring` x VMs deep. Default: the base\'s',
   ),
-  rx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole receive hop list (default: the base\'s)'),
-  tx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole transmit hop list (default: the base\'s)'),
+  rx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole receive hop list (default: the base\'s)', 'list of hops (see "Hops")'),
+  tx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole transmit hop list (default: the base\'s)', 'list of hops (see "Hops")'),
 });
 
 const fraction = (what: string) => {
@@ -186,12 +191,11 @@ const metricName = z.enum(COMPARABLE_METRICS as [string, ...string[]], { error: 
 /** A published figure this scenario reproduces. */
 const referenceCheck = z
   .strictObject({
-    path: z.string({ error: 'a path name' }),
-    metric: metricName,
-    value: z.number().optional(),
-    range: z.tuple([z.number(), z.number()], { error: 'a range [low, high]' }).optional(),
-    /** Shown by compare but not counted: why the figure cannot be held to (docs/calibration.md). */
-    informational: z.string().optional(),
+    path: help(z.string({ error: 'a path name' }), 'the path whose result is compared (one the scenario runs)'),
+    metric: help(metricName, 'the output column compared'),
+    value: help(z.number().optional(), 'the published value; passes within the metric\'s tolerance (see "Output columns")'),
+    range: help(z.tuple([z.number(), z.number()], { error: 'a range [low, high]' }).optional(), 'the published range [low, high]; passes inside it', '[low, high]'),
+    informational: help(z.string().optional(), 'shown by compare but not counted, with this reason (docs/calibration.md)'),
   })
   .refine((c) => (c.value === undefined) !== (c.range === undefined), { error: 'either value or range, not both' });
 
@@ -200,31 +204,29 @@ const claim = z.discriminatedUnion(
   [
     z.strictObject({
       kind: z.literal('lower-than'),
-      path: z.string(),
-      metric: metricName,
-      /** Another scenario file (relative to this one) whose same path and metric must be higher. */
-      than: z.string(),
-      text: z.string(),
+      path: help(z.string(), 'the path compared'),
+      metric: help(metricName, 'the output column compared'),
+      than: help(z.string(), 'another scenario file (relative to this one) whose same path and metric must be higher'),
+      text: help(z.string(), 'the claim in words'),
     }),
     z.strictObject({
       kind: z.literal('linear'),
-      path: z.string(),
-      metric: metricName,
-      /** The swept field the metric grows along. */
-      over: z.string(),
-      slope: z.number(),
-      tolerance: fraction('the relative tolerance on the slope').default(0.2),
-      min_r2: fraction('the lowest R^2 of the straight-line fit').default(0.9),
-      text: z.string(),
+      path: help(z.string(), 'the path whose metric is fitted'),
+      metric: help(metricName, 'the output column fitted'),
+      over: help(z.string(), 'the swept field the metric grows along'),
+      slope: help(z.number(), 'the published slope, in the metric\'s unit per unit of `over`'),
+      tolerance: help(fraction('the relative tolerance on the slope').default(0.2), 'relative tolerance on the slope'),
+      min_r2: help(fraction('the lowest R^2 of the straight-line fit').default(0.9), 'lowest R^2 of the least-squares line'),
+      text: help(z.string(), 'the claim in words'),
     }),
     z.strictObject({
       kind: z.literal('ratio'),
-      metric: metricName,
-      numerator: z.string({ error: 'the path on top of the ratio' }),
-      denominator: z.string({ error: 'the path below' }),
-      min: z.number().optional(),
-      max: z.number().optional(),
-      text: z.string(),
+      metric: help(metricName, 'the output column whose ratio is taken'),
+      numerator: help(z.string({ error: 'the path on top of the ratio' }), 'the path on top'),
+      denominator: help(z.string({ error: 'the path below' }), 'the path below'),
+      min: help(z.number().optional(), 'lowest ratio that holds'),
+      max: help(z.number().optional(), 'highest ratio that holds'),
+      text: help(z.string(), 'the claim in words'),
     }),
   ],
   { error: 'a claim with kind lower-than, linear or ratio' },
@@ -238,7 +240,7 @@ const reference = z.strictObject({
     z.array(referenceCheck).default([]),
     'figures to compare: `{path, metric, value | range: [low, high], informational?}`; see "Reference checks and claims"',
   ),
-  claims: help(z.array(claim).default([]), 'claims to check: `lower-than`, `linear` or `ratio`; see "Reference checks and claims"'),
+  claims: help(z.array(claim).default([]), 'claims to check: `lower-than`, `linear` or `ratio`; see "Reference checks and claims"', 'list of claims'),
 });
 
 /** Marks a scenario as a queueing-theory check for `iovsim verify`. */
@@ -266,7 +268,7 @@ const validation = z.strictObject({
     quantity(PACKET_RATE, PACKET_RATE_EXPECTED, (v) => v > 0, 'packet rate > 0'),
     'the Poisson arrival rate the theory assumes (lambda), all VMs together',
   ),
-  stations: help(z.array(station).min(1).max(16), 'the stations in order, as the theory sees them (a tandem when more than one)', 'list of stations'),
+  stations: help(z.array(station).min(1).max(16), 'the stations in order, as the theory sees them (a tandem when more than one)'),
   replications: help(count('replications', 2, 10_000).default(10), 'independent replications; replication i runs with a seed derived from `seed` and i'),
 });
 
@@ -292,7 +294,7 @@ const search = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({
-      kind: z.literal('zero-loss'),
+      kind: help(z.literal('zero-loss'), 'RFC 2544: the largest load with loss at most `loss`, per frame size and path'),
       loss: help(fraction('the highest acceptable loss').default(0), 'highest acceptable loss (fraction of frames)'),
       frame_sizes: help(z.array(frameBytes).min(1).max(1000).optional(), 'frame sizes to search, one row each (default: the scenario\'s mean frame)'),
       resolution: help(
@@ -305,7 +307,7 @@ const search = z.discriminatedUnion(
       ),
     }),
     z.strictObject({
-      kind: z.literal('capacity'),
+      kind: help(z.literal('capacity'), 'the largest VM count or per-VM load that meets every SLO, per path'),
       vary: help(z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }), 'the field to grow'),
       from: help(capacityBound, 'where to start: a VM count, or a rate in the unit of the answer'),
       to: help(capacityBound, 'where to stop (at least `from`)'),
@@ -395,12 +397,12 @@ export const scenarioSchema = z.strictObject({
     '"auto" or duration >= 0',
   ),
   host: help(
-    z.union([z.enum(HOST_MODELS, { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')})` }), hostFields], { error: `a host: a catalog name (${HOST_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
+    z.union([z.enum(HOST_MODELS), hostFields], { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
     'cores and host settings: a catalog name, or the fields below',
     'catalog name or mapping',
   ),
   nic: help(
-    z.union([z.enum(NIC_MODELS, { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')})` }), nicFields], { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
+    z.union([z.enum(NIC_MODELS), nicFields], { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
     'the physical NIC: a catalog name, or the fields below',
     'catalog name or mapping',
   ),
@@ -415,7 +417,7 @@ export const scenarioSchema = z.strictObject({
         load: help(load.optional(), 'offered load of all VMs together; none (with no `load_per_vm`) means saturate (see "How loads become per-VM rates")', '"saturate", "line-rate" or rate'),
         load_per_vm: help(rate.optional(), 'offered load of each VM; not with `load`'),
         arrivals: help(
-          arrivals.default('poisson'),
+          arrivals.prefault('poisson'),
           'arrival process of open-loop traffic. `constant`: evenly spaced, a random phase per VM. `on_off`: exponential on and off periods with those means, Poisson at peak rate = mean x (on + off) / on while on',
           '"constant", "poisson" or {on_off: {on, off}}',
         ),
@@ -475,7 +477,7 @@ export const scenarioSchema = z.strictObject({
     precision.optional(),
     'add replications (in batches of `replications`) until the 95 % half-width of `metric` is within `relative_half_width` of its mean, or `max_replications`',
   ),
-  search: help(search.optional(), 'a zero-loss (RFC 2544) or capacity search instead of plain runs; not with `sweep` (docs/experiments.md)'),
+  search: help(search.optional(), 'a zero-loss (RFC 2544) or capacity search instead of plain runs; not with `sweep` (docs/experiments.md)', 'mapping (below), by `kind`'),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -129,3 +129,16 @@ export const DURATION_EXPECTED = expectedText([DURATION]);
 export const FREQUENCY_EXPECTED = 'a clock frequency with a unit, such as "2.9 GHz" or "2900 MHz"';
 export const BIT_RATE_EXPECTED = expectedText([BIT_RATE]);
 export const RATE_EXPECTED = `a rate with a unit, such as "2 Gbit/s" or "100 kpps" (units: ${[...Object.keys(BIT_RATE.units), ...Object.keys(PACKET_RATE.units)].join(', ')})`;
+
+/** The quantity kinds as docs/scenarios.md shows them: units, base unit and bound. */
+export function quantityTable(): string {
+  const rows: [QuantityKind, string][] = [
+    [DURATION, '`duration`, `warmup`, `on_off.on`/`off`, `search.slo.p99_latency`, `validation.stations[].service_mean`'],
+    [BIT_RATE, '`nic.line_rate`, and any rate'],
+    [PACKET_RATE, 'any rate (`load`, `load_per_vm`, `per_vm[].rate`, `search.from`/`to`), `validation.arrival_rate`'],
+    [FREQUENCY, '`host.clock`'],
+  ];
+  const lines = ['| kind | units | the model works in | at most | used by |', '|---|---|---|---|---|'];
+  for (const [k, used] of rows) lines.push(`| ${k.noun.replace(/^an? /, '')} | ${Object.keys(k.units).map((u) => `\`${u}\``).join(', ')} | ${k.base} | ${k.maxText} | ${used} |`);
+  return lines.join('\n') + '\n';
+}

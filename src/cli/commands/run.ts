@@ -1,11 +1,13 @@
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { InputError } from '../../errors.js';
 import type { Argv } from 'yargs';
 import type { Row } from '../../metrics/metrics.js';
 import type { ProgressSink } from '../../experiment/runner.js';
 import type { Plan } from '../../scenario/plan.js';
-import { blame, checkOutDir, jobsOf, jobsOption, withFile, type CommandContext } from '../context.js';
+import { blame, checkOutDir, jobsOf, jobsOption, once, withFile, type CommandContext } from '../context.js';
 
 export const command = 'run <files..>';
+const FORMATS = ['table', 'csv', 'json'] as const;
 export const describe = 'run scenario files (single runs, sweeps, replications or searches); print a table and write one CSV per file';
 
 export function builder(y: Argv) {
@@ -14,8 +16,8 @@ export function builder(y: Argv) {
     .option('out', { type: 'string', default: 'results', describe: 'directory for the CSV files (<out>/<scenario file name>.csv)' })
     .option('seed', { type: 'number', describe: "random seed, instead of the scenario's (0 to 2147483647)" })
     .option('modes', { type: 'string', array: true, describe: "paths to run, instead of the scenario's (e.g. --modes sriov,vmdq)" })
-    .option('duration', { type: 'string', describe: 'simulated duration, instead of the scenario\'s (e.g. "50 ms")' })
-    .option('format', { choices: ['table', 'csv', 'json'] as const, default: 'table' as const, describe: 'what to print on stdout' })
+    .option('duration', { type: 'string', requiresArg: true, describe: 'simulated duration, instead of the scenario\'s (e.g. "50 ms")' })
+    .option('format', { choices: FORMATS, default: 'table' as const, describe: 'what to print on stdout' })
     .option('jobs', jobsOption)
     .option('resume', { type: 'boolean', default: false, describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest' })
     .option('report', { type: 'boolean', default: false, describe: 'also write charts (.svg) and an HTML report beside each CSV' })
@@ -43,8 +45,20 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { planFile } = await import('../../scenario/plan.js');
   const overrides = parseOverrides({ seed: argv.seed, modes: argv.modes, duration: argv.duration });
   const jobs = jobsOf(argv.jobs);
-  checkOutDir(argv.out);
-  const plans = (argv.files as string[]).map((file) => withFile(file, () => planFile(file, overrides)));
+  const format = once('format', argv.format, FORMATS);
+  const out = once('out', argv.out);
+  checkOutDir(out);
+  const files = argv.files as string[];
+  const writers = new Map<string, string>();
+  for (const file of files) {
+    const csv = resolve(csvFileFor(out, file));
+    const other = writers.get(csv);
+    if (other !== undefined && resolve(other) !== resolve(file)) {
+      throw new InputError('', 'scenario files with different names (each writes <out>/<name>.csv)', `${other} and ${file} both writing ${csvFileFor(out, file)}`, file);
+    }
+    writers.set(csv, file);
+  }
+  const plans = files.map((file) => withFile(file, () => planFile(file, overrides)));
   const { taskRunner } = await import('../../experiment/pool.js');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
@@ -60,7 +74,7 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   try {
     for (const plan of plans as Plan[]) {
       const started = Date.now();
-      const csvFile = csvFileFor(argv.out, plan.file);
+      const csvFile = csvFileFor(out, plan.file);
       const rows = await runPlan(plan, {
         runner,
         concurrency: jobs,
@@ -70,8 +84,8 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
         progress: !argv.quiet && io.isTty ? await progressBar(plan.name) : undefined,
         aborted: () => aborted,
       }).catch(blame(plan.file));
-      if (argv.format === 'table') io.out(tableFor(plan, rows) + '\n');
-      else if (argv.format === 'csv') io.out(toCsv(rows));
+      if (format === 'table') io.out(tableFor(plan, rows) + '\n');
+      else if (format === 'csv') io.out(toCsv(rows));
       printed.push(...rows);
       if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
       if (argv.report) {
@@ -80,7 +94,7 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
         if (!argv.quiet) io.err(`${plan.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
       }
     }
-    if (argv.format === 'json') io.out(JSON.stringify(printed, null, 2) + '\n');
+    if (format === 'json') io.out(JSON.stringify(printed, null, 2) + '\n');
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
     io.err(`iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`);
