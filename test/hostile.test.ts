@@ -144,8 +144,11 @@ const JSON_CASES: [string, string, RegExp][] = [
   ['a JSON number where a mapping belongs', '{"traffic": 5}', /^traffic: expected a value of type object, found 5$/],
 ];
 
+let outs = 0;
+const freshOut = (prefix: string) => join(dir, `${prefix}-${outs++}`);
+
 async function expectRefused(file: string, pattern: RegExp, shown = file): Promise<string> {
-  const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
+  const out = freshOut('out');
   const started = Date.now();
   const r = await cli(['run', file, '--out', out]);
   expect(Date.now() - started).toBeLessThan(5000);
@@ -212,7 +215,7 @@ describe('hostile command lines: one line, exit 2, nothing written', () => {
   ];
   for (const [what, args, pattern] of CLI) {
     it(what, async () => {
-      const out = join(dir, `cli-${Math.random().toString(36).slice(2)}`);
+      const out = freshOut('cli');
       const r = await cli(['run', good, '--out', out, ...args]);
       expect(r.code).toBe(2);
       expect(r.err.trimEnd().split('\n')).toHaveLength(1);

@@ -67,8 +67,8 @@ describe('random invalid scenarios never crash', () => {
       fc.asyncProperty(fc.constantFrom(...BAD.keys()), fc.nat(), async (which, n) => {
         const [path, arb] = BAD[which];
         const value = fc.sample(arb, { seed: n, numRuns: 1 })[0];
-        const data: Record<string, any> = base();
-        if (path.length === 1) data[path[0]] = value;
+        const data = base() as unknown as Record<string, Record<string, unknown>>;
+        if (path.length === 1) (data as Record<string, unknown>)[path[0]] = value;
         else data[path[0]][path[1]] = value;
         const file = join(dir, `bad-${which}-${n}.json`);
         writeFileSync(file, JSON.stringify(data));
@@ -87,9 +87,9 @@ describe('random invalid scenarios never crash', () => {
         fc.constantFrom('', 'host', 'nic', 'vms', 'traffic'),
         fc.string({ minLength: 1, maxLength: 12 }).filter((k) => /^[a-z_]+$/.test(k) && !KNOWN_TOP.includes(k) && !['cores', 'clock', 'count', 'load', 'line_rate'].includes(k)),
         async (parent, key) => {
-          const data: Record<string, any> = base();
+          const data = base() as unknown as Record<string, Record<string, unknown>>;
           const field = parent === '' ? key : `${parent}.${key}`;
-          if (parent === '') data[key] = 1;
+          if (parent === "") (data as Record<string, unknown>)[key] = 1;
           else data[parent][key] = 1;
           const file = join(dir, `unknown-${parent}-${key}.yaml`);
           writeFileSync(file, JSON.stringify(data));
