@@ -10,17 +10,36 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   prettier,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', performance: 'readonly', setImmediate: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', structuredClone: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        performance: 'readonly',
+        setImmediate: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        structuredClone: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Simulation code is deterministic: no Math.random and no wall clock inside the model.
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use an RngStream: runs must be deterministic.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use an RngStream: runs must be deterministic.' },
+      ],
     },
   },
   {
     files: ['src/engine/**', 'src/model/**', 'src/stats/**'],
     rules: {
-      'no-restricted-globals': ['error', { name: 'Date', message: 'No wall clock inside the simulation.' }, { name: 'performance', message: 'No wall clock inside the simulation.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'Date', message: 'No wall clock inside the simulation.' },
+        { name: 'performance', message: 'No wall clock inside the simulation.' },
+      ],
     },
   },
 );

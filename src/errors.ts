@@ -48,7 +48,13 @@ export const EXIT = {
   ok: { code: 0, help: 'ok' },
   internal: { code: 1, help: 'internal error (a bug: please report it with the command and scenario)' },
   badInput: { code: 2, help: 'bad input (a scenario, a CSV or an argument)' },
-  environment: { code: 3, help: 'environment (an output that cannot be written, a full disk, a missing system dependency)' },
-  disagrees: { code: 4, help: 'a failed `verify` or `compare` (the model disagrees with theory or the published figures)' },
+  environment: {
+    code: 3,
+    help: 'environment (an output that cannot be written, a full disk, a missing system dependency)',
+  },
+  disagrees: {
+    code: 4,
+    help: 'a failed `verify` or `compare` (the model disagrees with theory or the published figures)',
+  },
   interrupted: { code: 130, help: 'interrupted (SIGINT; 143 for SIGTERM)' },
 } as const;

@@ -27,7 +27,19 @@ describe('iovsim run', () => {
     const csv = readFileSync(join(out, 'small.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(6);
     const header = csv[0].split(',');
-    for (const col of ['delivered_gbps', 'delivered_mpps', 'offered_gbps', 'drop_pct', 'latency_p99_us', 'latency_p999_us', 'cores_used', 'cycles_per_pkt_exits', 'fairness_jain', 'vm1_gbps', 'core7_util_pct']) {
+    for (const col of [
+      'delivered_gbps',
+      'delivered_mpps',
+      'offered_gbps',
+      'drop_pct',
+      'latency_p99_us',
+      'latency_p999_us',
+      'cores_used',
+      'cycles_per_pkt_exits',
+      'fairness_jain',
+      'vm1_gbps',
+      'core7_util_pct',
+    ]) {
       expect(header).toContain(col);
     }
     // No temporary file is left behind.
@@ -57,26 +69,91 @@ describe('iovsim run', () => {
 
 describe('bad input: one clear line, exit 2, nothing written', () => {
   const cases: [string, string, string, RegExp][] = [
-    ['unknown field', 'unknown.yaml', 'traffic:\n  laod: 5 Gbit/s\n', /unknown\.yaml: traffic\.laod: expected a known field .*found unknown field "laod"/],
-    ['wrong unit', 'unit.yaml', 'traffic:\n  load: 5 Gbps\n', /unit\.yaml: traffic\.load: expected a non-negative rate with a unit.*found "5 Gbps"/],
-    ['number without unit', 'nounit.yaml', 'duration: 200\n', /nounit\.yaml: duration: expected a positive duration with a unit.*found 200/],
-    ['negative rate', 'negative.yaml', 'traffic:\n  load_per_vm: -2 Gbit/s\n', /negative\.yaml: traffic\.load_per_vm: expected a non-negative rate.*found "-2 Gbit\/s"/],
-    ['negative count', 'negcount.yaml', 'vms:\n  count: -1\n', /negcount\.yaml: vms\.count: expected number of VMs as a whole number from 1 to 4096, found -1/],
-    ['wrong type', 'type.yaml', 'host:\n  cores: eight\n', /type\.yaml: host\.cores: expected .*whole number.*found "eight"/],
-    ['malformed YAML', 'broken.yaml', 'host: [\n  cores: 8\n', /broken\.yaml: expected well-formed YAML, found a syntax error at line \d+, column \d+: /],
+    [
+      'unknown field',
+      'unknown.yaml',
+      'traffic:\n  laod: 5 Gbit/s\n',
+      /unknown\.yaml: traffic\.laod: expected a known field .*found unknown field "laod"/,
+    ],
+    [
+      'wrong unit',
+      'unit.yaml',
+      'traffic:\n  load: 5 Gbps\n',
+      /unit\.yaml: traffic\.load: expected a non-negative rate with a unit.*found "5 Gbps"/,
+    ],
+    [
+      'number without unit',
+      'nounit.yaml',
+      'duration: 200\n',
+      /nounit\.yaml: duration: expected a positive duration with a unit.*found 200/,
+    ],
+    [
+      'negative rate',
+      'negative.yaml',
+      'traffic:\n  load_per_vm: -2 Gbit/s\n',
+      /negative\.yaml: traffic\.load_per_vm: expected a non-negative rate.*found "-2 Gbit\/s"/,
+    ],
+    [
+      'negative count',
+      'negcount.yaml',
+      'vms:\n  count: -1\n',
+      /negcount\.yaml: vms\.count: expected number of VMs as a whole number from 1 to 4096, found -1/,
+    ],
+    [
+      'wrong type',
+      'type.yaml',
+      'host:\n  cores: eight\n',
+      /type\.yaml: host\.cores: expected .*whole number.*found "eight"/,
+    ],
+    [
+      'malformed YAML',
+      'broken.yaml',
+      'host: [\n  cores: 8\n',
+      /broken\.yaml: expected well-formed YAML, found a syntax error at line \d+, column \d+: /,
+    ],
     ['malformed JSON', 'broken.json', '{"host": ', /broken\.json: expected well-formed JSON, found a syntax error/],
-    ['not a mapping', 'list.yaml', '- 1\n- 2\n', /list\.yaml: expected a scenario \(a mapping of fields\), found \[1,2\]/],
-    ['more VMs than VFs', 'vfs.yaml', 'vms: {count: 8}\nnic: {vfs: 7}\npaths: [sriov]\n', /vfs\.yaml: vms\.count: expected at most nic\.vfs = 7 VMs.*found 8/],
-    ['more VMs than pools', 'pools.yaml', 'vms: {count: 17}\npaths: [vmdq]\n', /pools\.yaml: vms\.count: expected at most nic\.vmdq_pools = 16 VMs.*found 17/],
-    ['unknown path', 'path.yaml', 'paths: [sriov, foo]\n', /path\.yaml: paths\[1\]: expected a path name \(one of: native.*found "foo"/],
-    ['unknown cost', 'cost.yaml', 'costs: {vm_exitt: 5}\n', /cost\.yaml: costs\.vm_exitt: expected a known field \(one of: vm_exit,.*found unknown field "vm_exitt"/],
+    [
+      'not a mapping',
+      'list.yaml',
+      '- 1\n- 2\n',
+      /list\.yaml: expected a scenario \(a mapping of fields\), found \[1,2\]/,
+    ],
+    [
+      'more VMs than VFs',
+      'vfs.yaml',
+      'vms: {count: 8}\nnic: {vfs: 7}\npaths: [sriov]\n',
+      /vfs\.yaml: vms\.count: expected at most nic\.vfs = 7 VMs.*found 8/,
+    ],
+    [
+      'more VMs than pools',
+      'pools.yaml',
+      'vms: {count: 17}\npaths: [vmdq]\n',
+      /pools\.yaml: vms\.count: expected at most nic\.vmdq_pools = 16 VMs.*found 17/,
+    ],
+    [
+      'unknown path',
+      'path.yaml',
+      'paths: [sriov, foo]\n',
+      /path\.yaml: paths\[1\]: expected a path name \(one of: native.*found "foo"/,
+    ],
+    [
+      'unknown cost',
+      'cost.yaml',
+      'costs: {vm_exitt: 5}\n',
+      /cost\.yaml: costs\.vm_exitt: expected a known field \(one of: vm_exit,.*found unknown field "vm_exitt"/,
+    ],
     [
       'a saturating path whose first hop costs nothing',
       'loop.yaml',
       'paths: [free]\ncustom_paths:\n  free:\n    base: sriov\n    rx:\n      - {kind: cpu, name: free, core: 0, instances: shared, ring: 4, notify: {kind: poll}, work: []}\n      - {kind: cpu, name: tiny, core: 1, instances: shared, ring: 1, notify: {kind: poll}, work: [{cause: guest, cycles: 100}]}\n',
       /loop\.yaml: custom_paths\.free\.rx\[0\]: expected a first hop that takes time when traffic\.load is "saturate".*found hop "free" with no cost/,
     ],
-    ['warm-up too long', 'warm.yaml', 'duration: 10 ms\nwarmup: 20 ms\n', /warm\.yaml: warmup: expected a warm-up shorter than the duration/],
+    [
+      'warm-up too long',
+      'warm.yaml',
+      'duration: 10 ms\nwarmup: 20 ms\n',
+      /warm\.yaml: warmup: expected a warm-up shorter than the duration/,
+    ],
   ];
 
   for (const [what, name, text, pattern] of cases) {
@@ -101,10 +178,18 @@ describe('bad input: one clear line, exit 2, nothing written', () => {
   it('bad command-line values', async () => {
     const f = write('ok.yaml', SMALL);
     expect((await cli(['run', f, '--modes', 'warp'])).err).toMatch(/--modes: expected a path name.*found "warp"/);
-    expect((await cli(['run', f, '--seed', '-4'])).err).toMatch(/--seed: expected a whole number from 0 to 2147483647, found -4/);
-    expect((await cli(['run', f, '--duration', 'soon'])).err).toMatch(/--duration: expected a positive duration.*found "soon"/);
-    expect((await cli(['run', f, '--out', f])).err).toMatch(/--out: expected a directory for the results .*found the file .*ok\.yaml/);
-    expect((await cli(['run', f, '--jobs', '0'])).err).toMatch(/--jobs: expected a whole number from 1 to \d+ \(4 per core\), found 0/);
+    expect((await cli(['run', f, '--seed', '-4'])).err).toMatch(
+      /--seed: expected a whole number from 0 to 2147483647, found -4/,
+    );
+    expect((await cli(['run', f, '--duration', 'soon'])).err).toMatch(
+      /--duration: expected a positive duration.*found "soon"/,
+    );
+    expect((await cli(['run', f, '--out', f])).err).toMatch(
+      /--out: expected a directory for the results .*found the file .*ok\.yaml/,
+    );
+    expect((await cli(['run', f, '--jobs', '0'])).err).toMatch(
+      /--jobs: expected a whole number from 1 to \d+ \(4 per core\), found 0/,
+    );
     expect((await cli(['frobnicate'])).code).toBe(2);
     expect((await cli(['run'])).code).toBe(2);
   });
@@ -133,7 +218,8 @@ describe('iovsim validate, paths, --help, --version', () => {
   it('paths lists every path with its hops and the cost table with sources', async () => {
     const r = await cli(['paths']);
     expect(r.code).toBe(0);
-    for (const p of ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov']) expect(r.out).toMatch(new RegExp(`^${p}: `, 'm'));
+    for (const p of ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov'])
+      expect(r.out).toMatch(new RegExp(`^${p}: `, 'm'));
     expect(r.out).toMatch(/vm_exit = 2000 cycles/);
     expect(r.out).toMatch(/source: \[X1\]/);
   });

@@ -16,7 +16,9 @@ describe('iovsim compare', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const csv = readFileSync(join(dir, 'published.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('id,scenario,path,metric,unit,published,published_low,published_high,simulated,error_pct,tolerance,result,source');
+    expect(csv.split('\n')[0]).toBe(
+      'id,scenario,path,metric,unit,published,published_low,published_high,simulated,error_pct,tolerance,result,source',
+    );
     for (const id of ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7']) expect(csv).toMatch(new RegExp(`^${id},`, 'm'));
     // The three claims of the issue are checked as claims.
     expect(r.out).toMatch(/^R3 .*claim: without NetQueue, 8 VMs get less throughput than 4 VMs.*pass$/m);
@@ -24,7 +26,9 @@ describe('iovsim compare', () => {
     expect(r.out).toMatch(/^R7 .*claim: paravirtual transmit is close to native.*pass$/m);
     expect(r.out).toMatch(/^R7 .*claim: paravirtual receive is far below native.*pass$/m);
     // R1 without VMDq is shown, with its reason, but not counted.
-    expect(csv).toMatch(/^R1,r1-vmdq-82598,paravirtual,tcp_payload_gbps,Gbit\/s,4,.*,informational,.*not held to: the testbed CPU is not stated/m);
+    expect(csv).toMatch(
+      /^R1,r1-vmdq-82598,paravirtual,tcp_payload_gbps,Gbit\/s,4,.*,informational,.*not held to: the testbed CPU is not stated/m,
+    );
     expect(r.out).toMatch(/^\d+ passed, 0 failed$/m);
     // The committed comparison is this one (npm run results rewrites it).
     expect(csv).toBe(readFileSync(join(root, 'results/published.csv'), 'utf8'));
@@ -49,7 +53,13 @@ describe('iovsim compare', () => {
   });
 
   it('fits a line exactly through collinear points', () => {
-    expect(fitLine([[1, 3], [2, 5], [4, 9]])).toEqual({ slope: 2, r2: 1 });
+    expect(
+      fitLine([
+        [1, 3],
+        [2, 5],
+        [4, 9],
+      ]),
+    ).toEqual({ slope: 2, r2: 1 });
   });
 });
 
@@ -59,7 +69,10 @@ describe('hardware catalogs', () => {
     expect(e.config.nic).toMatchObject({ lineRateGbps: 10, vfs: 63, vmdqPools: 64 });
     expect(e.config.host).toMatchObject({ cores: 8, clockGhz: 2.9 });
     expect(experiment({ nic: 'intel-82576' }).config.nic).toMatchObject({ lineRateGbps: 1, vfs: 7 });
-    expect(experiment({ nic: { model: 'intel-82598', vmdq_pools: 8 }, paths: ['vmdq'] }).config.nic).toMatchObject({ vfs: 0, vmdqPools: 8 });
+    expect(experiment({ nic: { model: 'intel-82598', vmdq_pools: 8 }, paths: ['vmdq'] }).config.nic).toMatchObject({
+      vfs: 0,
+      vmdqPools: 8,
+    });
   });
 
   it('the 82598 has no VFs and the 82599 63', async () => {
@@ -69,7 +82,9 @@ describe('hardware catalogs', () => {
     writeFileSync(f, 'nic: intel-82599\nvms: {count: 64}\npaths: [sriov]\n');
     expect((await cli(['validate', f])).err).toMatch(/vms\.count: expected at most nic\.vfs = 63 VMs.*found 64/);
     writeFileSync(f, 'nic: intel-82599x\n');
-    expect((await cli(['validate', f])).err).toMatch(/nic: expected a NIC in the catalog \(one of: generic, intel-82598, intel-82599, intel-82576\) or a mapping of fields, found "intel-82599x"/);
+    expect((await cli(['validate', f])).err).toMatch(
+      /nic: expected a NIC in the catalog \(one of: generic, intel-82598, intel-82599, intel-82576\) or a mapping of fields, found "intel-82599x"/,
+    );
   });
 });
 
@@ -82,7 +97,13 @@ describe('TCP segmentation offload on transmit', () => {
       host: { cores: 2, clock: '2.9 GHz' },
       nic: { line_rate: '100 Gbit/s' },
       vms: { count: 1 },
-      traffic: { direction: 'tx', load_per_vm: '460 kpps', arrivals: 'constant', frame_bytes: 1518, tso_segment_bytes: 65536 },
+      traffic: {
+        direction: 'tx',
+        load_per_vm: '460 kpps',
+        arrivals: 'constant',
+        frame_bytes: 1518,
+        tso_segment_bytes: 65536,
+      },
       paths: ['native'],
     }).native;
     // 460 kpps of frames = 10,000 segments/s: 200 segments, 9,200 frames in 20 ms.
@@ -96,6 +117,8 @@ describe('TCP segmentation offload on transmit', () => {
   });
 
   it('is refused on receive', () => {
-    expect(() => experiment({ traffic: { direction: 'rx', tso_segment_bytes: 65536 } })).toThrow(/no TSO segment size for receive/);
+    expect(() => experiment({ traffic: { direction: 'rx', tso_segment_bytes: 65536 } })).toThrow(
+      /no TSO segment size for receive/,
+    );
   });
 });

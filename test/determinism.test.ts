@@ -26,14 +26,24 @@ function arrivalsOf(vm: number, vms: number, seed: number): [number, number][] {
       packets.release(pkt);
     },
   };
-  const traffic: VmTraffic = { pps: 1e6, frames: { bytes: [64, 1518], weights: [1, 1] }, arrivals: { kind: 'poisson' } };
-  for (let i = 0; i < vms; i++) new OpenLoopSource({ sim, packets, counters, entry, seed, tsoFrames: 1 }, i, traffic).start();
+  const traffic: VmTraffic = {
+    pps: 1e6,
+    frames: { bytes: [64, 1518], weights: [1, 1] },
+    arrivals: { kind: 'poisson' },
+  };
+  for (let i = 0; i < vms; i++)
+    new OpenLoopSource({ sim, packets, counters, entry, seed, tsoFrames: 1 }, i, traffic).start();
   sim.run(1e6);
   return seen;
 }
 
 describe('determinism', () => {
-  const scenario = { duration: '20 ms', warmup: '2 ms', vms: { count: 3 }, traffic: { load: '6 Gbit/s', frame_bytes: 'imix' } };
+  const scenario = {
+    duration: '20 ms',
+    warmup: '2 ms',
+    vms: { count: 3 },
+    traffic: { load: '6 Gbit/s', frame_bytes: 'imix' },
+  };
 
   it('the same scenario and seed give byte-identical CSV', () => {
     expect(csvOf(scenario)).toBe(csvOf(scenario));
@@ -50,8 +60,20 @@ describe('determinism', () => {
   });
 
   it('listing per-VM settings in another order changes nothing', () => {
-    const a = { ...scenario, per_vm: [{ vm: 0, frame_bytes: 64 }, { vm: 2, rate: '1 Gbit/s' }] };
-    const b = { ...scenario, per_vm: [{ vm: 2, rate: '1 Gbit/s' }, { vm: 0, frame_bytes: 64 }] };
+    const a = {
+      ...scenario,
+      per_vm: [
+        { vm: 0, frame_bytes: 64 },
+        { vm: 2, rate: '1 Gbit/s' },
+      ],
+    };
+    const b = {
+      ...scenario,
+      per_vm: [
+        { vm: 2, rate: '1 Gbit/s' },
+        { vm: 0, frame_bytes: 64 },
+      ],
+    };
     expect(csvOf(a)).toBe(csvOf(b));
   });
 });

@@ -18,7 +18,12 @@ const scenarioFile = (name: string, text: string): string => {
   return f;
 };
 
-async function runFile(file: string, runner: TaskRunner, csvFile: string, opts: { resume?: boolean; stopAfter?: number } = {}): Promise<Row[]> {
+async function runFile(
+  file: string,
+  runner: TaskRunner,
+  csvFile: string,
+  opts: { resume?: boolean; stopAfter?: number } = {},
+): Promise<Row[]> {
   let advanced = 0;
   try {
     return await runPlan(planFile(file), {
@@ -52,7 +57,11 @@ describe('sweep points', () => {
 
   it('ranges of numbers and of quantities with one unit', () => {
     expect(rangeValues('vms.count', { from: 1, to: 4, step: 1 })).toEqual([1, 2, 3, 4]);
-    expect(rangeValues('traffic.load', { from: '0.5 Gbit/s', to: '1.5 Gbit/s', step: '0.5 Gbit/s' })).toEqual(['0.5 Gbit/s', '1 Gbit/s', '1.5 Gbit/s']);
+    expect(rangeValues('traffic.load', { from: '0.5 Gbit/s', to: '1.5 Gbit/s', step: '0.5 Gbit/s' })).toEqual([
+      '0.5 Gbit/s',
+      '1 Gbit/s',
+      '1.5 Gbit/s',
+    ]);
     expect(rangeValues('x', { from: 0.1, to: 0.3, step: 0.1 })).toEqual([0.1, 0.2, 0.3]);
     expect(() => rangeValues('traffic.load', { from: '1 Gbit/s', to: '5 Mpps', step: '1 Gbit/s' })).toThrow(/one unit/);
   });
@@ -62,7 +71,9 @@ describe('sweep points', () => {
     const out = join(dir, 'badsweep-out');
     const r = await cli(['run', f, '--out', out]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/badsweep\.yaml: sweep\.vms\.count: expected number of VMs as a whole number from 1 to 4096, found 0/);
+    expect(r.err).toMatch(
+      /badsweep\.yaml: sweep\.vms\.count: expected number of VMs as a whole number from 1 to 4096, found 0/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });
@@ -83,10 +94,16 @@ describe('replications', () => {
   });
 
   it('a precision target adds replications until reached, or says the cap was reached', async () => {
-    const reached = scenarioFile('prec.yaml', `${text(3)}precision: {metric: delivered_gbps, relative_half_width: 0.05, max_replications: 30}\n`);
+    const reached = scenarioFile(
+      'prec.yaml',
+      `${text(3)}precision: {metric: delivered_gbps, relative_half_width: 0.05, max_replications: 30}\n`,
+    );
     const rows = await runFile(reached, new InlineRunner(), join(dir, 'prec.csv'));
     expect(String(rows[0].precision)).toMatch(/^reached/);
-    const capped = scenarioFile('cap.yaml', `${text(3)}precision: {metric: latency_p99_us, relative_half_width: 0.00001, max_replications: 6}\n`);
+    const capped = scenarioFile(
+      'cap.yaml',
+      `${text(3)}precision: {metric: latency_p99_us, relative_half_width: 0.00001, max_replications: 6}\n`,
+    );
     const rows2 = await runFile(capped, new InlineRunner(), join(dir, 'cap.csv'));
     expect(rows2[0].replications).toBe(6);
     expect(String(rows2[0].precision)).toMatch(/^cap of 6 reached/);
@@ -112,7 +129,10 @@ describe('warm-up', () => {
   it('warmup: auto reports the truncation it chose', async () => {
     // Saturating: the windows start empty of queueing, so the first few hundred packets see less
     // latency than the steady state.
-    const f = scenarioFile('auto.yaml', 'duration: 20 ms\nwarmup: auto\ntraffic: {load: saturate}\npaths: [paravirtual]\n');
+    const f = scenarioFile(
+      'auto.yaml',
+      'duration: 20 ms\nwarmup: auto\ntraffic: {load: saturate}\npaths: [paravirtual]\n',
+    );
     const rows = await runFile(f, new InlineRunner(), join(dir, 'auto.csv'));
     const w = Number(rows[0].warmup_ms);
     expect(w).toBeGreaterThan(0);
@@ -231,7 +251,11 @@ sweep:
     const b = await cli(['run', f, '--out', join(dir, 'j2'), '--jobs', '2', '--quiet']);
     expect(a.code + b.code).toBe(0);
     expect(readFileSync(join(dir, 'j2', 'par.csv'), 'utf8')).toBe(readFileSync(join(dir, 'j1', 'par.csv'), 'utf8'));
-    expect(readFileSync(join(dir, 'j1', 'par.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 4 * 2);
+    expect(
+      readFileSync(join(dir, 'j1', 'par.csv'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1 + 4 * 2);
   });
 
   it('an interrupted sweep leaves a valid CSV of its completed rows and resumes to the same final CSV', async () => {

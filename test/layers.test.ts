@@ -52,14 +52,18 @@ describe('layers', () => {
     const bad: string[] = [];
     for (const f of all) {
       const from = unitOf(f);
-      for (const target of importsOf(f)) if (upward(from, unitOf(target))) bad.push(`${relative(src, f)} -> ${relative(src, target)}`);
+      for (const target of importsOf(f))
+        if (upward(from, unitOf(target))) bad.push(`${relative(src, f)} -> ${relative(src, target)}`);
     }
     expect(bad).toEqual([]);
   });
 
   it('the check has teeth: it finds static and dynamic imports, and flags up and across', () => {
     const text = "import { x } from '../scenario/schema.js';\nconst y = await import('../experiment/runner.js');";
-    expect([...text.matchAll(SPECIFIER)].map((m) => m[1])).toEqual(['../scenario/schema.js', '../experiment/runner.js']);
+    expect([...text.matchAll(SPECIFIER)].map((m) => m[1])).toEqual([
+      '../scenario/schema.js',
+      '../experiment/runner.js',
+    ]);
     expect(upward('model', 'scenario')).toBe(true);
     expect(upward('output', 'experiment')).toBe(true);
     expect(upward('report', 'experiment')).toBe(true);

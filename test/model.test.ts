@@ -7,7 +7,10 @@ import { run, sum } from './support/scenario.js';
 const PATHS = ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov'];
 
 describe('the quickstart comes out in the order the sources describe ([R1]-[R8], docs/references.md)', () => {
-  const quickstart = parse(readFileSync(new URL('../scenarios/quickstart.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const quickstart = parse(readFileSync(new URL('../scenarios/quickstart.yaml', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const r = run(quickstart, { duration: '60 ms' });
   const gbps = (p: string) => (r[p].deliveredBytes * 8) / r[p].windowNs;
   const coresPerGbps = (p: string) => sum(r[p].coreCycles.map(sum)) / r[p].clockGhz / r[p].windowNs / gbps(p);
@@ -42,8 +45,17 @@ describe('the quickstart comes out in the order the sources describe ([R1]-[R8],
 describe('every run obeys the operational laws (laws.ts), for each path', () => {
   const scenarios: [string, Record<string, unknown>][] = [
     ['rx, poisson at 60 % of line rate, 4 VMs', { traffic: { direction: 'rx', load: '6 Gbit/s' } }],
-    ['tx, constant 3 Gbit/s, 3 VMs, IMIX', { vms: { count: 3 }, traffic: { direction: 'tx', load: '3 Gbit/s', arrivals: 'constant', frame_bytes: 'imix' } }],
-    ['rx, on/off bursts, 64-B frames, 8 VMs', { vms: { count: 8 }, traffic: { load: '1 Gbit/s', frame_bytes: 64, arrivals: { on_off: { on: '50 us', off: '150 us' } } } }],
+    [
+      'tx, constant 3 Gbit/s, 3 VMs, IMIX',
+      { vms: { count: 3 }, traffic: { direction: 'tx', load: '3 Gbit/s', arrivals: 'constant', frame_bytes: 'imix' } },
+    ],
+    [
+      'rx, on/off bursts, 64-B frames, 8 VMs',
+      {
+        vms: { count: 8 },
+        traffic: { load: '1 Gbit/s', frame_bytes: 64, arrivals: { on_off: { on: '50 us', off: '150 us' } } },
+      },
+    ],
     ['rx, overload at 150 % of line rate', { traffic: { load: '15 Gbit/s' } }],
     ['tx, saturating, 2 VMs', { vms: { count: 2 }, traffic: { direction: 'tx', load: 'saturate' } }],
   ];
@@ -53,16 +65,27 @@ describe('every run obeys the operational laws (laws.ts), for each path', () => 
       const results = run({ duration: '40 ms', warmup: '4 ms', host: { hypervisor_cores: 2 }, ...extra });
       for (const p of PATHS) {
         const checks = checkLaws(results[p]);
-        expect(checks.filter((c) => !c.ok), p).toEqual([]);
+        expect(
+          checks.filter((c) => !c.ok),
+          p,
+        ).toEqual([]);
         // The utilization law is checked on every core that worked; Little's law where the time in
         // system is short against the window (laws.ts), which the next test makes sure of.
-        expect(checks.some((c) => c.law.startsWith('utilization law')), p).toBe(true);
+        expect(
+          checks.some((c) => c.law.startsWith('utilization law')),
+          p,
+        ).toBe(true);
       }
     });
   }
 
   it("checks Little's law on each path when the window is long against the time in system", () => {
-    const results = run({ duration: '60 ms', warmup: '5 ms', host: { hypervisor_cores: 2 }, traffic: { load: '2 Gbit/s' } });
+    const results = run({
+      duration: '60 ms',
+      warmup: '5 ms',
+      host: { hypervisor_cores: 2 },
+      traffic: { load: '2 Gbit/s' },
+    });
     for (const p of PATHS) {
       const little = checkLaws(results[p]).find((c) => c.law === "Little's law");
       expect(little?.ok, `${p}: ${little?.detail}`).toBe(true);

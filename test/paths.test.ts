@@ -9,7 +9,10 @@ import { run, sum } from './support/scenario.js';
  * queues. The cycles per packet on each core and the latency then follow by hand from the
  * cost table, and the test spells each sum out.
  */
-const c = Object.fromEntries(Object.entries(COSTS).map(([k, v]) => [k, v.default])) as Record<keyof typeof COSTS, number>;
+const c = Object.fromEntries(Object.entries(COSTS).map(([k, v]) => [k, v.default])) as Record<
+  keyof typeof COSTS,
+  number
+>;
 const BYTES = 1518;
 const copy = c.copy_per_byte * BYTES; // 759 cycles
 const guest = c.guest_driver + c.guest_stack + copy; // the guest's own per-packet work
@@ -38,7 +41,13 @@ const cases: { path: string; dir: 'rx' | 'tx'; io: number; vcpu: number; exits: 
     path: 'emulated',
     dir: 'rx',
     io: c.irq_handler + c.host_driver + c.vswitch_sort + copy + c.emulation_access + c.notify_signal,
-    vcpu: c.vm_exit + c.irq_handler + c.eoi_exit + accesses(c.emulated_accesses_per_interrupt) + accesses(c.emulated_accesses_per_packet) + guest,
+    vcpu:
+      c.vm_exit +
+      c.irq_handler +
+      c.eoi_exit +
+      accesses(c.emulated_accesses_per_interrupt) +
+      accesses(c.emulated_accesses_per_packet) +
+      guest,
     exits: 2 + c.emulated_accesses_per_interrupt + c.emulated_accesses_per_packet,
     delayNs: c.dma_ns,
   },
@@ -114,14 +123,19 @@ describe('each path on a tiny deterministic scenario matches the hand-computed c
       expect(r.latencyNs.mean).toBeCloseTo(expectedNs - producerNs, 3);
       expect(r.latencyNs.max).toBeCloseTo(r.latencyNs.mean, 3);
       // Cycles by cause add up to the total.
-      expect(sum(CAUSES.map((_, i) => sum(r.coreCycles.map((cc) => cc[i]))))).toBeCloseTo(sum(r.coreCycles.map(sum)), 3);
+      expect(sum(CAUSES.map((_, i) => sum(r.coreCycles.map((cc) => cc[i]))))).toBeCloseTo(
+        sum(r.coreCycles.map(sum)),
+        3,
+      );
     });
   }
 
   it('charges switch and copy only where the path has them', () => {
     const byCause = (path: string) => {
       const r = tiny(path, 'rx');
-      return Object.fromEntries(CAUSES.map((cause, i) => [cause, sum(r.coreCycles.map((cc) => cc[i])) / r.deliveredPackets]));
+      return Object.fromEntries(
+        CAUSES.map((cause, i) => [cause, sum(r.coreCycles.map((cc) => cc[i])) / r.deliveredPackets]),
+      );
     };
     expect(byCause('sriov').switch).toBe(0);
     expect(byCause('sriov').copy).toBe(0);

@@ -45,22 +45,84 @@ describe('random valid scenarios hold every invariant', () => {
 
 /** Fields and values that are always wrong for them. */
 const BAD: [string[], fc.Arbitrary<unknown>][] = [
-  [['host', 'cores'], fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.01, max: 0.99 }), fc.string(), fc.boolean(), fc.constant(null))],
-  [['host', 'clock'], fc.oneof(fc.double(), fc.string().filter((s) => !/Hz/.test(s)), fc.boolean())],
+  [
+    ['host', 'cores'],
+    fc.oneof(fc.integer({ max: 0 }), fc.double({ min: 0.01, max: 0.99 }), fc.string(), fc.boolean(), fc.constant(null)),
+  ],
+  [
+    ['host', 'clock'],
+    fc.oneof(
+      fc.double(),
+      fc.string().filter((s) => !/Hz/.test(s)),
+      fc.boolean(),
+    ),
+  ],
   [['vms', 'count'], fc.oneof(fc.integer({ max: 0 }), fc.integer({ min: 4097 }), fc.string(), fc.array(fc.integer()))],
-  [['traffic', 'load'], fc.oneof(fc.double(), fc.integer(), fc.string().filter((s) => !/(bit\/s|pps)$|^(saturate|line-rate)$/.test(s.trim())), fc.constant({}))],
+  [
+    ['traffic', 'load'],
+    fc.oneof(
+      fc.double(),
+      fc.integer(),
+      fc.string().filter((s) => !/(bit\/s|pps)$|^(saturate|line-rate)$/.test(s.trim())),
+      fc.constant({}),
+    ),
+  ],
   [['traffic', 'direction'], fc.string().filter((s) => s !== 'rx' && s !== 'tx')],
-  [['traffic', 'frame_bytes'], fc.oneof(fc.integer({ max: 63 }), fc.integer({ min: 9217 }), fc.string().filter((s) => s !== 'imix'))],
-  [['duration'], fc.oneof(fc.integer(), fc.string().filter((s) => !/s$/.test(s.trim())), fc.constant('-5 ms'))],
-  [['nic', 'itr'], fc.oneof(fc.integer({ max: 955 }), fc.integer({ min: 488_282 }), fc.string().filter((s) => !['off', 'bulk', 'low-latency', 'lowest-latency'].includes(s)))],
+  [
+    ['traffic', 'frame_bytes'],
+    fc.oneof(
+      fc.integer({ max: 63 }),
+      fc.integer({ min: 9217 }),
+      fc.string().filter((s) => s !== 'imix'),
+    ),
+  ],
+  [
+    ['duration'],
+    fc.oneof(
+      fc.integer(),
+      fc.string().filter((s) => !/s$/.test(s.trim())),
+      fc.constant('-5 ms'),
+    ),
+  ],
+  [
+    ['nic', 'itr'],
+    fc.oneof(
+      fc.integer({ max: 955 }),
+      fc.integer({ min: 488_282 }),
+      fc.string().filter((s) => !['off', 'bulk', 'low-latency', 'lowest-latency'].includes(s)),
+    ),
+  ],
   [['seed'], fc.oneof(fc.integer({ max: -1 }), fc.string(), fc.double({ min: 0.1, max: 0.9 }))],
 ];
 
-const KNOWN_TOP = ['name', 'description', 'seed', 'duration', 'warmup', 'host', 'nic', 'vms', 'traffic', 'per_vm', 'paths', 'costs', 'custom_paths', 'reference', 'validation'];
+const KNOWN_TOP = [
+  'name',
+  'description',
+  'seed',
+  'duration',
+  'warmup',
+  'host',
+  'nic',
+  'vms',
+  'traffic',
+  'per_vm',
+  'paths',
+  'costs',
+  'custom_paths',
+  'reference',
+  'validation',
+];
 
 describe('random invalid scenarios never crash', () => {
   const dir = mkdtempSync(join(tmpdir(), 'iovsim-prop-'));
-  const base = () => ({ duration: '5 ms', warmup: '1 ms', host: { cores: 4 }, nic: {}, vms: { count: 2 }, traffic: { load: '1 Gbit/s' } });
+  const base = () => ({
+    duration: '5 ms',
+    warmup: '1 ms',
+    host: { cores: 4 },
+    nic: {},
+    vms: { count: 2 },
+    traffic: { load: '1 Gbit/s' },
+  });
 
   it('a wrong value exits 2 and names the field', async () => {
     await fc.assert(
@@ -85,11 +147,18 @@ describe('random invalid scenarios never crash', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('', 'host', 'nic', 'vms', 'traffic'),
-        fc.string({ minLength: 1, maxLength: 12 }).filter((k) => /^[a-z_]+$/.test(k) && !KNOWN_TOP.includes(k) && !['cores', 'clock', 'count', 'load', 'line_rate'].includes(k)),
+        fc
+          .string({ minLength: 1, maxLength: 12 })
+          .filter(
+            (k) =>
+              /^[a-z_]+$/.test(k) &&
+              !KNOWN_TOP.includes(k) &&
+              !['cores', 'clock', 'count', 'load', 'line_rate'].includes(k),
+          ),
         async (parent, key) => {
           const data = base() as unknown as Record<string, Record<string, unknown>>;
           const field = parent === '' ? key : `${parent}.${key}`;
-          if (parent === "") (data as Record<string, unknown>)[key] = 1;
+          if (parent === '') (data as Record<string, unknown>)[key] = 1;
           else data[parent][key] = 1;
           const file = join(dir, `unknown-${parent}-${key}.yaml`);
           writeFileSync(file, JSON.stringify(data));

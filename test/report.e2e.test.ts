@@ -51,7 +51,9 @@ describe('the HTML report in headless Chromium', () => {
     // A missing browser fails the test loudly, never skips it: this test is the only proof
     // that the report renders and stays offline.
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (it installs Debian's chromium), then run the tests again`);
+      throw new Error(
+        `${CHROMIUM} is missing: run scripts/ensure-chromium.sh (it installs Debian's chromium), then run the tests again`,
+      );
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     expect(written).toContain(html);
@@ -72,12 +74,21 @@ describe('the HTML report in headless Chromium', () => {
       figures.map((f) => ({
         name: f.getAttribute('data-chart'),
         // Data marks only: vega puts them in groups of role "mark"; axes and legends have roles of their own.
-        marks: f.querySelectorAll('svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line, svg g.role-mark symbol').length,
+        marks: f.querySelectorAll(
+          'svg g.role-mark path, svg g.role-mark rect, svg g.role-mark line, svg g.role-mark symbol',
+        ).length,
         width: f.querySelector('svg')?.getBoundingClientRect().width ?? 0,
         caption: f.querySelector('figcaption')?.textContent ?? '',
       })),
     );
-    expect(charts.map((c) => c.name)).toEqual(['throughput', 'cores-by-cause', 'latency', 'delivered-gbps', 'cores-used', 'latency-p99']);
+    expect(charts.map((c) => c.name)).toEqual([
+      'throughput',
+      'cores-by-cause',
+      'latency',
+      'delivered-gbps',
+      'cores-used',
+      'latency-p99',
+    ]);
     for (const c of charts) {
       expect(c.marks, `chart ${c.name} has no marks`).toBeGreaterThan(0);
       expect(c.width, `chart ${c.name} is not laid out`).toBeGreaterThan(100);

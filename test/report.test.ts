@@ -30,7 +30,13 @@ function textFile(name: string, text: string): string {
 }
 
 const BUILTIN = ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov'];
-const COLOUR: Record<string, string> = { native: '#4c78a8', emulated: '#e45756', paravirtual: '#f58518', vmdq: '#72b7b2', sriov: '#54a24b' };
+const COLOUR: Record<string, string> = {
+  native: '#4c78a8',
+  emulated: '#e45756',
+  paravirtual: '#f58518',
+  vmdq: '#72b7b2',
+  sriov: '#54a24b',
+};
 
 /** A result row with the columns `iovsim run` writes that the charts use; numbers vary by path. */
 function resultRow(path: string, k: number, extra: Row = {}): Row {
@@ -50,16 +56,25 @@ const singleRows = (paths = BUILTIN): Row[] => paths.map((p, k) => resultRow(p, 
 /** Data marks of a rendered chart: bars, lines, points, areas, ticks (axes and legends excluded). */
 function dataMarks(svg: string): { kind: string; label: string; fill?: string; stroke?: string }[] {
   const out: { kind: string; label: string; fill?: string; stroke?: string }[] = [];
-  for (const m of svg.matchAll(/<(?:path|line) aria-label="([^"]*)"[^>]*aria-roledescription="([a-z]+)( mark)?"[^>]*>/g)) {
+  for (const m of svg.matchAll(
+    /<(?:path|line) aria-label="([^"]*)"[^>]*aria-roledescription="([a-z]+)( mark)?"[^>]*>/g,
+  )) {
     const tag = m[0];
-    out.push({ kind: m[2], label: m[1], fill: /\bfill="([^"]+)"/.exec(tag)?.[1], stroke: /\bstroke="([^"]+)"/.exec(tag)?.[1] });
+    out.push({
+      kind: m[2],
+      label: m[1],
+      fill: /\bfill="([^"]+)"/.exec(tag)?.[1],
+      stroke: /\bstroke="([^"]+)"/.exec(tag)?.[1],
+    });
   }
   return out;
 }
 const pathOf = (label: string): string | undefined => /(?:^|; )path: ([^;]+)/.exec(label)?.[1];
 
 async function chartsOf(...tables: [string, Row[]][]): Promise<RenderedChart[][]> {
-  const { reports } = await reportForTables(tables.map(([name, rows]) => parseTable(stringify(rows, { header: true, columns: Object.keys(rows[0]) }), name)));
+  const { reports } = await reportForTables(
+    tables.map(([name, rows]) => parseTable(stringify(rows, { header: true, columns: Object.keys(rows[0]) }), name)),
+  );
   return reports.map((r) => r.section.charts);
 }
 
@@ -91,7 +106,12 @@ describe('charts render to SVG with marks', () => {
 
   it('cores by cause = cores used x cycles per packet of the cause / cycles per packet', async () => {
     const row = resultRow('native', 0);
-    Object.assign(row, { cores_used: 2, cycles_per_pkt: 4000, cycles_per_pkt_guest: 3000, cycles_per_pkt_driver: 1000 });
+    Object.assign(row, {
+      cores_used: 2,
+      cycles_per_pkt: 4000,
+      cycles_per_pkt_guest: 3000,
+      cycles_per_pkt_driver: 1000,
+    });
     for (const c of CAUSES.slice(2)) row[`cycles_per_pkt_${c}`] = 0;
     const [[, cores]] = await chartsOf(['one.csv', [row]]);
     const labels = dataMarks(cores.svg).map((m) => m.label);
@@ -122,7 +142,11 @@ describe('charts render to SVG with marks', () => {
   });
 
   it('sweep over a quantity with its unit and a second swept column', async () => {
-    const rows = ['2 Gbit/s', '4 Gbit/s'].flatMap((load) => [1, 2].flatMap((vms) => ['sriov', 'vmdq'].map((p, k) => resultRow(p, k, { 'traffic.load': load, 'vms.count': vms }))));
+    const rows = ['2 Gbit/s', '4 Gbit/s'].flatMap((load) =>
+      [1, 2].flatMap((vms) =>
+        ['sriov', 'vmdq'].map((p, k) => resultRow(p, k, { 'traffic.load': load, 'vms.count': vms })),
+      ),
+    );
     const [charts] = await chartsOf(['sweep2.csv', rows]);
     expect(charts[0].svg).toContain('traffic.load (Gbit/s)');
     expect(dataMarks(charts[0].svg).filter((m) => m.kind === 'line')).toHaveLength(4);
@@ -131,7 +155,13 @@ describe('charts render to SVG with marks', () => {
 
   it('zero-loss search: load and throughput per frame size, a line per path', async () => {
     const rows = [64, 512, 1518].flatMap((frame) =>
-      BUILTIN.map((p, k) => ({ frame_bytes: frame, path: p, zero_loss_load_pct: Math.min(100, frame / (10 * (k + 1))), search_probes: 8, ...resultRow(p, k) })),
+      BUILTIN.map((p, k) => ({
+        frame_bytes: frame,
+        path: p,
+        zero_loss_load_pct: Math.min(100, frame / (10 * (k + 1))),
+        search_probes: 8,
+        ...resultRow(p, k),
+      })),
     );
     const [charts] = await chartsOf(['rfc2544.csv', rows]);
     expect(charts.map((c) => c.name)).toEqual(['zero-loss-load', 'zero-loss-gbps']);
@@ -156,18 +186,82 @@ describe('charts render to SVG with marks', () => {
     expect(chart.svg).toContain('NIC limit: nic.vfs = 8');
     expect(chart.svg).toContain('none  (p99_latency');
 
-    const rates = [{ path: 'sriov', search_field: 'traffic.load_per_vm', capacity: '1.5 Gbit/s', binding_constraint: 'cpu > 50 % of host', ...resultRow('sriov', 0) }];
+    const rates = [
+      {
+        path: 'sriov',
+        search_field: 'traffic.load_per_vm',
+        capacity: '1.5 Gbit/s',
+        binding_constraint: 'cpu > 50 % of host',
+        ...resultRow('sriov', 0),
+      },
+    ];
     const [[rateChart]] = await chartsOf(['capacity-rate.csv', rates]);
     expect(rateChart.title).toContain('(Gbit/s)');
   });
 
   it('published comparison: published and simulated side by side per unit, ranges as rules, claims skipped', async () => {
     const rows: Row[] = [
-      { id: 'R1', scenario: 'r1', path: 'vmdq', metric: 'tcp_payload_gbps', unit: 'Gbit/s', published: 9.2, published_low: '', published_high: '', simulated: 9.42, error_pct: 2.4, tolerance: '10 %', result: 'pass', source: 'x' },
-      { id: 'R2', scenario: 'r2', path: 'paravirtual', metric: 'tcp_payload_gbps', unit: 'Gbit/s', published: '', published_low: 5, published_high: 6, simulated: 5.32, error_pct: 0, tolerance: 'range', result: 'pass', source: 'x' },
-      { id: 'R2', scenario: 'r2', path: 'paravirtual', metric: 'host_cpu_pct', unit: '%', published: '', published_low: 25, published_high: 35, simulated: 30, error_pct: 0, tolerance: 'range', result: 'pass', source: 'x' },
+      {
+        id: 'R1',
+        scenario: 'r1',
+        path: 'vmdq',
+        metric: 'tcp_payload_gbps',
+        unit: 'Gbit/s',
+        published: 9.2,
+        published_low: '',
+        published_high: '',
+        simulated: 9.42,
+        error_pct: 2.4,
+        tolerance: '10 %',
+        result: 'pass',
+        source: 'x',
+      },
+      {
+        id: 'R2',
+        scenario: 'r2',
+        path: 'paravirtual',
+        metric: 'tcp_payload_gbps',
+        unit: 'Gbit/s',
+        published: '',
+        published_low: 5,
+        published_high: 6,
+        simulated: 5.32,
+        error_pct: 0,
+        tolerance: 'range',
+        result: 'pass',
+        source: 'x',
+      },
+      {
+        id: 'R2',
+        scenario: 'r2',
+        path: 'paravirtual',
+        metric: 'host_cpu_pct',
+        unit: '%',
+        published: '',
+        published_low: 25,
+        published_high: 35,
+        simulated: 30,
+        error_pct: 0,
+        tolerance: 'range',
+        result: 'pass',
+        source: 'x',
+      },
       // A claim carries text where the numbers go, and may name two paths: neither is drawn.
-      { id: 'R3', scenario: 'r3', path: 'paravirtual/native', metric: 'claim', unit: '', published: 'far below native', published_low: '', published_high: '', simulated: 'ratio 0.63', error_pct: '', tolerance: 'the claim holds', result: 'pass', source: 'x' },
+      {
+        id: 'R3',
+        scenario: 'r3',
+        path: 'paravirtual/native',
+        metric: 'claim',
+        unit: '',
+        published: 'far below native',
+        published_low: '',
+        published_high: '',
+        simulated: 'ratio 0.63',
+        error_pct: '',
+        tolerance: 'the claim holds',
+        result: 'pass',
+        source: 'x',
+      },
     ];
     const [charts] = await chartsOf(['published.csv', rows]);
     expect(charts.map((c) => c.name)).toEqual(['published-gbit-s', 'published-pct']);
@@ -176,19 +270,37 @@ describe('charts render to SVG with marks', () => {
     expect(gbps.filter((m) => m.kind === 'rule')).toHaveLength(1);
     expect(charts[0].svg).not.toContain('r3');
     expect(charts[1].title).toBe('Published vs simulated (%)');
-    const page = readFileSync((await writeReport([csvFile('published.csv', rows)], join(dir, 'published.html'))).at(-1)!, 'utf8');
+    const page = readFileSync(
+      (await writeReport([csvFile('published.csv', rows)], join(dir, 'published.html'))).at(-1)!,
+      'utf8',
+    );
     expect(page).toContain('3 numeric comparisons drawn, 1 qualitative claim not drawn');
     expect(page).not.toContain('paravirtual/native');
   });
 });
 
 describe('colours', () => {
-  const PATH_COLOURED = ['throughput', 'latency', 'delivered-gbps', 'cores-used', 'latency-p99', 'zero-loss-load', 'zero-loss-gbps', 'capacity'];
+  const PATH_COLOURED = [
+    'throughput',
+    'latency',
+    'delivered-gbps',
+    'cores-used',
+    'latency-p99',
+    'zero-loss-load',
+    'zero-loss-gbps',
+    'capacity',
+  ];
 
   it('a path has the same colour in every chart and every CSV of a report, custom paths included', async () => {
     const custom = 'paravirtual-fast-switch';
-    const sweep = [1, 2].flatMap((vms) => ['sriov', custom, 'native'].map((p, k) => resultRow(p, k, { 'vms.count': vms })));
-    const tables = await chartsOf(['a.csv', singleRows(['native', custom, 'emulated'])], ['b.csv', sweep], ['c.csv', singleRows(['sriov', 'vmdq'])]);
+    const sweep = [1, 2].flatMap((vms) =>
+      ['sriov', custom, 'native'].map((p, k) => resultRow(p, k, { 'vms.count': vms })),
+    );
+    const tables = await chartsOf(
+      ['a.csv', singleRows(['native', custom, 'emulated'])],
+      ['b.csv', sweep],
+      ['c.csv', singleRows(['sriov', 'vmdq'])],
+    );
     const seen = new Map<string, Set<string>>();
     for (const chart of tables.flat().filter((c) => PATH_COLOURED.includes(c.name))) {
       for (const m of dataMarks(chart.svg)) {
@@ -215,7 +327,10 @@ describe('colours', () => {
 describe('the HTML report', () => {
   it('is self-contained: SVGs inline, no script, no external URL; one heading per CSV, a caption per chart', async () => {
     const a = csvFile('quick.csv', singleRows());
-    const b = csvFile('sweep.csv', [1, 2, 4].flatMap((vms) => singleRows().map((r) => ({ 'vms.count': vms, ...r }))));
+    const b = csvFile(
+      'sweep.csv',
+      [1, 2, 4].flatMap((vms) => singleRows().map((r) => ({ 'vms.count': vms, ...r }))),
+    );
     const html = join(dir, 'out', 'report.html');
     const written = await writeReport([a, b], html);
     const svgs = ['throughput', 'cores-by-cause', 'latency'].map((c) => a.replace(/\.csv$/, `.${c}.svg`));
@@ -267,22 +382,53 @@ describe('the HTML report', () => {
 describe('bad input throws InputError naming the file, and writes nothing', () => {
   const good = () => csvFile('good.csv', singleRows());
   const cases: [string, () => [string[], string], RegExp][] = [
-    ['a missing file', () => [[join(dir, 'nope.csv')], join(dir, 'x1.html')], /nope\.csv: expected a readable CSV file, found no such file/],
+    [
+      'a missing file',
+      () => [[join(dir, 'nope.csv')], join(dir, 'x1.html')],
+      /nope\.csv: expected a readable CSV file, found no such file/,
+    ],
     ['a directory for a CSV', () => [[dir], join(dir, 'x2.html')], /expected a CSV file, found a directory/],
-    ['an empty file', () => [[textFile('empty.csv', '')], join(dir, 'x3.html')], /empty\.csv: expected a CSV file with a header line/],
-    ['a header without rows', () => [[textFile('head.csv', 'path,delivered_gbps\n')], join(dir, 'x4.html')], /expected at least one data row/],
-    ['a CSV that is not a result', () => [[textFile('other.csv', 'a,b\n1,2\n')], join(dir, 'x5.html')], /other\.csv: columns: expected an iovsim result CSV.*found columns a, b/],
+    [
+      'an empty file',
+      () => [[textFile('empty.csv', '')], join(dir, 'x3.html')],
+      /empty\.csv: expected a CSV file with a header line/,
+    ],
+    [
+      'a header without rows',
+      () => [[textFile('head.csv', 'path,delivered_gbps\n')], join(dir, 'x4.html')],
+      /expected at least one data row/,
+    ],
+    [
+      'a CSV that is not a result',
+      () => [[textFile('other.csv', 'a,b\n1,2\n')], join(dir, 'x5.html')],
+      /other\.csv: columns: expected an iovsim result CSV.*found columns a, b/,
+    ],
     [
       'a result CSV without a needed column',
-      () => [[csvFile('nocopy.csv', singleRows().map(({ cycles_per_pkt_copy: _, ...r }) => r))], join(dir, 'x6.html')],
+      () => [
+        [
+          csvFile(
+            'nocopy.csv',
+            singleRows().map(({ cycles_per_pkt_copy: _, ...r }) => r),
+          ),
+        ],
+        join(dir, 'x6.html'),
+      ],
       /nocopy\.csv: columns: expected the columns of a single CSV: .* found no "cycles_per_pkt_copy"/,
     ],
     [
       'text where a number belongs',
-      () => [[csvFile('text.csv', [resultRow('native', 0), { ...resultRow('sriov', 1), delivered_gbps: 'fast' }])], join(dir, 'x7.html')],
+      () => [
+        [csvFile('text.csv', [resultRow('native', 0), { ...resultRow('sriov', 1), delivered_gbps: 'fast' }])],
+        join(dir, 'x7.html'),
+      ],
       /text\.csv: line 3, column delivered_gbps: expected a number, found "fast"/,
     ],
-    ['a malformed CSV', () => [[textFile('bad.csv', 'path,delivered_gbps\n"native,1\n')], join(dir, 'x8.html')], /bad\.csv: expected a well-formed CSV file/],
+    [
+      'a malformed CSV',
+      () => [[textFile('bad.csv', 'path,delivered_gbps\n"native,1\n')], join(dir, 'x8.html')],
+      /bad\.csv: expected a well-formed CSV file/,
+    ],
     ['no CSV at all', () => [[], join(dir, 'x9.html')], /files: expected at least one/],
     ['a directory as the output', () => [[good()], dir], /--out: expected a file name for the HTML report/],
   ];

@@ -14,7 +14,10 @@ describe('committed results match their scenarios', () => {
       .map((f): [string, string] => [`scenarios/published/${f}`, `results/published/${f.replace(/\.yaml$/, '.csv')}`]),
     ...readdirSync(join(root, 'scenarios/experiments'))
       .filter((f) => f.endsWith('.yaml'))
-      .map((f): [string, string] => [`scenarios/experiments/${f}`, `results/experiments/${f.replace(/\.yaml$/, '.csv')}`]),
+      .map((f): [string, string] => [
+        `scenarios/experiments/${f}`,
+        `results/experiments/${f.replace(/\.yaml$/, '.csv')}`,
+      ]),
   ];
 
   for (const [scenario, csv] of cases) {

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { theoryFor } from '../src/experiment/verify.js';
-import { erlangC, md1Sojourn, mg1Sojourn, mm1kLoss, mm1Sojourn, mmcSojourn, secondMoment } from '../src/stats/queueing.js';
+import {
+  erlangC,
+  md1Sojourn,
+  mg1Sojourn,
+  mm1kLoss,
+  mm1Sojourn,
+  mmcSojourn,
+  secondMoment,
+} from '../src/stats/queueing.js';
 import { cli } from './support/cli.js';
 import { experiment } from './support/scenario.js';
 
@@ -24,10 +32,21 @@ describe('closed forms', () => {
 });
 
 describe('theory comes from the declared queueing model, not from the hops', () => {
-  const station = (mean: string, distribution: unknown = 'exponential', extra: Record<string, unknown> = {}) => ({ service_mean: mean, distribution, ...extra });
+  const station = (mean: string, distribution: unknown = 'exponential', extra: Record<string, unknown> = {}) => ({
+    service_mean: mean,
+    distribution,
+    ...extra,
+  });
   const hop = (cycles: number, service: unknown, extra: Record<string, unknown> = {}) => ({
-    kind: 'cpu', name: 's', core: 0, instances: 'shared', ring: 1_000_000, notify: { kind: 'poll' },
-    work: [{ cause: 'guest', cycles }], service, ...extra,
+    kind: 'cpu',
+    name: 's',
+    core: 0,
+    instances: 'shared',
+    ring: 1_000_000,
+    notify: { kind: 'poll' },
+    work: [{ cause: 'guest', cycles }],
+    service,
+    ...extra,
   });
   const scenario = (rx: unknown[], stations: unknown[], metric = 'mean_time_in_system') => ({
     host: { cores: 4, clock: '2 GHz' },
@@ -49,24 +68,43 @@ describe('theory comes from the declared queueing model, not from the hops', () 
     expect(b.value).toBe(a.value);
   });
 
-  it('tandem stations add up (Jackson); M/G/1 uses the service time\'s second moment', () => {
-    const t = theory(scenario([hop(1000, 'exponential'), { ...hop(1000, 'exponential'), name: 't', core: 1 }], [station('500 ns'), station('500 ns')]));
+  it("tandem stations add up (Jackson); M/G/1 uses the service time's second moment", () => {
+    const t = theory(
+      scenario(
+        [hop(1000, 'exponential'), { ...hop(1000, 'exponential'), name: 't', core: 1 }],
+        [station('500 ns'), station('500 ns')],
+      ),
+    );
     expect(t.value).toBeCloseTo(2, 9);
     expect(t.formula).toMatch(/Jackson/);
     // Uniform on [0, 1 us], mean 0.5 us, lambda 1/us: E[S^2] = 4/3 x 0.25 = 1/3; W = 0.5 + (1/3) / (2 x 0.5) = 0.8333 us.
     expect(theory(scenario([hop(1000, 'uniform')], [station('500 ns', 'uniform')])).value).toBeCloseTo(0.5 + 1 / 3, 9);
     // Erlang-2: E[S^2] = 1.5 x 0.25; W = 0.5 + 0.375 = 0.875 us.
-    expect(theory(scenario([hop(1000, { erlang: 2 })], [station('500 ns', { erlang: 2 })])).value).toBeCloseTo(0.875, 9);
+    expect(theory(scenario([hop(1000, { erlang: 2 })], [station('500 ns', { erlang: 2 })])).value).toBeCloseTo(
+      0.875,
+      9,
+    );
     expect(mg1Sojourn(1, 2, secondMoment('deterministic', 0.5))).toBeCloseTo(md1Sojourn(1, 2), 12);
   });
 
-  it('refuses a declaration whose structure is not the scenario\'s, or that has no closed form', () => {
-    expect(() => experiment(scenario([hop(1000, 'uniform')], [station('500 ns')]))).toThrow(/validation\.stations\[0\]\.distribution: expected the service of hop "s"/);
-    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('500 ns'), station('500 ns')]))).toThrow(/one station per hop/);
-    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('500 ns')], 'loss_probability'))).toThrow(/M\/M\/1\/K/);
+  it("refuses a declaration whose structure is not the scenario's, or that has no closed form", () => {
+    expect(() => experiment(scenario([hop(1000, 'uniform')], [station('500 ns')]))).toThrow(
+      /validation\.stations\[0\]\.distribution: expected the service of hop "s"/,
+    );
+    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('500 ns'), station('500 ns')]))).toThrow(
+      /one station per hop/,
+    );
+    expect(() => experiment(scenario([hop(1000, 'exponential')], [station('500 ns')], 'loss_probability'))).toThrow(
+      /M\/M\/1\/K/,
+    );
     expect(() => experiment(scenario([hop(1000, 'exponential')], [station('1200 ns')]))).toThrow(/utilization below 1/);
     expect(() =>
-      experiment(scenario([hop(1000, 'uniform'), { ...hop(1000, 'uniform'), name: 't', core: 1 }], [station('500 ns', 'uniform'), station('500 ns', 'uniform')])),
+      experiment(
+        scenario(
+          [hop(1000, 'uniform'), { ...hop(1000, 'uniform'), name: 't', core: 1 }],
+          [station('500 ns', 'uniform'), station('500 ns', 'uniform')],
+        ),
+      ),
     ).toThrow(/exponential service at every station of a tandem/);
   });
 });
@@ -77,11 +115,22 @@ describe('iovsim verify', () => {
     const r = await cli(['verify', '--out', out, '--quiet']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const names = ['mm1-rho0.5', 'mm1-rho0.9', 'md1-rho0.8', 'mg1-uniform-rho0.8', 'me2-1-rho0.8', 'mmc4-rho0.8', 'tandem-mm1', 'mm1k10-load1.2'];
+    const names = [
+      'mm1-rho0.5',
+      'mm1-rho0.9',
+      'md1-rho0.8',
+      'mg1-uniform-rho0.8',
+      'me2-1-rho0.8',
+      'mmc4-rho0.8',
+      'tandem-mm1',
+      'mm1k10-load1.2',
+    ];
     for (const name of names) expect(r.out).toMatch(new RegExp(`^${name.replace('.', '\\.')} .* pass$`, 'm'));
     expect(r.out).toMatch(new RegExp(`^${names.length} passed, 0 failed$`, 'm'));
     const csv = readFileSync(join(out, 'validation.csv'), 'utf8');
-    expect(csv.split('\n')[0]).toBe('case,metric,model,replications,theory,simulated_mean,ci95_half_width,ci95_half_width_pct,result,why');
+    expect(csv.split('\n')[0]).toBe(
+      'case,metric,model,replications,theory,simulated_mean,ci95_half_width,ci95_half_width_pct,result,why',
+    );
   });
 
   it('fails (exit 4) when every service takes 5 % longer than declared: the theory does not follow the cost code', async () => {
@@ -89,7 +138,10 @@ describe('iovsim verify', () => {
     // 5 % would; the declared model, and so the theory, stay as they were.
     const dir = mkdtempSync(join(tmpdir(), 'iovsim-verify-bad-'));
     const file = join(dir, 'biased.yaml');
-    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.5.yaml', import.meta.url), 'utf8').replace('clock: 1 GHz', 'clock: 0.952381 GHz');
+    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.5.yaml', import.meta.url), 'utf8').replace(
+      'clock: 1 GHz',
+      'clock: 0.952381 GHz',
+    );
     writeFileSync(file, text);
     const r = await cli(['verify', file, '--out', dir]);
     expect(r.code).toBe(4);
@@ -100,7 +152,9 @@ describe('iovsim verify', () => {
   it('fails when the interval is too wide to judge: too few packets for a 2 % interval', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'iovsim-verify-wide-'));
     const file = join(dir, 'short.yaml');
-    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.9.yaml', import.meta.url), 'utf8').replace(/duration: .*/, 'duration: 10 ms').replace('warmup: 5 ms', 'warmup: 1 ms');
+    const text = readFileSync(new URL('../scenarios/validation/mm1-rho0.9.yaml', import.meta.url), 'utf8')
+      .replace(/duration: .*/, 'duration: 10 ms')
+      .replace('warmup: 5 ms', 'warmup: 1 ms');
     writeFileSync(file, text);
     const r = await cli(['verify', file, '--out', dir]);
     expect(r.code).toBe(4);
@@ -108,7 +162,12 @@ describe('iovsim verify', () => {
   });
 
   it('refuses a scenario that is not a validation case', async () => {
-    const r = await cli(['verify', new URL('../scenarios/quickstart.yaml', import.meta.url).pathname, '--out', tmpdir()]);
+    const r = await cli([
+      'verify',
+      new URL('../scenarios/quickstart.yaml', import.meta.url).pathname,
+      '--out',
+      tmpdir(),
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/quickstart\.yaml: validation: expected a validation: block, found nothing/);
   });

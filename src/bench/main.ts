@@ -38,7 +38,16 @@ log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packe
   log(`   iovsim engine (FastPriorityQueue)   ${fmt(a / 1e6)} M events/s`);
   log(`   typed-array binary heap (reference) ${fmt(b / 1e6)} M events/s`);
   log(`   ratio                               ${fmt(a / b, 3)}   (target >= 0.75)\n`);
-  rows.push({ benchmark: 'hold', item: 'iovsim', value: Number(fmt(a / 1e6, 3)), unit: 'M events/s', reference: Number(fmt(b / 1e6, 3)), ratio: Number(fmt(a / b, 3)), target: '>= 0.75 ratio', machine });
+  rows.push({
+    benchmark: 'hold',
+    item: 'iovsim',
+    value: Number(fmt(a / 1e6, 3)),
+    unit: 'M events/s',
+    reference: Number(fmt(b / 1e6, 3)),
+    ratio: Number(fmt(a / b, 3)),
+    target: '>= 0.75 ratio',
+    machine,
+  });
 }
 
 // 2. Per path, the quickstart configuration.
@@ -52,9 +61,22 @@ log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packe
     const s = timePath(exp, p);
     const pps = s.packets / s.wallSeconds;
     const ratio = s.simulatedSeconds / s.wallSeconds;
-    log(`   ${p.name.padEnd(12)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(ratio).padStart(14)}    ${fmt(s.events / s.wallSeconds / 1e6).padStart(9)} M`);
-    const target = ['sriov', 'vmdq', 'native'].includes(p.name) ? '>= 1 simulated s/wall s and >= 0.5 M packets/wall s' : '>= 0.5 M packets/wall s';
-    rows.push({ benchmark: 'path', item: p.name, value: Number(fmt(pps / 1e6, 3)), unit: 'M packets/wall s', reference: '', ratio: Number(fmt(ratio, 3)), target, machine });
+    log(
+      `   ${p.name.padEnd(12)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(ratio).padStart(14)}    ${fmt(s.events / s.wallSeconds / 1e6).padStart(9)} M`,
+    );
+    const target = ['sriov', 'vmdq', 'native'].includes(p.name)
+      ? '>= 1 simulated s/wall s and >= 0.5 M packets/wall s'
+      : '>= 0.5 M packets/wall s';
+    rows.push({
+      benchmark: 'path',
+      item: p.name,
+      value: Number(fmt(pps / 1e6, 3)),
+      unit: 'M packets/wall s',
+      reference: '',
+      ratio: Number(fmt(ratio, 3)),
+      target,
+      machine,
+    });
   }
   log('');
 }
@@ -72,10 +94,23 @@ log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packe
       peakRssMb: number;
     };
     rss.push(out.peakRssMb);
-    log(`   ${(n / 1e6).toFixed(0).padStart(4)} M packets: ${fmt(out.peakRssMb, 1)} MB peak RSS (${out.packets} delivered in ${fmt(out.wallSeconds, 1)} s)`);
-    rows.push({ benchmark: 'memory', item: `${n / 1e6}M packets`, value: Number(fmt(out.peakRssMb, 1)), unit: 'MB peak RSS', reference: Number(fmt(rss[0], 1)), ratio: Number(fmt(out.peakRssMb / rss[0], 3)), target: '< 200 MB and within 10 % of the 1M run', machine });
+    log(
+      `   ${(n / 1e6).toFixed(0).padStart(4)} M packets: ${fmt(out.peakRssMb, 1)} MB peak RSS (${out.packets} delivered in ${fmt(out.wallSeconds, 1)} s)`,
+    );
+    rows.push({
+      benchmark: 'memory',
+      item: `${n / 1e6}M packets`,
+      value: Number(fmt(out.peakRssMb, 1)),
+      unit: 'MB peak RSS',
+      reference: Number(fmt(rss[0], 1)),
+      ratio: Number(fmt(out.peakRssMb / rss[0], 3)),
+      target: '< 200 MB and within 10 % of the 1M run',
+      machine,
+    });
   }
-  log(`   growth: ${fmt((100 * (rss[rss.length - 1] - rss[0])) / rss[0], 1)} %   (target: under 200 MB, within 10 %)\n`);
+  log(
+    `   growth: ${fmt((100 * (rss[rss.length - 1] - rss[0])) / rss[0], 1)} %   (target: under 200 MB, within 10 %)\n`,
+  );
 }
 
 // 4. Sweep scaling: the same sweep through the CLI with --jobs 1 and --jobs 2, each a fresh process.
@@ -99,16 +134,32 @@ log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packe
   const bin = fileURLToPath(new URL('../../bin/iovsim.js', import.meta.url));
   const wall = (jobs: number): number => {
     const t0 = performance.now();
-    execFileSync(process.execPath, [bin, 'run', scenario, '--jobs', String(jobs), '--quiet', '--out', join(tmp, `j${jobs}`), '--format', 'csv'], { stdio: 'ignore' });
+    execFileSync(
+      process.execPath,
+      [bin, 'run', scenario, '--jobs', String(jobs), '--quiet', '--out', join(tmp, `j${jobs}`), '--format', 'csv'],
+      { stdio: 'ignore' },
+    );
     return (performance.now() - t0) / 1000;
   };
   const one = wall(1);
   const two = wall(2);
-  const same = readFileSync(join(tmp, 'j1', 'sweep.csv'), 'utf8') === readFileSync(join(tmp, 'j2', 'sweep.csv'), 'utf8');
+  const same =
+    readFileSync(join(tmp, 'j1', 'sweep.csv'), 'utf8') === readFileSync(join(tmp, 'j2', 'sweep.csv'), 'utf8');
   rmSync(tmp, { recursive: true, force: true });
   log('4. sweep scaling: 8 points x 5 paths of the quickstart host, through the CLI');
-  log(`   --jobs 1: ${fmt(one, 1)} s   --jobs 2: ${fmt(two, 1)} s   speed-up ${fmt(one / two)}x   (target >= 1.7x); CSVs ${same ? 'identical' : 'DIFFER'}`);
-  rows.push({ benchmark: 'sweep', item: 'jobs 2 vs 1', value: Number(fmt(one / two, 3)), unit: 'speed-up', reference: Number(fmt(one, 2)), ratio: Number(fmt(two, 2)), target: '>= 1.7x, identical CSV', machine });
+  log(
+    `   --jobs 1: ${fmt(one, 1)} s   --jobs 2: ${fmt(two, 1)} s   speed-up ${fmt(one / two)}x   (target >= 1.7x); CSVs ${same ? 'identical' : 'DIFFER'}`,
+  );
+  rows.push({
+    benchmark: 'sweep',
+    item: 'jobs 2 vs 1',
+    value: Number(fmt(one / two, 3)),
+    unit: 'speed-up',
+    reference: Number(fmt(one, 2)),
+    ratio: Number(fmt(two, 2)),
+    target: '>= 1.7x, identical CSV',
+    machine,
+  });
 }
 
 const out = fileURLToPath(new URL('../../results/bench.csv', import.meta.url));

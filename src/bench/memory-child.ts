@@ -9,5 +9,10 @@ const seconds = packets / 812_743;
 const exp = quickstart(`${seconds} s`, [path]);
 const speed = timePath(exp, exp.paths[0]);
 process.stdout.write(
-  JSON.stringify({ path, packets: speed.packets, wallSeconds: speed.wallSeconds, peakRssMb: process.resourceUsage().maxRSS / 1024 }) + '\n',
+  JSON.stringify({
+    path,
+    packets: speed.packets,
+    wallSeconds: speed.wallSeconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  }) + '\n',
 );

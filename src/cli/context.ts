@@ -56,7 +56,12 @@ export function checkOutDir(out: string): void {
 
 /** An option given once: yargs makes a repeated option an array, which would silently pick one. */
 export function once<T>(name: string, v: T | T[], choices?: readonly string[]): T {
-  if (Array.isArray(v)) throw new InputError(`--${name}`, `one of ${choices?.join(', ') ?? 'the values'} (once)`, JSON.stringify(v.join(',')));
+  if (Array.isArray(v))
+    throw new InputError(
+      `--${name}`,
+      `one of ${choices?.join(', ') ?? 'the values'} (once)`,
+      JSON.stringify(v.join(',')),
+    );
   return v;
 }
 
@@ -66,7 +71,8 @@ export const maxJobs = (): number => Math.max(4, 4 * availableParallelism());
 /** `--jobs`, checked: a whole number from 1 to maxJobs(); default one per core. */
 export function jobsOf(jobs: number | undefined): number {
   const n = jobs ?? availableParallelism();
-  if (!(Number.isInteger(n) && n >= 1 && n <= maxJobs())) throw new InputError('--jobs', `a whole number from 1 to ${maxJobs()} (4 per core)`, String(jobs));
+  if (!(Number.isInteger(n) && n >= 1 && n <= maxJobs()))
+    throw new InputError('--jobs', `a whole number from 1 to ${maxJobs()} (4 per core)`, String(jobs));
   return n;
 }
 

@@ -37,7 +37,9 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   const ctx: CommandContext = { io, exit: (c) => (code = c) };
   let parser = yargs(args)
     .scriptName('iovsim')
-    .usage('$0 <command> [options]\n\nSimulates what network I/O virtualization costs: native, emulated, paravirtual, VMDq and SR-IOV paths.');
+    .usage(
+      '$0 <command> [options]\n\nSimulates what network I/O virtualization costs: native, emulated, paravirtual, VMDq and SR-IOV paths.',
+    );
   for (const c of COMMANDS) {
     parser = parser.command(c.command, c.describe, c.builder, (argv) => c.handler(argv as never, ctx));
   }
@@ -52,7 +54,11 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
     .fail((msg, err) => {
       if (err) throw err;
       // One line, whatever yargs' message looks like.
-      throw new InputError('command line', 'valid arguments (see iovsim --help)', (msg ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '));
+      throw new InputError(
+        'command line',
+        'valid arguments (see iovsim --help)',
+        (msg ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '),
+      );
     })
     .epilog(`Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.`);
 
@@ -71,7 +77,9 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
       io.err(`iovsim: ${e.message}\n`);
       code = EXIT.environment.code;
     } else {
-      io.err(`iovsim: internal error (a bug; please report it with the command and the scenario): ${(e as Error).message}\n`);
+      io.err(
+        `iovsim: internal error (a bug; please report it with the command and the scenario): ${(e as Error).message}\n`,
+      );
       if (process.env.IOVSIM_DEBUG) io.err(`${(e as Error).stack}\n`);
       code = EXIT.internal.code;
     }

@@ -44,7 +44,13 @@ class Runs {
     if (!p) {
       p = (async () => {
         const plan = planned ?? planFile(file, this.o.overrides ?? {});
-        const rows = await runPlan(plan, { runner: this.o.runner, concurrency: this.o.concurrency, resume: false, onWarning: () => {}, aborted: () => false });
+        const rows = await runPlan(plan, {
+          runner: this.o.runner,
+          concurrency: this.o.concurrency,
+          resume: false,
+          onWarning: () => {},
+          aborted: () => false,
+        });
         return { name: plan.name, rows };
       })();
       this.cache.set(key, p);
@@ -75,7 +81,12 @@ export async function comparePlans(plans: Plan[], o: CompareOptions): Promise<Co
         let err: number | string;
         if (c.range) {
           ok = sim >= c.range[0] && sim <= c.range[1];
-          err = ok ? 0 : sig((100 * (sim < c.range[0] ? sim - c.range[0] : sim - c.range[1])) / (sim < c.range[0] ? c.range[0] : c.range[1]));
+          err = ok
+            ? 0
+            : sig(
+                (100 * (sim < c.range[0] ? sim - c.range[0] : sim - c.range[1])) /
+                  (sim < c.range[0] ? c.range[0] : c.range[1]),
+              );
         } else {
           err = sig((100 * (sim - c.value!)) / c.value!);
           ok = Math.abs(sim - c.value!) <= tol * Math.abs(c.value!);
@@ -121,7 +132,12 @@ export async function comparePlans(plans: Plan[], o: CompareOptions): Promise<Co
         const bottom = Number(rowsOf(claim.denominator)[0][claim.metric]);
         const ratio = top / bottom;
         ok = (claim.min === undefined || ratio >= claim.min) && (claim.max === undefined || ratio <= claim.max);
-        const bounds = [claim.min !== undefined ? `>= ${claim.min}` : '', claim.max !== undefined ? `<= ${claim.max}` : ''].filter(Boolean).join(' and ');
+        const bounds = [
+          claim.min !== undefined ? `>= ${claim.min}` : '',
+          claim.max !== undefined ? `<= ${claim.max}` : '',
+        ]
+          .filter(Boolean)
+          .join(' and ');
         simulated = `${claim.metric} ratio ${sig(ratio)} (${sig(top)} / ${sig(bottom)}), needs ${bounds}`;
       }
       out.push({

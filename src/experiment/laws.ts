@@ -45,7 +45,12 @@ export function checkLaws(r: RunResult): LawCheck[] {
     },
   ];
   r.coreBusyNs.forEach((busy, i) => {
-    checks.push({ law: `core ${i} at most 100 %`, exact: true, ok: busy <= r.windowNs * (1 + EPS), detail: `${((100 * busy) / r.windowNs).toFixed(4)} %` });
+    checks.push({
+      law: `core ${i} at most 100 %`,
+      exact: true,
+      ok: busy <= r.windowNs * (1 + EPS),
+      detail: `${((100 * busy) / r.windowNs).toFixed(4)} %`,
+    });
   });
   // The frames the wire finished in the window took their serialization time, all of it
   // inside the window but for the packet (a frame, or a TSO segment's frames) that was
@@ -65,7 +70,12 @@ export function checkLaws(r: RunResult): LawCheck[] {
       const x = r.deliveredPackets / r.windowNs;
       const demandNs = sum(cycles) / r.clockGhz / r.deliveredPackets;
       const err = Math.abs(busy / r.windowNs - x * demandNs) / (busy / r.windowNs);
-      checks.push({ law: `utilization law, core ${i}`, exact: false, ok: err <= UTILIZATION_TOLERANCE, detail: `error ${(100 * err).toFixed(3)} %` });
+      checks.push({
+        law: `utilization law, core ${i}`,
+        exact: false,
+        ok: err <= UTILIZATION_TOLERANCE,
+        detail: `error ${(100 * err).toFixed(3)} %`,
+      });
     });
     const meanSojourn = r.departuresSojournNs / r.departures;
     if (meanSojourn > MAX_SOJOURN_SHARE * r.windowNs) return checks;

@@ -42,7 +42,10 @@ interface Cell {
 }
 
 export class Interrupted extends Error {
-  constructor(readonly rowsWritten: number, readonly rowsTotal: number) {
+  constructor(
+    readonly rowsWritten: number,
+    readonly rowsTotal: number,
+  ) {
     super(`interrupted after ${rowsWritten} of ${rowsTotal} rows`);
   }
 }
@@ -105,7 +108,12 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
 
 /** Runs one path of one experiment with the given seed. */
 async function runOne(o: RunnerOptions, exp: Experiment, path: ResolvedPath, seed: number): Promise<RunResult> {
-  const out = await o.runner.run({ config: { ...exp.config, seed }, path, warmupAuto: exp.warmupAuto, label: exp.name });
+  const out = await o.runner.run({
+    config: { ...exp.config, seed },
+    path,
+    warmupAuto: exp.warmupAuto,
+    label: exp.name,
+  });
   out.warnings.forEach(o.onWarning);
   return out.result;
 }
@@ -118,9 +126,14 @@ function gridCells(plan: Plan, o: RunnerOptions): Cell[] {
       compute: async (): Promise<Row> => {
         const exp = point.exp;
         const baseSeed = exp.config.seed;
-        const seedOf = (r: number) => (derived ? deriveSeed(baseSeed, 'point', point.index, 'replication', r) : baseSeed);
+        const seedOf = (r: number) =>
+          derived ? deriveSeed(baseSeed, 'point', point.index, 'replication', r) : baseSeed;
         const runReps = (from: number, to: number) =>
-          Promise.all(Array.from({ length: to - from }, (_, j) => runOne(o, exp, path, seedOf(from + j)).then((r) => resultRow(exp.name, r))));
+          Promise.all(
+            Array.from({ length: to - from }, (_, j) =>
+              runOne(o, exp, path, seedOf(from + j)).then((r) => resultRow(exp.name, r)),
+            ),
+          );
         const rows = await runReps(0, exp.replications);
         let precision: string | undefined;
         const target = exp.precision;
@@ -141,7 +154,8 @@ function gridCells(plan: Plan, o: RunnerOptions): Cell[] {
               ? `reached (${metric} +/-${(100 * rel).toFixed(2)} %)`
               : `cap of ${target.maxReplications} reached (${metric} +/-${(100 * rel).toFixed(2)} %)`;
         }
-        const body = rows.length === 1 ? rows[0] : { replications: rows.length, ...aggregateReplications(rows, baseSeed) };
+        const body =
+          rows.length === 1 ? rows[0] : { replications: rows.length, ...aggregateReplications(rows, baseSeed) };
         return { ...point.assignment, ...body, ...(precision ? { precision } : {}) };
       },
     })),
@@ -173,7 +187,13 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
           });
           const best = out.best ?? 0;
           const at = out.bestProbe ? resultRow(base.name, out.bestProbe) : { scenario: base.name, path: path.name };
-          return { frame_bytes: frame, path: path.name, zero_loss_load_pct: Number((100 * best).toPrecision(6)), search_probes: out.probes, ...at };
+          return {
+            frame_bytes: frame,
+            path: path.name,
+            zero_loss_load_pct: Number((100 * best).toPrecision(6)),
+            search_probes: out.probes,
+            ...at,
+          };
         },
       })),
     );
@@ -185,9 +205,11 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
       const slo = s.slo;
       const failing = (r: RunResult): string[] => {
         const bad: string[] = [];
-        if (slo.p99_latency !== undefined && !(r.latencyNs.p99 <= slo.p99_latency)) bad.push(`p99_latency > ${formatDuration(slo.p99_latency)}`);
+        if (slo.p99_latency !== undefined && !(r.latencyNs.p99 <= slo.p99_latency))
+          bad.push(`p99_latency > ${formatDuration(slo.p99_latency)}`);
         if (slo.loss !== undefined && !(lossOf(r) <= slo.loss)) bad.push(`loss > ${slo.loss}`);
-        if (slo.cpu !== undefined && !(valueOf('host_cpu_pct', r) / 100 <= slo.cpu)) bad.push(`cpu > ${100 * slo.cpu} % of host`);
+        if (slo.cpu !== undefined && !(valueOf('host_cpu_pct', r) / 100 <= slo.cpu))
+          bad.push(`cpu > ${100 * slo.cpu} % of host`);
         return bad;
       };
       let lo: number;
@@ -201,7 +223,8 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
         lo = s.from as number;
         hi = s.to as number;
         const nic = base.config.nic;
-        const cap = path.spec.nic_sorting === 'vmdq' ? nic.vmdqPools : path.spec.nic_sorting === 'vf' ? nic.vfs : Infinity;
+        const cap =
+          path.spec.nic_sorting === 'vmdq' ? nic.vmdqPools : path.spec.nic_sorting === 'vf' ? nic.vfs : Infinity;
         if (cap < hi) {
           hi = Math.max(lo, cap);
           limit = path.spec.nic_sorting === 'vmdq' ? `nic.vmdq_pools = ${cap}` : `nic.vfs = ${cap}`;
@@ -212,7 +235,8 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
         probe = (x) => plan.at((sc) => (sc.vms.count = x), { nicLimits: false });
       } else {
         const from = s.from as Rate;
-        const unitRate = (x: number): Rate => ('bitsPerSec' in from ? { bitsPerSec: x, unit: from.unit } : { packetsPerSec: x, unit: from.unit });
+        const unitRate = (x: number): Rate =>
+          'bitsPerSec' in from ? { bitsPerSec: x, unit: from.unit } : { packetsPerSec: x, unit: from.unit };
         lo = rateValue(from).value;
         hi = rateValue(s.to as Rate).value;
         resolution = s.resolution !== undefined ? rateValue(s.resolution).value : (hi - lo) / 100;
@@ -225,7 +249,11 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
         return { ok: failing(r).length === 0, value: r };
       });
       const binding =
-        out.failProbe !== undefined ? failing(out.failProbe).join('; ') : limit !== undefined ? `NIC limit: ${limit}` : `search range ends at ${shown(hi)}`;
+        out.failProbe !== undefined
+          ? failing(out.failProbe).join('; ')
+          : limit !== undefined
+            ? `NIC limit: ${limit}`
+            : `search range ends at ${shown(hi)}`;
       const at = out.bestProbe ? resultRow(base.name, out.bestProbe) : { scenario: base.name, path: path.name };
       return {
         path: path.name,

@@ -40,7 +40,11 @@ export function theoryFor(v: ValidationSpec): Theory {
   if (v.metric === 'loss_probability') {
     const s = v.stations[0];
     const mu = 1 / s.service_mean;
-    return { metric: v.metric, value: mm1kLoss(lambda, mu, s.capacity!), formula: `M/M/1/K, K = ${s.capacity}, rho = ${(lambda / mu).toFixed(3)}` };
+    return {
+      metric: v.metric,
+      value: mm1kLoss(lambda, mu, s.capacity!),
+      formula: `M/M/1/K, K = ${s.capacity}, rho = ${(lambda / mu).toFixed(3)}`,
+    };
   }
   let sojournNs = 0;
   const parts: string[] = [];
@@ -50,20 +54,25 @@ export function theoryFor(v: ValidationSpec): Theory {
     const d = s.distribution;
     if (d === 'exponential') {
       sojournNs += mmcSojourn(s.servers, lambda, mu);
-      parts.push(s.servers === 1 ? `M/M/1 rho = ${rho.toFixed(2)}` : `M/M/${s.servers} rho = ${rho.toFixed(2)} (Erlang C)`);
+      parts.push(
+        s.servers === 1 ? `M/M/1 rho = ${rho.toFixed(2)}` : `M/M/${s.servers} rho = ${rho.toFixed(2)} (Erlang C)`,
+      );
     } else if (d === 'deterministic') {
       sojournNs += md1Sojourn(lambda, mu);
       parts.push(`M/D/1 rho = ${rho.toFixed(2)} (Pollaczek-Khinchine)`);
     } else {
       sojournNs += mg1Sojourn(lambda, mu, secondMoment(d, s.service_mean));
-      parts.push(`M/G/1 (${typeof d === 'string' ? d : `Erlang-${d.erlang}`}) rho = ${rho.toFixed(2)} (Pollaczek-Khinchine)`);
+      parts.push(
+        `M/G/1 (${typeof d === 'string' ? d : `Erlang-${d.erlang}`}) rho = ${rho.toFixed(2)} (Pollaczek-Khinchine)`,
+      );
     }
   }
   const formula = parts.length > 1 ? `tandem (Jackson): ${parts.join(' + ')}` : parts[0];
   return { metric: v.metric, value: sojournNs / 1e3, formula };
 }
 
-const sample = (metric: Theory['metric'], r: RunResult): number => (metric === 'loss_probability' ? lossOf(r) : r.latencyNs.mean / 1e3);
+const sample = (metric: Theory['metric'], r: RunResult): number =>
+  metric === 'loss_probability' ? lossOf(r) : r.latencyNs.mean / 1e3;
 
 /**
  * Runs a validation scenario's independent replications and checks the theory against the
@@ -83,7 +92,14 @@ export function verify(exp: Experiment): VerifyResult {
   const sim = meanCi(samples);
   const inside = Math.abs(sim.mean - theory.value) <= sim.halfWidth;
   const tight = sim.halfWidth <= MAX_RELATIVE_HALF_WIDTH * sim.mean;
-  const why = lawFailures.length > 0 ? `a law does not hold: ${lawFailures[0]}` : !inside ? 'theory outside the 95 % interval' : !tight ? `interval wider than ${MAX_RELATIVE_HALF_WIDTH * 100} % of the mean` : 'ok';
+  const why =
+    lawFailures.length > 0
+      ? `a law does not hold: ${lawFailures[0]}`
+      : !inside
+        ? 'theory outside the 95 % interval'
+        : !tight
+          ? `interval wider than ${MAX_RELATIVE_HALF_WIDTH * 100} % of the mean`
+          : 'ok';
   return { name: exp.name, theory, sim, pass: inside && tight && lawFailures.length === 0, why, lawFailures };
 }
 

@@ -103,13 +103,55 @@ const gbps = (bytes: number, t: RunTotals) => (bytes * 8) / t.r.windowNs;
 const perPacket = (cycles: number, t: RunTotals) => (t.r.deliveredPackets ? cycles / t.r.deliveredPackets : NaN);
 
 const COLUMN_LIST = [
-  { name: 'scenario', unit: '', help: 'scenario `name`', aggregate: 'first', identity: true, compute: (t) => t.scenario },
-  { name: 'path', unit: '', help: 'path name', aggregate: 'first', identity: true, long: true, compute: (t) => t.r.path },
-  { name: 'direction', unit: '', help: '`rx` or `tx`', aggregate: 'first', identity: true, compute: (t) => t.r.direction },
+  {
+    name: 'scenario',
+    unit: '',
+    help: 'scenario `name`',
+    aggregate: 'first',
+    identity: true,
+    compute: (t) => t.scenario,
+  },
+  {
+    name: 'path',
+    unit: '',
+    help: 'path name',
+    aggregate: 'first',
+    identity: true,
+    long: true,
+    compute: (t) => t.r.path,
+  },
+  {
+    name: 'direction',
+    unit: '',
+    help: '`rx` or `tx`',
+    aggregate: 'first',
+    identity: true,
+    compute: (t) => t.r.direction,
+  },
   { name: 'vms', unit: '', help: '`vms.count`', aggregate: 'first', identity: true, compute: (t) => t.r.vms },
-  { name: 'seed', unit: '', help: 'seed used (with replications: the point\'s base seed)', aggregate: 'first', identity: true, compute: (t) => t.r.seed },
-  { name: 'warmup_ms', unit: 'ms', help: 'warm-up discarded (the one MSER-5 chose, with `warmup: auto`)', aggregate: 'mean', compute: (t) => t.r.warmupNs / 1e6 },
-  { name: 'window_ms', unit: 'ms', help: 'measurement window', equation: 'W = duration - warmup', aggregate: 'mean', compute: (t) => t.r.windowNs / 1e6 },
+  {
+    name: 'seed',
+    unit: '',
+    help: "seed used (with replications: the point's base seed)",
+    aggregate: 'first',
+    identity: true,
+    compute: (t) => t.r.seed,
+  },
+  {
+    name: 'warmup_ms',
+    unit: 'ms',
+    help: 'warm-up discarded (the one MSER-5 chose, with `warmup: auto`)',
+    aggregate: 'mean',
+    compute: (t) => t.r.warmupNs / 1e6,
+  },
+  {
+    name: 'window_ms',
+    unit: 'ms',
+    help: 'measurement window',
+    equation: 'W = duration - warmup',
+    aggregate: 'mean',
+    compute: (t) => t.r.windowNs / 1e6,
+  },
   {
     name: 'frame_bytes_mean',
     unit: 'B',
@@ -117,8 +159,22 @@ const COLUMN_LIST = [
     aggregate: 'mean',
     compute: (t) => (t.r.deliveredPackets ? t.r.deliveredBytes / t.r.deliveredPackets : NaN),
   },
-  { name: 'offered_gbps', unit: 'Gbit/s', help: 'bits of frames the sources offered in the window', equation: '8 B_o / W', aggregate: 'mean', compute: (t) => gbps(t.r.offeredBytes, t) },
-  { name: 'offered_mpps', unit: 'Mpps', help: 'packets offered in the window', equation: 'N_o / W', aggregate: 'mean', compute: (t) => t.r.offeredPackets / t.secs / 1e6 },
+  {
+    name: 'offered_gbps',
+    unit: 'Gbit/s',
+    help: 'bits of frames the sources offered in the window',
+    equation: '8 B_o / W',
+    aggregate: 'mean',
+    compute: (t) => gbps(t.r.offeredBytes, t),
+  },
+  {
+    name: 'offered_mpps',
+    unit: 'Mpps',
+    help: 'packets offered in the window',
+    equation: 'N_o / W',
+    aggregate: 'mean',
+    compute: (t) => t.r.offeredPackets / t.secs / 1e6,
+  },
   {
     name: 'delivered_gbps',
     unit: 'Gbit/s',
@@ -153,7 +209,7 @@ const COLUMN_LIST = [
   {
     name: 'wire_util_pct',
     unit: '%',
-    help: 'time the wire spent sending / window; a frame that straddles the window\'s edges counts pro rata',
+    help: "time the wire spent sending / window; a frame that straddles the window's edges counts pro rata",
     aggregate: 'mean',
     compute: (t) => (100 * t.r.wireBusyNs) / t.r.windowNs,
   },
@@ -170,7 +226,7 @@ const COLUMN_LIST = [
   {
     name: 'drops_<hop>_pkts',
     unit: 'frames',
-    help: 'frames dropped at each hop name; empty for a path without that hop. All paths\' drop columns sit together after `drop_pct`',
+    help: "frames dropped at each hop name; empty for a path without that hop. All paths' drop columns sit together after `drop_pct`",
     aggregate: 'mean',
     varies: true,
     exact: true,
@@ -185,7 +241,13 @@ const COLUMN_LIST = [
     tolerance: 0.2,
     compute: (t) => t.r.latencyNs.mean / 1e3,
   },
-  { name: 'latency_p50_us', unit: 'us', help: 'median latency (HDR histogram, 3 significant digits)', aggregate: 'mean', compute: (t) => t.r.latencyNs.p50 / 1e3 },
+  {
+    name: 'latency_p50_us',
+    unit: 'us',
+    help: 'median latency (HDR histogram, 3 significant digits)',
+    aggregate: 'mean',
+    compute: (t) => t.r.latencyNs.p50 / 1e3,
+  },
   {
     name: 'latency_p99_us',
     unit: 'us',
@@ -204,7 +266,13 @@ const COLUMN_LIST = [
     label: 'latency p99.9 us',
     compute: (t) => t.r.latencyNs.p999 / 1e3,
   },
-  { name: 'latency_max_us', unit: 'us', help: 'largest latency (exact)', aggregate: 'mean', compute: (t) => t.r.latencyNs.max / 1e3 },
+  {
+    name: 'latency_max_us',
+    unit: 'us',
+    help: 'largest latency (exact)',
+    aggregate: 'mean',
+    compute: (t) => t.r.latencyNs.max / 1e3,
+  },
   {
     name: 'cores_used',
     unit: 'cores',
@@ -247,16 +315,41 @@ const COLUMN_LIST = [
     help: `the same for one cause: ${CAUSES.map((c) => `\`${c}\``).join(', ')} (they add up to \`cycles_per_pkt\`)`,
     aggregate: 'mean',
     expand: (t) =>
-      CAUSES.map((cause, i): [string, number] => [`cycles_per_pkt_${cause}`, perPacket(t.r.coreCycles.reduce((s, core) => s + core[i], 0), t)]),
+      CAUSES.map((cause, i): [string, number] => [
+        `cycles_per_pkt_${cause}`,
+        perPacket(
+          t.r.coreCycles.reduce((s, core) => s + core[i], 0),
+          t,
+        ),
+      ]),
     memberLabel: (column: string) => `  ${column.slice('cycles_per_pkt_'.length)}`,
   },
-  { name: 'interrupts_per_s', unit: '1/s', help: 'notifications of kind `interrupt` sent (physical and virtual)', aggregate: 'mean', compute: (t) => perSec(t.r.interrupts, t) },
-  { name: 'kicks_per_s', unit: '1/s', help: 'notifications of kind `kick` sent', aggregate: 'mean', compute: (t) => perSec(t.r.kicks, t) },
-  { name: 'vm_exits_per_s', unit: '1/s', help: 'VM exits taken', aggregate: 'mean', label: 'VM exits/s', compute: (t) => perSec(t.r.exits, t) },
+  {
+    name: 'interrupts_per_s',
+    unit: '1/s',
+    help: 'notifications of kind `interrupt` sent (physical and virtual)',
+    aggregate: 'mean',
+    compute: (t) => perSec(t.r.interrupts, t),
+  },
+  {
+    name: 'kicks_per_s',
+    unit: '1/s',
+    help: 'notifications of kind `kick` sent',
+    aggregate: 'mean',
+    compute: (t) => perSec(t.r.kicks, t),
+  },
+  {
+    name: 'vm_exits_per_s',
+    unit: '1/s',
+    help: 'VM exits taken',
+    aggregate: 'mean',
+    label: 'VM exits/s',
+    compute: (t) => perSec(t.r.exits, t),
+  },
   {
     name: 'mean_in_system_pkts',
     unit: 'packets',
-    help: 'time-average number of packets offered and not yet delivered or dropped (Little\'s law L)',
+    help: "time-average number of packets offered and not yet delivered or dropped (Little's law L)",
     equation: 'L = (1/W) integral N(t) dt',
     aggregate: 'mean',
     compute: (t) => t.r.meanInSystem,
@@ -264,7 +357,7 @@ const COLUMN_LIST = [
   {
     name: 'fairness_jain',
     unit: '0..1',
-    help: 'Jain\'s index of the VMs\' delivered bytes: 1 when equal, 1/n when one VM takes everything',
+    help: "Jain's index of the VMs' delivered bytes: 1 when equal, 1/n when one VM takes everything",
     equation: '(sum x_i)^2 / (n sum x_i^2)',
     aggregate: 'mean',
     label: 'fairness (Jain)',
@@ -280,9 +373,10 @@ const COLUMN_LIST = [
   {
     name: 'core<i>_util_pct',
     unit: '%',
-    help: '100 x core i\'s cycles / (clock x window), one column per core',
+    help: "100 x core i's cycles / (clock x window), one column per core",
     aggregate: 'mean',
-    expand: (t) => t.coreTotals.map((c, i): [string, number] => [`core${i}_util_pct`, (100 * c) / t.r.clockGhz / t.r.windowNs]),
+    expand: (t) =>
+      t.coreTotals.map((c, i): [string, number] => [`core${i}_util_pct`, (100 * c) / t.r.clockGhz / t.r.windowNs]),
   },
 ] as const satisfies readonly Column[];
 
@@ -312,10 +406,14 @@ function familyPattern(f: MetricFamily): RegExp {
 }
 
 /** Metrics a published figure (`reference.checks`, claims) can be compared with: those with a tolerance. */
-export const COMPARABLE_METRICS = COLUMNS.filter((c): c is Metric => !isFamily(c) && c.tolerance !== undefined).map((c) => c.name as MetricName);
+export const COMPARABLE_METRICS = COLUMNS.filter((c): c is Metric => !isFamily(c) && c.tolerance !== undefined).map(
+  (c) => c.name as MetricName,
+);
 
 /** Numeric metrics a precision target can be set on (identities and families excluded). */
-export const PRECISION_METRICS = COLUMNS.filter((c): c is Metric => !isFamily(c) && !c.identity).map((c) => c.name as MetricName);
+export const PRECISION_METRICS = COLUMNS.filter((c): c is Metric => !isFamily(c) && !c.identity).map(
+  (c) => c.name as MetricName,
+);
 
 /** Rounds to 6 significant digits so output is stable and readable; no data (NaN) becomes an empty cell. */
 export function rounded(x: number): number | string {
@@ -352,7 +450,8 @@ export function tableLines(columns: Iterable<string>): [string, string][] {
   const out: [string, string][] = [];
   for (const c of COLUMNS) {
     if (isFamily(c)) {
-      if (c.memberLabel) for (const col of present.filter((k) => familyPattern(c).test(k))) out.push([col, c.memberLabel(col)]);
+      if (c.memberLabel)
+        for (const col of present.filter((k) => familyPattern(c).test(k))) out.push([col, c.memberLabel(col)]);
     } else if (c.label) out.push([c.name, c.label]);
   }
   return out;

@@ -16,7 +16,13 @@ export function columnReference(): string {
     const tolerance = !isFamily(c) && c.tolerance !== undefined ? `${100 * c.tolerance} %` : '';
     lines.push(`| \`${c.name}\` | ${c.unit} | ${cell(meaning)} | ${shown} | ${tolerance} |`);
   }
-  lines.push('', 'Columns that experiments add (docs/experiments.md):', '', '| column | unit | meaning |', '|---|---|---|');
+  lines.push(
+    '',
+    'Columns that experiments add (docs/experiments.md):',
+    '',
+    '| column | unit | meaning |',
+    '|---|---|---|',
+  );
   for (const c of STUDY_COLUMNS) lines.push(`| \`${c.name}\` | ${c.unit} | ${cell(c.help)} |`);
   return lines.join('\n') + '\n';
 }

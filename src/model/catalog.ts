@@ -50,7 +50,12 @@ export interface HostModel {
 }
 
 export const HOST_CATALOG = {
-  generic: { cores: 8, clockGhz: 2.9, help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)", source: '[R2]' },
+  generic: {
+    cores: 8,
+    clockGhz: 2.9,
+    help: "iovsim's default host: 8 cores at 2.9 GHz (the R2 testbed)",
+    source: '[R2]',
+  },
   'opteron-8389x2': {
     cores: 8,
     clockGhz: 2.9,
@@ -77,10 +82,14 @@ export const ITR_RANGE = { min: 956, max: 488_281 } as const;
 export function catalogTable(): string {
   const lines = ['| name | what it sets | source |', '|---|---|---|'];
   for (const [name, n] of Object.entries(NIC_CATALOG) as [string, NicModel][]) {
-    lines.push(`| \`nic: ${name}\`${name === 'generic' ? ' (default)' : ''} | ${n.lineRateGbps} Gbit/s, ${n.vmdq_pools} VMDq pools, ${n.vfs} VFs: ${n.help} | ${n.source} |`);
+    lines.push(
+      `| \`nic: ${name}\`${name === 'generic' ? ' (default)' : ''} | ${n.lineRateGbps} Gbit/s, ${n.vmdq_pools} VMDq pools, ${n.vfs} VFs: ${n.help} | ${n.source} |`,
+    );
   }
   for (const [name, h] of Object.entries(HOST_CATALOG) as [string, HostModel][]) {
-    lines.push(`| \`host: ${name}\`${name === 'generic' ? ' (default)' : ''} | ${h.cores} cores at ${h.clockGhz} GHz: ${h.help} | ${h.source} |`);
+    lines.push(
+      `| \`host: ${name}\`${name === 'generic' ? ' (default)' : ''} | ${h.cores} cores at ${h.clockGhz} GHz: ${h.help} | ${h.source} |`,
+    );
   }
   return lines.join('\n') + '\n';
 }

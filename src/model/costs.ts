@@ -43,14 +43,14 @@ export const COSTS = {
     unit: 'cycles',
     default: 4700,
     help: 'device-model work to emulate one register access, on top of the exit itself',
-    source:
-      'derived: [X6] exit handled in user space (QEMU), 6,732 cycles, minus the [X1] ~2,000-cycle world switch',
+    source: 'derived: [X6] exit handled in user space (QEMU), 6,732 cycles, minus the [X1] ~2,000-cycle world switch',
   },
   emulated_accesses_per_packet: {
     unit: 'count',
     default: 1,
     help: 'emulated NIC register accesses per packet (the ring tail write), each an exit plus emulation',
-    source: '[N6], [R8]: e1000 (82545EM) programming model, every guest register access traps; one tail write per packet',
+    source:
+      '[N6], [R8]: e1000 (82545EM) programming model, every guest register access traps; one tail write per packet',
   },
   emulated_accesses_per_interrupt: {
     unit: 'count',
@@ -62,7 +62,8 @@ export const COSTS = {
     unit: 'cycles',
     default: 1500,
     help: 'taking and handling one interrupt in a kernel (native, host or guest): entry, handler, NAPI schedule, exit',
-    source: 'fit to [R6] (CPU +1.76 % per VM at the bulk ITR); the order of one kernel-handled exit ([X4], [X5]: 1,300-2,565 cycles); docs/calibration.md',
+    source:
+      'fit to [R6] (CPU +1.76 % per VM at the bulk ITR); the order of one kernel-handled exit ([X4], [X5]: 1,300-2,565 cycles); docs/calibration.md',
   },
   vswitch_sort: {
     unit: 'cycles',

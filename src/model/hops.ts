@@ -175,7 +175,8 @@ export class CpuStation implements Receiver {
   }
 
   accept(pkt: number, from: Core | null): void {
-    if (this.ring.length + this.inService >= this.o.capacity || !this.ring.push(pkt)) return drop(this.ctx, pkt, this.hop);
+    if (this.ring.length + this.inService >= this.o.capacity || !this.ring.push(pkt))
+      return drop(this.ctx, pkt, this.hop);
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) {
       if (consumers[i].idle) return consumers[i].notify(from);

@@ -3,7 +3,16 @@ import { Simulator } from '../engine/simulator.js';
 import { RngStream } from '../engine/rng.js';
 import type { ModelConfig } from './config.js';
 import { Core } from './core.js';
-import { CpuStation, Delay, DETERMINISTIC, PerVmRouter, Sink, Wire, type HopContext, type ServiceFactor } from './hops.js';
+import {
+  CpuStation,
+  Delay,
+  DETERMINISTIC,
+  PerVmRouter,
+  Sink,
+  Wire,
+  type HopContext,
+  type ServiceFactor,
+} from './hops.js';
 import { Counters } from './counters.js';
 import type { CpuHop, HopSpec, RingRef, ServiceSpec } from './path-spec.js';
 import { PacketTable } from './packets.js';
@@ -127,10 +136,20 @@ function buildCpuHop(
   return Array.from({ length: n }, (_, instance) => {
     const first = coreFor(cfg, hop.core, instance);
     // The scenario layer refuses hops on cores that do not exist; reaching here is a bug.
-    if (first + servers > cfg.host.cores) throw new Error(`hop ${hop.name} of path ${path.name} on cores ${first}..${first + servers - 1} of ${cfg.host.cores}`);
+    if (first + servers > cfg.host.cores)
+      throw new Error(
+        `hop ${hop.name} of path ${path.name} on cores ${first}..${first + servers - 1} of ${cfg.host.cores}`,
+      );
     const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
     const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
-    return new CpuStation(ctx, h, hopCores, { capacity, kind: hop.notify.kind, minGapNs, budget: cfg.host.napiBudget, costs, service });
+    return new CpuStation(ctx, h, hopCores, {
+      capacity,
+      kind: hop.notify.kind,
+      minGapNs,
+      budget: cfg.host.napiBudget,
+      costs,
+      service,
+    });
   });
 }
 
@@ -181,7 +200,13 @@ function collect(
     wireBusyNs: m.wireBusyNs,
     framesPerPacket: cfg.traffic.tsoFrames,
     drops,
-    latencyNs: { mean: lat.mean, p50: lat.percentile(50), p99: lat.percentile(99), p999: lat.percentile(99.9), max: lat.count ? lat.max : NaN },
+    latencyNs: {
+      mean: lat.mean,
+      p50: lat.percentile(50),
+      p99: lat.percentile(99),
+      p999: lat.percentile(99.9),
+      max: lat.count ? lat.max : NaN,
+    },
     coreCycles: cores.map((c) => Array.from(c.cycles)),
     coreBusyNs: cores.map((c) => c.busyNs),
     vmDeliveredBytes: Array.from(m.vmDeliveredBytes),
@@ -191,8 +216,15 @@ function collect(
     meanInSystem: windowNs > 0 ? m.area / windowNs : NaN,
     departures: m.departures,
     departuresSojournNs: m.sojournNs,
-    conservation: { offered: m.totalOffered, delivered: m.totalDelivered, dropped: m.totalDropped, inFlight: packets.live },
+    conservation: {
+      offered: m.totalOffered,
+      delivered: m.totalDelivered,
+      dropped: m.totalDropped,
+      inFlight: packets.live,
+    },
     events: sim.fired,
-    latencySeries: m.seriesSum.length ? { sums: Array.from(m.seriesSum), counts: Array.from(m.seriesCount) } : undefined,
+    latencySeries: m.seriesSum.length
+      ? { sums: Array.from(m.seriesSum), counts: Array.from(m.seriesCount) }
+      : undefined,
   };
 }

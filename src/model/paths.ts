@@ -116,7 +116,11 @@ const backendRx = (sorting: 'software' | 'nic', extra: WorkSpec[] = []): HopSpec
 });
 
 /** The hypervisor's transmit backend: pull from the VM's ring, switch, copy, hand to the NIC. */
-const backendTx = (core: 'io' | 'io-per-vm', extra: WorkSpec[] = [], notify: NotifySpec = paravirtualKick): HopSpec => ({
+const backendTx = (
+  core: 'io' | 'io-per-vm',
+  extra: WorkSpec[] = [],
+  notify: NotifySpec = paravirtualKick,
+): HopSpec => ({
   kind: 'cpu',
   name: 'backend',
   core,
@@ -133,7 +137,8 @@ const backendTx = (core: 'io' | 'io-per-vm', extra: WorkSpec[] = [], notify: Not
 
 export const BUILTIN_PATHS = {
   native: {
-    description: 'bare metal: the NIC steers each flow to a queue (RSS) whose interrupt and stack run on the application core',
+    description:
+      'bare metal: the NIC steers each flow to a queue (RSS) whose interrupt and stack run on the application core',
     nic_sorting: 'rss',
     rx: [
       wireRx,

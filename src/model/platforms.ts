@@ -262,12 +262,12 @@ export const CPU_PLATFORMS = {
     vm_exit_cycles: {
       value: 1050,
       source: '[X13]',
-      fit: 'X13 measured CPUID exits of 1,018-1,053 cycles with a late-2024 KVM on a CPU it does not name (a second machine in the thread: ~1,098). A KVM maintainer\'s machine in late 2024 is most likely a current Xeon, and a CPUID exit is at least as heavy as the lightest one, so ~1,050 is taken. Not tied to this part by any source',
+      fit: "X13 measured CPUID exits of 1,018-1,053 cycles with a late-2024 KVM on a CPU it does not name (a second machine in the thread: ~1,098). A KVM maintainer's machine in late 2024 is most likely a current Xeon, and a CPUID exit is at least as heavy as the lightest one, so ~1,050 is taken. Not tied to this part by any source",
     },
     copy_cycles_per_byte_dram: {
       value: 0.25,
       source: '[C5], [C11], [P8]',
-      fit: 'no measurement found: assumed 8 GB/s, about 1.4x the Skylake-SP estimate, because single-thread bandwidth follows outstanding misses per core over latency (C5, C11) and cores since Skylake track more misses, while the tiled DDR5 platform\'s higher latency pulls the other way: 2.0 / 8 = 0.25 cycles/byte, uncertain by +-50 %',
+      fit: "no measurement found: assumed 8 GB/s, about 1.4x the Skylake-SP estimate, because single-thread bandwidth follows outstanding misses per core over latency (C5, C11) and cores since Skylake track more misses, while the tiled DDR5 platform's higher latency pulls the other way: 2.0 / 8 = 0.25 cycles/byte, uncertain by +-50 %",
     },
     copy_cycles_per_byte_cache: { value: 0.125, source: '[C15], [C9]', fit: LLC_COPY_MODERN },
     checksum_cycles_per_byte: { value: 0.125, source: '[C6], [C7]' },
@@ -361,7 +361,8 @@ function cpuName(help: string): string {
 /** The ids a platform's values cite, each once, in first-cited order. */
 export function platformSources(p: CpuPlatform): string[] {
   const ids: string[] = [];
-  for (const v of valuesOf(p)) for (const id of v.source.match(/\[[A-Z]+\d+\]/g) ?? []) if (!ids.includes(id)) ids.push(id);
+  for (const v of valuesOf(p))
+    for (const id of v.source.match(/\[[A-Z]+\d+\]/g) ?? []) if (!ids.includes(id)) ids.push(id);
   return ids;
 }
 
@@ -393,7 +394,11 @@ export function platformFits(): string {
     for (const [key, heading] of COLUMNS) {
       const v = p[key] as PlatformValue;
       const what = `- ${heading}: ${formatValue(v)} (${v.source})`;
-      out.push(v.fit === undefined ? `${what}: from the sources (measured, specified, or arithmetic on those)` : `${what}: ${v.fit}`);
+      out.push(
+        v.fit === undefined
+          ? `${what}: from the sources (measured, specified, or arithmetic on those)`
+          : `${what}: ${v.fit}`,
+      );
     }
     out.push('');
   }

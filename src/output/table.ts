@@ -15,11 +15,15 @@ const fmt = (v: string | number | undefined): string => {
 export function toTable(title: string, rows: Row[]): string {
   const header = ['', ...rows.map((r) => String(r.path))];
   const present = new Set(rows.flatMap((r) => Object.keys(r)));
-  const shown: [string, string][] = [...tableLines(present), ...OPTIONAL.filter((k) => present.has(k)).map((k): [string, string] => [k, k])];
+  const shown: [string, string][] = [
+    ...tableLines(present),
+    ...OPTIONAL.filter((k) => present.has(k)).map((k): [string, string] => [k, k]),
+  ];
   const body = shown.map(([key, label]) => [label, ...rows.map((r) => fmt(r[key]))]);
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((line) => line[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [title, line(header), ...body.map(line)].join('\n') + '\n';
 }
 
@@ -33,7 +37,10 @@ const study: readonly StudyColumn[] = STUDY_COLUMNS;
 export function toLongTable(title: string, rows: Row[], sweepKeys: readonly string[] = []): string {
   if (rows.length === 0) return `${title}\n(no rows)\n`;
   const present = new Set(rows.flatMap((r) => Object.keys(r)));
-  const measures = COLUMNS.filter((c) => !isFamily(c) && c.long && c.name !== 'path').flatMap((c) => [c.name, `${c.name}_ci95`]);
+  const measures = COLUMNS.filter((c) => !isFamily(c) && c.long && c.name !== 'path').flatMap((c) => [
+    c.name,
+    `${c.name}_ci95`,
+  ]);
   const cols = [
     ...sweepKeys,
     ...study.filter((c) => c.key).map((c) => c.name),

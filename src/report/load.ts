@@ -11,7 +11,12 @@ export function readTable(file: string): Table {
   } catch (e) {
     if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError('', 'a readable CSV file', code === 'ENOENT' ? 'no such file' : ((e as Error).message ?? String(e)), file);
+    throw new InputError(
+      '',
+      'a readable CSV file',
+      code === 'ENOENT' ? 'no such file' : ((e as Error).message ?? String(e)),
+      file,
+    );
   }
   return parseTable(text, file);
 }

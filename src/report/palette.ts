@@ -6,10 +6,34 @@ export const BUILTIN_PATHS: readonly string[] = BUILTIN_PATH_NAMES;
 
 // One colour per built-in path, by its place in the model's list, fixed so that a reader who
 // learns "sriov is green" in one chart can rely on it in every other chart and report.
-const BUILTIN_COLOURS = ['#4c78a8', '#e45756', '#f58518', '#72b7b2', '#54a24b', '#b07aa1', '#ff9da7', '#9c755f', '#edc948', '#79706e', '#17becf', '#bcbd22'];
+const BUILTIN_COLOURS = [
+  '#4c78a8',
+  '#e45756',
+  '#f58518',
+  '#72b7b2',
+  '#54a24b',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+  '#edc948',
+  '#79706e',
+  '#17becf',
+  '#bcbd22',
+];
 // Custom paths take these in the order the report first meets them; after ten they repeat,
 // which is still readable because every chart also names the path on an axis or legend.
-const CUSTOM_COLOURS = ['#b279a2', '#9d755d', '#eeca3b', '#ff9da6', '#bab0ac', '#8c6bb1', '#1b9e77', '#d95f02', '#7570b3', '#666666'];
+const CUSTOM_COLOURS = [
+  '#b279a2',
+  '#9d755d',
+  '#eeca3b',
+  '#ff9da6',
+  '#bab0ac',
+  '#8c6bb1',
+  '#1b9e77',
+  '#d95f02',
+  '#7570b3',
+  '#666666',
+];
 
 // Causes get a paler family than paths, so a stacked bar of causes is not mistaken for a
 // comparison of paths.
@@ -34,7 +58,10 @@ export function pathPalette(paths: Iterable<string>): ColourScale {
   for (const p of paths) if (!builtin.includes(p) && !custom.includes(p)) custom.push(p);
   return {
     domain: [...BUILTIN_PATHS, ...custom],
-    range: [...BUILTIN_PATHS.map((_, i) => BUILTIN_COLOURS[i % BUILTIN_COLOURS.length]), ...custom.map((_, i) => CUSTOM_COLOURS[i % CUSTOM_COLOURS.length])],
+    range: [
+      ...BUILTIN_PATHS.map((_, i) => BUILTIN_COLOURS[i % BUILTIN_COLOURS.length]),
+      ...custom.map((_, i) => CUSTOM_COLOURS[i % CUSTOM_COLOURS.length]),
+    ],
   };
 }
 

@@ -15,7 +15,11 @@ const STEP = 56;
 
 /** A unit as a file-name part: "Gbit/s" -> "gbit-s", "%" -> "pct". */
 export function unitSlug(unit: string): string {
-  const s = unit.replace(/%/g, 'pct').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const s = unit
+    .replace(/%/g, 'pct')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s || 'none';
 }
 
@@ -51,7 +55,13 @@ export function publishedCharts(t: ResultTable, palette: ColourScale): ChartSpec
     return c.published === null && c.simulated === null && (c.low === null || c.high === null) ? [] : [c];
   });
   const units = [...new Set(rows.map((r) => r.unit))];
-  return units.map((unit) => comparisonChart(rows.filter((r) => r.unit === unit), unit, palette));
+  return units.map((unit) =>
+    comparisonChart(
+      rows.filter((r) => r.unit === unit),
+      unit,
+      palette,
+    ),
+  );
 }
 
 function comparisonChart(rows: Comparison[], unit: string, palette: ColourScale): ChartSpec {
@@ -59,8 +69,13 @@ function comparisonChart(rows: Comparison[], unit: string, palette: ColourScale)
     ...(r.published !== null ? [{ key: r.key, series: PUBLISHED, colour: PUBLISHED, value: r.published }] : []),
     ...(r.simulated !== null ? [{ key: r.key, series: 'simulated', colour: r.path, value: r.simulated }] : []),
   ]);
-  const ranges = rows.filter((r) => r.low !== null && r.high !== null).map((r) => ({ key: r.key, series: PUBLISHED, low: r.low, high: r.high }));
-  const paths = inPaletteOrder(palette, rows.map((r) => r.path));
+  const ranges = rows
+    .filter((r) => r.low !== null && r.high !== null)
+    .map((r) => ({ key: r.key, series: PUBLISHED, low: r.low, high: r.high }));
+  const paths = inPaletteOrder(
+    palette,
+    rows.map((r) => r.path),
+  );
   const keys = [...new Set(rows.map((r) => r.key))];
   const label = unit || 'value';
   // Results run down the page, one band each, so any number of them stays readable at the
@@ -77,7 +92,10 @@ function comparisonChart(rows: Comparison[], unit: string, palette: ColourScale)
   const title = `Published vs simulated (${label})`;
   const spec: TopLevelSpec = {
     config: CONFIG,
-    title: { text: title, subtitle: 'per result: grey bar published, coloured bar simulated; black rule: published range' },
+    title: {
+      text: title,
+      subtitle: 'per result: grey bar published, coloured bar simulated; black rule: published range',
+    },
     width: WIDTH,
     height: { step: STEP, for: 'position' },
     encoding: { y, yOffset },
@@ -106,9 +124,18 @@ function comparisonChart(rows: Comparison[], unit: string, palette: ColourScale)
             {
               data: { values: ranges },
               layer: [
-                { mark: { type: 'rule' as const, color: '#111', strokeWidth: 2 }, encoding: { x: { ...x, field: 'low' }, x2: { field: 'high' } } },
-                { mark: { type: 'tick' as const, color: '#111', thickness: 2, size: 12 }, encoding: { x: { ...x, field: 'low' } } },
-                { mark: { type: 'tick' as const, color: '#111', thickness: 2, size: 12 }, encoding: { x: { ...x, field: 'high' } } },
+                {
+                  mark: { type: 'rule' as const, color: '#111', strokeWidth: 2 },
+                  encoding: { x: { ...x, field: 'low' }, x2: { field: 'high' } },
+                },
+                {
+                  mark: { type: 'tick' as const, color: '#111', thickness: 2, size: 12 },
+                  encoding: { x: { ...x, field: 'low' } },
+                },
+                {
+                  mark: { type: 'tick' as const, color: '#111', thickness: 2, size: 12 },
+                  encoding: { x: { ...x, field: 'high' } },
+                },
               ],
             },
           ]

@@ -74,6 +74,7 @@ export async function renderSvg(chart: ChartSpec, idPrefix: string): Promise<str
 /** Draws every chart; `prefix` keeps ids distinct between the CSVs of one page. */
 export async function renderCharts(charts: ChartSpec[], prefix: string): Promise<RenderedChart[]> {
   const out: RenderedChart[] = [];
-  for (const { spec, ...rest } of charts) out.push({ ...rest, svg: await renderSvg({ spec, ...rest }, `${prefix}-${rest.name}`) });
+  for (const { spec, ...rest } of charts)
+    out.push({ ...rest, svg: await renderSvg({ spec, ...rest }, `${prefix}-${rest.name}`) });
   return out;
 }

@@ -36,8 +36,12 @@ const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 /** A line saying what a CSV holds, under its heading. */
 export function summarize(t: ResultTable): string {
   const distinct = (col: string) => new Set(t.rows.map((r) => r[col])).size;
-  const scenario = t.columns.includes('scenario') ? ` of scenario ${[...new Set(t.rows.map((r) => r.scenario))].join(', ')}` : '';
-  const reps = t.columns.includes('replications') ? `, ${t.rows[0].replications} replications per point (mean and 95 % confidence interval)` : '';
+  const scenario = t.columns.includes('scenario')
+    ? ` of scenario ${[...new Set(t.rows.map((r) => r.scenario))].join(', ')}`
+    : '';
+  const reps = t.columns.includes('replications')
+    ? `, ${t.rows[0].replications} replications per point (mean and 95 % confidence interval)`
+    : '';
   switch (t.kind) {
     case 'single':
       return `Single run${scenario}: ${count(distinct('path'), 'path')}${reps}.`;
@@ -94,7 +98,11 @@ export async function reportForTables(tables: Table[]): Promise<{ reports: Table
 /** Rows as `iovsim run` produces them in memory, as the table their CSV would hold. */
 export function tableOfRows(name: string, rows: Row[]): Table {
   const columns = columnsOf(rows);
-  return { file: name, columns, rows: rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] === undefined ? '' : String(r[c])]))) };
+  return {
+    file: name,
+    columns,
+    rows: rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] === undefined ? '' : String(r[c])]))),
+  };
 }
 
 /** The charts for rows in memory (no file read or written): for a caller that has just run them. */
@@ -125,7 +133,10 @@ export async function writeReport(csvFiles: string[], htmlFile: string): Promise
   if (csvFiles.length === 0) throw new InputError('files', 'at least one CSV file', 'none');
   const { reports, palette } = await reportForTables(csvFiles.map(readTable));
   const svgFiles = reports.map((r) => r.section.charts.map((c) => svgFileFor(r.table.file, c.name)));
-  const used = inPaletteOrder(palette, reports.flatMap((r) => pathsDrawn(r.table)));
+  const used = inPaletteOrder(
+    palette,
+    reports.flatMap((r) => pathsDrawn(r.table)),
+  );
   const html = reportHtml({
     title: titleFor(csvFiles),
     sections: reports.map((r) => r.section),

@@ -10,11 +10,27 @@ import { CONFIG, HEIGHT, WIDTH, pathColour, pathPointSize, pathStrokeWidth, shor
  * the standard sizes are roughly doubling, and on a linear axis 64 to 512 B would crowd
  * into the left eighth where paths differ most.
  */
-function zeroLossChart(t: ResultTable, palette: ColourScale, column: string, name: string, title: string, axis: string, caption: string): ChartSpec {
+function zeroLossChart(
+  t: ResultTable,
+  palette: ColourScale,
+  column: string,
+  name: string,
+  title: string,
+  axis: string,
+  caption: string,
+): ChartSpec {
   const values = t.rows
-    .map((r, i) => ({ path: r.path, [PATH_KEY]: r.path, frame: numberAt(t, i, 'frame_bytes'), y: numberAt(t, i, column) }))
+    .map((r, i) => ({
+      path: r.path,
+      [PATH_KEY]: r.path,
+      frame: numberAt(t, i, 'frame_bytes'),
+      y: numberAt(t, i, column),
+    }))
     .filter((v) => v.frame !== null && v.y !== null);
-  const paths = inPaletteOrder(palette, values.map((v) => v.path));
+  const paths = inPaletteOrder(
+    palette,
+    values.map((v) => v.path),
+  );
   const frames = [...new Set(values.map((v) => v.frame!))].sort((a, b) => a - b);
   const spec: TopLevelSpec = {
     config: CONFIG,
@@ -45,7 +61,7 @@ export function zeroLossCharts(t: ResultTable, palette: ColourScale): ChartSpec[
       'zero-loss-load',
       'Zero-loss load per frame size (% of line rate)',
       'zero-loss load (% of line rate)',
-      'The highest offered load, as a share of line rate in wire bits, that each path carries without loss (RFC 2544 zero-loss throughput), for each frame size. Where paths coincide, the earlier path\'s wider line shows around the later one\'s.',
+      "The highest offered load, as a share of line rate in wire bits, that each path carries without loss (RFC 2544 zero-loss throughput), for each frame size. Where paths coincide, the earlier path's wider line shows around the later one's.",
     ),
     zeroLossChart(
       t,
@@ -54,7 +70,7 @@ export function zeroLossCharts(t: ResultTable, palette: ColourScale): ChartSpec[
       'zero-loss-gbps',
       'Throughput at the zero-loss load (Gbit/s)',
       'delivered (Gbit/s)',
-      'Delivered throughput in Gbit/s (frame bits) at each path\'s zero-loss load, for each frame size. Small frames cost the same per packet as large ones, so the per-packet paths fall furthest below line rate there.',
+      "Delivered throughput in Gbit/s (frame bits) at each path's zero-loss load, for each frame size. Small frames cost the same per packet as large ones, so the per-packet paths fall furthest below line rate there.",
     ),
   ];
 }
@@ -67,7 +83,13 @@ function capacityValue(text: string, t: ResultTable, i: number): { value: number
   const s = text.trim();
   if (s.startsWith('none')) return { value: 0, none: true };
   const m = /^(-?[0-9.]+(?:[eE][+-]?[0-9]+)?)\s*(\S.*)?$/.exec(s);
-  if (!m || !Number.isFinite(Number(m[1]))) throw new InputError(`line ${i + 2}, column capacity`, 'a number, a rate such as "1.5 Gbit/s", or "none (...)"', JSON.stringify(text), t.file);
+  if (!m || !Number.isFinite(Number(m[1])))
+    throw new InputError(
+      `line ${i + 2}, column capacity`,
+      'a number, a rate such as "1.5 Gbit/s", or "none (...)"',
+      JSON.stringify(text),
+      t.file,
+    );
   return { value: Number(m[1]), unit: m[2], none: false };
 }
 
@@ -77,10 +99,18 @@ export function capacityCharts(t: ResultTable, palette: ColourScale): ChartSpec[
   const values = t.rows.map((r, i) => {
     const c = capacityValue(r.capacity, t, i);
     const binding = r.binding_constraint ?? '';
-    return { path: r.path, capacity: c.value, unit: c.unit, label: `${c.none ? 'none' : shortNumber(c.value)}${binding ? `  (${binding})` : ''}` };
+    return {
+      path: r.path,
+      capacity: c.value,
+      unit: c.unit,
+      label: `${c.none ? 'none' : shortNumber(c.value)}${binding ? `  (${binding})` : ''}`,
+    };
   });
   const unit = field === 'vms.count' ? 'VMs' : (values.find((v) => v.unit)?.unit ?? field);
-  const paths = inPaletteOrder(palette, values.map((v) => v.path));
+  const paths = inPaletteOrder(
+    palette,
+    values.map((v) => v.path),
+  );
   const title = `Capacity per path: largest ${field} meeting the SLOs (${unit})`;
   const spec: TopLevelSpec = {
     config: CONFIG,
@@ -91,7 +121,12 @@ export function capacityCharts(t: ResultTable, palette: ColourScale): ChartSpec[
     encoding: {
       y: { field: 'path', type: 'nominal', sort: paths, title: 'path' },
       // The axis runs past the longest bar to leave room for its label.
-      x: { field: 'capacity', type: 'quantitative', title: `${field} (${unit})`, scale: { domainMax: Math.max(1, ...values.map((v) => v.capacity)) * 1.9 } },
+      x: {
+        field: 'capacity',
+        type: 'quantitative',
+        title: `${field} (${unit})`,
+        scale: { domainMax: Math.max(1, ...values.map((v) => v.capacity)) * 1.9 },
+      },
     },
     layer: [
       { mark: { type: 'bar' }, encoding: { color: pathColour(palette, paths, false) } },

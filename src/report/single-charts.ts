@@ -28,7 +28,10 @@ function throughputChart(t: ResultTable, palette: ColourScale): ChartSpec {
       labelAt: Math.max(delivered + half, offered ?? 0),
     };
   });
-  const paths = inPaletteOrder(palette, values.map((v) => v.path));
+  const paths = inPaletteOrder(
+    palette,
+    values.map((v) => v.path),
+  );
   const x = { field: 'path', type: 'nominal' as const, sort: paths, title: 'path', axis: { labelAngle: 0 } };
   const y = { type: 'quantitative' as const, title: 'delivered (Gbit/s)' };
   const spec: TopLevelSpec = {
@@ -39,14 +42,27 @@ function throughputChart(t: ResultTable, palette: ColourScale): ChartSpec {
     data: { values },
     encoding: { x },
     layer: [
-      { mark: { type: 'bar' }, encoding: { y: { ...y, field: 'delivered' }, color: pathColour(palette, paths, false) } },
-      ...(ci ? [{ mark: { type: 'rule' as const, color: '#222' }, encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } } }] : []),
+      {
+        mark: { type: 'bar' },
+        encoding: { y: { ...y, field: 'delivered' }, color: pathColour(palette, paths, false) },
+      },
+      ...(ci
+        ? [
+            {
+              mark: { type: 'rule' as const, color: '#222' },
+              encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+            },
+          ]
+        : []),
       {
         transform: [{ filter: 'datum.offered != null' }],
         mark: { type: 'tick', color: '#111', thickness: 3, size: STEP * 0.9 },
         encoding: { y: { ...y, field: 'offered' } },
       },
-      { mark: { type: 'text', dy: -8, fontSize: 11 }, encoding: { y: { ...y, field: 'labelAt' }, text: { field: 'label' } } },
+      {
+        mark: { type: 'text', dy: -8, fontSize: 11 },
+        encoding: { y: { ...y, field: 'labelAt' }, text: { field: 'label' } },
+      },
     ],
   };
   return {
@@ -77,13 +93,19 @@ function coresChart(t: ResultTable, palette: ColourScale): ChartSpec {
       if (c > 0) values.push({ path: r.path, cause, order: k, cores: (cores * c) / perPkt });
     });
   });
-  const paths = inPaletteOrder(palette, t.rows.map((r) => r.path));
+  const paths = inPaletteOrder(
+    palette,
+    t.rows.map((r) => r.path),
+  );
   const causes = causePalette();
   const present = causes.domain.filter((c) => values.some((v) => v.cause === c));
   const x = { field: 'path', type: 'nominal' as const, sort: paths, title: 'path', axis: { labelAngle: 0 } };
   const spec: TopLevelSpec = {
     config: CONFIG,
-    title: { text: 'CPU cores used per path, by cause (cores)', subtitle: 'cores used x cycles per packet for the cause / cycles per packet' },
+    title: {
+      text: 'CPU cores used per path, by cause (cores)',
+      subtitle: 'cores used x cycles per packet for the cause / cycles per packet',
+    },
     width: { step: STEP },
     height: HEIGHT,
     encoding: { x },
@@ -121,16 +143,26 @@ const PERCENTILES = [
 
 /** Median and tail latency per path, side by side; the tail is where paths differ most. */
 function latencyChart(t: ResultTable, palette: ColourScale): ChartSpec {
-  const values = t.rows.flatMap((r, i) =>
-    PERCENTILES.map(({ column, label }, k) => {
-      const us = numberAt(t, i, column);
-      return { path: r.path, percentile: label, order: k, us, label: us === null ? '' : shortNumber(us) };
-    }),
-  ).filter((v) => v.us !== null);
+  const values = t.rows
+    .flatMap((r, i) =>
+      PERCENTILES.map(({ column, label }, k) => {
+        const us = numberAt(t, i, column);
+        return { path: r.path, percentile: label, order: k, us, label: us === null ? '' : shortNumber(us) };
+      }),
+    )
+    .filter((v) => v.us !== null);
   const log = wantsLog(values.map((v) => v.us));
-  const paths = inPaletteOrder(palette, t.rows.map((r) => r.path));
+  const paths = inPaletteOrder(
+    palette,
+    t.rows.map((r) => r.path),
+  );
   const labels = PERCENTILES.map((p) => p.label);
-  const y = { field: 'us', type: 'quantitative' as const, title: 'latency (us)', scale: log ? { type: 'log' as const } : {} };
+  const y = {
+    field: 'us',
+    type: 'quantitative' as const,
+    title: 'latency (us)',
+    scale: log ? { type: 'log' as const } : {},
+  };
   const spec: TopLevelSpec = {
     config: CONFIG,
     title: {
@@ -150,7 +182,14 @@ function latencyChart(t: ResultTable, palette: ColourScale): ChartSpec {
         encoding: {
           y,
           color: pathColour(palette, paths, false),
-          opacity: { field: 'percentile', type: 'nominal', sort: labels, title: 'percentile', scale: { type: 'ordinal', domain: labels, range: [0.4, 0.7, 1] }, legend: { values: labels } },
+          opacity: {
+            field: 'percentile',
+            type: 'nominal',
+            sort: labels,
+            title: 'percentile',
+            scale: { type: 'ordinal', domain: labels, range: [0.4, 0.7, 1] },
+            legend: { values: labels },
+          },
         },
       },
       { mark: { type: 'text', dy: -6, fontSize: 9, color: '#333' }, encoding: { y, text: { field: 'label' } } },

@@ -62,7 +62,11 @@ export function pathStrokeWidth(palette: ColourScale, field = PATH_KEY) {
     field,
     type: 'ordinal' as const,
     sort: palette.domain,
-    scale: { type: 'ordinal' as const, domain: palette.domain, range: palette.domain.map((_, i) => Math.max(1.5, 5.5 - 1 * i)) },
+    scale: {
+      type: 'ordinal' as const,
+      domain: palette.domain,
+      range: palette.domain.map((_, i) => Math.max(1.5, 5.5 - 1 * i)),
+    },
     legend: null,
   };
 }
@@ -73,7 +77,11 @@ export function pathPointSize(palette: ColourScale, field = PATH_KEY) {
     field,
     type: 'ordinal' as const,
     sort: palette.domain,
-    scale: { type: 'ordinal' as const, domain: palette.domain, range: palette.domain.map((_, i) => Math.max(16, 110 - 22 * i)) },
+    scale: {
+      type: 'ordinal' as const,
+      domain: palette.domain,
+      range: palette.domain.map((_, i) => Math.max(16, 110 - 22 * i)),
+    },
     legend: null,
   };
 }

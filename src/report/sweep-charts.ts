@@ -20,7 +20,8 @@ interface XAxis {
 export function sweptAxis(cells: string[]): XAxis {
   const order = (xs: (number | string)[]) => [...new Set(xs)];
   const nums = cells.map((c) => (c.trim() === '' ? NaN : Number(c)));
-  if (nums.every(Number.isFinite)) return { type: 'quantitative', values: nums, order: order(nums).sort((a, b) => Number(a) - Number(b)) };
+  if (nums.every(Number.isFinite))
+    return { type: 'quantitative', values: nums, order: order(nums).sort((a, b) => Number(a) - Number(b)) };
   const quantities = cells.map((c) => /^\s*(-?[0-9.]+(?:[eE][+-]?[0-9]+)?)\s*(\S.*?)\s*$/.exec(c));
   const unit = quantities[0]?.[2];
   if (quantities.every((m) => m !== null && m[2] === unit && Number.isFinite(Number(m[1])))) {
@@ -46,7 +47,13 @@ const METRICS: Metric[] = [
     axis: 'delivered (Gbit/s)',
     caption: 'Delivered throughput in Gbit/s (frame bits) of each path',
   },
-  { column: 'cores_used', name: 'cores-used', title: 'CPU cores used (cores)', axis: 'cores used', caption: 'CPU cores kept busy by each path' },
+  {
+    column: 'cores_used',
+    name: 'cores-used',
+    title: 'CPU cores used (cores)',
+    axis: 'cores used',
+    caption: 'CPU cores kept busy by each path',
+  },
   {
     column: 'latency_p99_us',
     name: 'latency-p99',
@@ -65,7 +72,15 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
   const rows = t.rows.map((r, i) => {
     const y = numberAt(t, i, m.column);
     const half = ci ? numberAt(t, i, `${m.column}_ci95`) : null;
-    return { path: r.path, [PATH_KEY]: r.path, series: seriesOf(r), x: axis.values[i], y, lo: half === null || y === null ? null : y - half, hi: half === null || y === null ? null : y + half };
+    return {
+      path: r.path,
+      [PATH_KEY]: r.path,
+      series: seriesOf(r),
+      x: axis.values[i],
+      y,
+      lo: half === null || y === null ? null : y - half,
+      hi: half === null || y === null ? null : y + half,
+    };
   });
   const values = rows.filter((v) => v.y !== null);
   const logY = wantsLog(values.map((v) => v.y));
@@ -75,7 +90,10 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
     for (const v of values) if (v.lo !== null && v.lo <= 0) v.lo = floor;
   }
   const logX = axis.type === 'quantitative' && wantsLog(axis.order as number[]);
-  const paths = inPaletteOrder(palette, values.map((v) => v.path));
+  const paths = inPaletteOrder(
+    palette,
+    values.map((v) => v.path),
+  );
   const series = [...new Set(values.map((v) => v.series))];
   const xTitle = axis.unit ? `${xColumn} (${axis.unit})` : xColumn;
   const x = {
@@ -84,7 +102,10 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
     title: xTitle,
     ...(axis.type === 'ordinal' ? { sort: axis.order as string[] } : {}),
     scale: axis.type === 'quantitative' ? (logX ? { type: 'log' as const, base: 2 } : { zero: false }) : {},
-    axis: axis.order.length <= 12 && axis.type === 'quantitative' ? { values: axis.order as number[], labelAngle: 0 } : { labelAngle: 0 },
+    axis:
+      axis.order.length <= 12 && axis.type === 'quantitative'
+        ? { values: axis.order as number[], labelAngle: 0 }
+        : { labelAngle: 0 },
   };
   const y = { type: 'quantitative' as const, title: m.axis, scale: logY ? { type: 'log' as const } : {} };
   const many = series.length > 1;
@@ -110,7 +131,12 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
             {
               transform: [{ filter: 'datum.lo != null && datum.hi != null' }],
               mark: { type: 'area' as const, opacity: 0.2 },
-              encoding: { y: { ...y, field: 'lo' }, y2: { field: 'hi' }, color: pathColour(palette, paths, true), ...detail },
+              encoding: {
+                y: { ...y, field: 'lo' },
+                y2: { field: 'hi' },
+                color: pathColour(palette, paths, true),
+                ...detail,
+              },
             },
           ]
         : []),

@@ -93,7 +93,12 @@ export function classify(table: Table): ResultTable {
   }
   const missing = NEEDED[kind].filter((c) => !table.columns.includes(c));
   if (missing.length > 0) {
-    throw new InputError('columns', `the columns of a ${kind} CSV: ${NEEDED[kind].join(', ')}`, `no ${missing.map((c) => `"${c}"`).join(', ')}`, table.file);
+    throw new InputError(
+      'columns',
+      `the columns of a ${kind} CSV: ${NEEDED[kind].join(', ')}`,
+      `no ${missing.map((c) => `"${c}"`).join(', ')}`,
+      table.file,
+    );
   }
   return { ...table, kind, swept: kind === 'sweep' ? sweptColumns(table.columns) : [] };
 }
@@ -112,7 +117,8 @@ export function numberAt(table: Table, i: number, column: string): number | null
   const text = (table.rows[i][column] ?? '').trim();
   if (text === '') return null;
   const x = Number(text);
-  if (!Number.isFinite(x)) throw new InputError(`line ${i + 2}, column ${column}`, 'a number', JSON.stringify(text), table.file);
+  if (!Number.isFinite(x))
+    throw new InputError(`line ${i + 2}, column ${column}`, 'a number', JSON.stringify(text), table.file);
   return x;
 }
 

@@ -14,10 +14,18 @@ export function checkPath(cfg: ModelConfig, path: ResolvedPath, o: { nicLimits: 
     path.spec[dir].forEach((hop, i) => {
       if (hop.kind !== 'cpu') return;
       if (hop.instances === 'shared' && (hop.core === 'vcpu' || hop.core === 'io-per-vm')) {
-        throw new InputError(`${o.where}.${dir}[${i}].instances`, `"per-vm" for a hop on core "${hop.core}" (a shared ring needs a fixed core: io or an index)`, describe(hop.instances));
+        throw new InputError(
+          `${o.where}.${dir}[${i}].instances`,
+          `"per-vm" for a hop on core "${hop.core}" (a shared ring needs a fixed core: io or an index)`,
+          describe(hop.instances),
+        );
       }
       if ((hop.servers ?? 1) > 1 && hop.instances !== 'shared') {
-        throw new InputError(`${o.where}.${dir}[${i}].servers`, '1 for a per-vm hop (several servers share one ring: use instances: shared)', describe(hop.servers));
+        throw new InputError(
+          `${o.where}.${dir}[${i}].servers`,
+          '1 for a per-vm hop (several servers share one ring: use instances: shared)',
+          describe(hop.servers),
+        );
       }
     });
   }
@@ -45,10 +53,18 @@ export function checkPath(cfg: ModelConfig, path: ResolvedPath, o: { nicLimits: 
 export function checkNicLimits(cfg: ModelConfig, path: ResolvedPath): void {
   const need = path.spec.nic_sorting;
   if (need === 'vmdq' && cfg.vms > cfg.nic.vmdqPools) {
-    throw new InputError('vms.count', `at most nic.vmdq_pools = ${cfg.nic.vmdqPools} VMs for path "${path.name}" (one VMDq pool per VM)`, String(cfg.vms));
+    throw new InputError(
+      'vms.count',
+      `at most nic.vmdq_pools = ${cfg.nic.vmdqPools} VMs for path "${path.name}" (one VMDq pool per VM)`,
+      String(cfg.vms),
+    );
   }
   if (need === 'vf' && cfg.vms > cfg.nic.vfs) {
-    throw new InputError('vms.count', `at most nic.vfs = ${cfg.nic.vfs} VMs for path "${path.name}" (one SR-IOV virtual function per VM)`, String(cfg.vms));
+    throw new InputError(
+      'vms.count',
+      `at most nic.vfs = ${cfg.nic.vfs} VMs for path "${path.name}" (one SR-IOV virtual function per VM)`,
+      String(cfg.vms),
+    );
   }
 }
 

@@ -19,18 +19,28 @@ export interface OverrideArgs {
 export function parseOverrides(a: OverrideArgs): Overrides {
   const o: Overrides = {};
   if (a.seed !== undefined) {
-    if (!(Number.isInteger(a.seed) && a.seed >= 0 && a.seed <= MAX_SEED)) throw new InputError('--seed', `a whole number from 0 to ${MAX_SEED}`, String(a.seed));
+    if (!(Number.isInteger(a.seed) && a.seed >= 0 && a.seed <= MAX_SEED))
+      throw new InputError('--seed', `a whole number from 0 to ${MAX_SEED}`, String(a.seed));
     o.seed = a.seed;
   }
   if (a.modes !== undefined) {
     const paths = a.modes.flatMap((s) => String(s).split(',')).map((s) => s.trim());
-    if (paths.length === 0 || paths.some((p) => p === '')) throw new InputError('--modes', 'path names separated by commas, such as sriov,vmdq', JSON.stringify(a.modes.join(',')));
+    if (paths.length === 0 || paths.some((p) => p === ''))
+      throw new InputError(
+        '--modes',
+        'path names separated by commas, such as sriov,vmdq',
+        JSON.stringify(a.modes.join(',')),
+      );
     o.paths = paths;
   }
   if (a.duration !== undefined) {
     const ns = parseQuantity(String(a.duration), DURATION);
     if (ns === undefined || !(ns > 0) || ns > DURATION.max) {
-      throw new InputError('--duration', `a positive duration with a unit, such as "50 ms", at most ${DURATION.maxText}`, JSON.stringify(String(a.duration)));
+      throw new InputError(
+        '--duration',
+        `a positive duration with a unit, such as "50 ms", at most ${DURATION.maxText}`,
+        JSON.stringify(String(a.duration)),
+      );
     }
     o.durationNs = ns;
   }

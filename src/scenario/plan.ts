@@ -32,7 +32,8 @@ export interface Plan {
 function blameSweep(e: unknown, keys: string[], file: string): unknown {
   const fix = (x: InputError) => {
     x.file ??= file;
-    if (keys.some((k) => x.fieldPath === k || x.fieldPath.startsWith(`${k}.`) || x.fieldPath.startsWith(`${k}[`))) x.fieldPath = `sweep.${x.fieldPath}`;
+    if (keys.some((k) => x.fieldPath === k || x.fieldPath.startsWith(`${k}.`) || x.fieldPath.startsWith(`${k}[`)))
+      x.fieldPath = `sweep.${x.fieldPath}`;
   };
   if (e instanceof InputError) fix(e);
   if (e instanceof InputErrors) e.errors.forEach(fix);
@@ -57,7 +58,12 @@ function sweptValue(key: string, value: unknown, file: string): unknown {
   const schema = fieldSchema(key);
   if (!schema) {
     const top = Object.keys(objectOf(scenarioSchema)?.shape ?? {});
-    throw new InputError(`sweep.${key}`, 'a scenario field path such as traffic.load_per_vm or vms.count', `"${key}"${suggestion(key, top)}`, file);
+    throw new InputError(
+      `sweep.${key}`,
+      'a scenario field path such as traffic.load_per_vm or vms.count',
+      `"${key}"${suggestion(key, top)}`,
+      file,
+    );
   }
   const r = schema.safeParse(value);
   if (!r.success) throw inputErrors(r.error.issues, value, file, ['sweep', key]);
@@ -72,7 +78,12 @@ function setField(s: Scenario, key: string, value: unknown, file: string): Scena
   for (const [i, p] of parts.slice(0, -1).entries()) {
     const next = obj[p];
     if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      throw new InputError(`sweep.${key}`, `a field whose block (${parts.slice(0, i + 1).join('.')}) the scenario sets`, describe(next), file);
+      throw new InputError(
+        `sweep.${key}`,
+        `a field whose block (${parts.slice(0, i + 1).join('.')}) the scenario sets`,
+        describe(next),
+        file,
+      );
     }
     obj = next as Record<string, unknown>;
   }
@@ -88,7 +99,8 @@ export function planFile(file: string, overrides: Overrides = {}): Plan {
 /** Validates and resolves scenario data (as read from `file`) and every point of its study. */
 export function planScenario(raw: unknown, file: string, overrides: Overrides = {}, checkOthers = true): Plan {
   const base = validateScenario(raw, file);
-  if (base.search && base.sweep) throw new InputError('search', 'a search or a sweep in one scenario, not both', 'both', file);
+  if (base.search && base.sweep)
+    throw new InputError('search', 'a search or a sweep in one scenario, not both', 'both', file);
   const sweepKeys = Object.keys(base.sweep ?? {});
   const typed = new Map<string, Map<unknown, unknown>>();
   const pointScenario = (assignment: Assignment): Scenario =>
@@ -118,7 +130,15 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
     change(s);
     return resolveAt(s, [], options);
   };
-  const plan: Plan = { file, name: base.name, description: base.description ?? '', sweepKeys, points, scenario: base, at };
+  const plan: Plan = {
+    file,
+    name: base.name,
+    description: base.description ?? '',
+    sweepKeys,
+    points,
+    scenario: base,
+    at,
+  };
   withFile(file, () => checkSearchBounds(plan));
   if (checkOthers) checkClaimFiles(plan, overrides);
   return plan;
@@ -143,12 +163,23 @@ function checkClaimFiles(plan: Plan, overrides: Overrides): void {
     try {
       otherPlan = withFile(other, () => planScenario(readScenarioData(other), other, overrides, false));
     } catch (e) {
-      const why = e instanceof InputError ? e.describe() : e instanceof InputErrors ? e.errors[0].describe() : String(e);
-      throw new InputError(`reference.claims[${i}].than`, 'a valid scenario file, relative to this one', `${c.than} (${why})`, plan.file);
+      const why =
+        e instanceof InputError ? e.describe() : e instanceof InputErrors ? e.errors[0].describe() : String(e);
+      throw new InputError(
+        `reference.claims[${i}].than`,
+        'a valid scenario file, relative to this one',
+        `${c.than} (${why})`,
+        plan.file,
+      );
     }
     const paths = otherPlan.points[0].exp.paths.map((p) => p.name);
     if (!paths.includes(c.path)) {
-      throw new InputError(`reference.claims[${i}].than`, `a scenario that runs path "${c.path}"`, `${c.than}, which runs ${paths.join(', ')}`, plan.file);
+      throw new InputError(
+        `reference.claims[${i}].than`,
+        `a scenario that runs path "${c.path}"`,
+        `${c.than}, which runs ${paths.join(', ')}`,
+        plan.file,
+      );
     }
   });
 }

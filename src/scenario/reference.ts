@@ -7,7 +7,11 @@ import { scenarioSchema } from './schema.js';
  * and check scenario files; the field reference in docs/scenarios.md is rendered from it.
  */
 export function scenarioJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(scenarioSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+  const schema = z.toJSONSchema(scenarioSchema, {
+    io: 'input',
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: 'https://github.com/iovsim/iovsim/scenario.schema.json',
@@ -47,10 +51,21 @@ function typeText(n: Node): string {
   if (options) return options.map(typeText).join(' or ');
   if (n.const !== undefined) return code(n.const);
   if (n.enum) return n.enum.map(code).join(', ');
-  const range = (lo?: number, hi?: number) => (lo !== undefined && hi !== undefined ? ` ${lo}..${hi}` : lo !== undefined ? ` >= ${lo}` : hi !== undefined ? ` <= ${hi}` : '');
+  const range = (lo?: number, hi?: number) =>
+    lo !== undefined && hi !== undefined
+      ? ` ${lo}..${hi}`
+      : lo !== undefined
+        ? ` >= ${lo}`
+        : hi !== undefined
+          ? ` <= ${hi}`
+          : '';
   if (n.type === 'integer') return `int${range(n.minimum, n.maximum)}`;
-  if (n.type === 'number') return n.exclusiveMinimum !== undefined ? `number > ${n.exclusiveMinimum}${n.maximum !== undefined ? `, <= ${n.maximum}` : ''}` : `number${range(n.minimum, n.maximum)}`;
-  if (n.type === 'array') return `list${n.minItems ? ` (>= ${n.minItems})` : ''} of ${n.items ? typeText(n.items) : 'values'}`;
+  if (n.type === 'number')
+    return n.exclusiveMinimum !== undefined
+      ? `number > ${n.exclusiveMinimum}${n.maximum !== undefined ? `, <= ${n.maximum}` : ''}`
+      : `number${range(n.minimum, n.maximum)}`;
+  if (n.type === 'array')
+    return `list${n.minItems ? ` (>= ${n.minItems})` : ''} of ${n.items ? typeText(n.items) : 'values'}`;
   if (n.type === 'object') return n.properties ? 'mapping (below)' : 'mapping';
   return n.type ?? 'value';
 }
@@ -58,7 +73,8 @@ function typeText(n: Node): string {
 function defaultText(n: Node, required: boolean): string {
   if (required) return 'required';
   if (n.default === undefined) return 'none';
-  if (typeof n.default === 'object' && n.default !== null && Object.keys(n.default).length === 0) return Array.isArray(n.default) ? '`[]`' : 'see below';
+  if (typeof n.default === 'object' && n.default !== null && Object.keys(n.default).length === 0)
+    return Array.isArray(n.default) ? '`[]`' : 'see below';
   return code(n.default);
 }
 
@@ -76,7 +92,9 @@ function table(node: Node): string[] {
   const required = new Set(node.required ?? []);
   const lines = ['| field | type | default | meaning |', '|---|---|---|---|'];
   for (const [name, n] of Object.entries(node.properties ?? {})) {
-    lines.push(`| \`${name}\` | ${cell(typeText(n))} | ${cell(defaultText(n, required.has(name)))} | ${cell(n.description ?? '')} |`);
+    lines.push(
+      `| \`${name}\` | ${cell(typeText(n))} | ${cell(defaultText(n, required.has(name)))} | ${cell(n.description ?? '')} |`,
+    );
   }
   return lines;
 }
@@ -95,7 +113,8 @@ export function fieldReference(): string {
       for (const b of branches) {
         const kind = b.properties?.kind?.const;
         out.push(`### \`${path}\`${kind !== undefined ? ` with \`kind: ${String(kind)}\`` : ''}`, '', ...table(b), '');
-        for (const [k, c] of Object.entries(b.properties ?? {})) if (objectIn(c)) visit(`${path}.${k}${c.type === 'array' ? '[]' : ''}`, c);
+        for (const [k, c] of Object.entries(b.properties ?? {}))
+          if (objectIn(c)) visit(`${path}.${k}${c.type === 'array' ? '[]' : ''}`, c);
       }
       return;
     }
@@ -103,7 +122,13 @@ export function fieldReference(): string {
     if (!obj) return;
     const isMap = obj.additionalProperties && typeof obj.additionalProperties === 'object';
     if (isMap) return;
-    out.push(`### \`${path}\``, '', ...(n.description ? [`${n.description.replace(/^./, (c) => c.toUpperCase())}.`, ''] : []), ...table(obj), '');
+    out.push(
+      `### \`${path}\``,
+      '',
+      ...(n.description ? [`${n.description.replace(/^./, (c) => c.toUpperCase())}.`, ''] : []),
+      ...table(obj),
+      '',
+    );
     for (const [k, c] of Object.entries(obj.properties ?? {})) {
       // A field whose type is summed up in words (arrivals, claims) is explained in prose.
       if ((objectIn(c) && !c['x-type']) || c.oneOf) visit(`${path}.${k}${c.type === 'array' ? '[]' : ''}`, c);

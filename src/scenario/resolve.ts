@@ -1,7 +1,15 @@
 import { InputError } from '../errors.js';
 import type { MetricName } from '../metrics/metrics.js';
 import { HOST_CATALOG, ITR_PRESETS, NIC_CATALOG } from '../model/catalog.js';
-import { meanFrameBytes, tcpPayloadBytes, WIRE_OVERHEAD_BYTES, type Arrivals, type FrameMix, type ModelConfig, type VmTraffic } from '../model/config.js';
+import {
+  meanFrameBytes,
+  tcpPayloadBytes,
+  WIRE_OVERHEAD_BYTES,
+  type Arrivals,
+  type FrameMix,
+  type ModelConfig,
+  type VmTraffic,
+} from '../model/config.js';
 import { resolveCosts, type CostValues } from '../model/costs.js';
 import type { PathSpec } from '../model/path-spec.js';
 import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
@@ -60,7 +68,8 @@ function arrivalsOf(a: ArrivalsInput): Arrivals {
 }
 
 /** Packets/s for a rate given in bits/s (of frames) or packets/s. */
-const ppsOf = (r: Rate, frames: FrameMix): number => ('packetsPerSec' in r ? r.packetsPerSec : r.bitsPerSec / (8 * meanFrameBytes(frames)));
+const ppsOf = (r: Rate, frames: FrameMix): number =>
+  'packetsPerSec' in r ? r.packetsPerSec : r.bitsPerSec / (8 * meanFrameBytes(frames));
 
 /**
  * Resolves a validated scenario into an experiment. Every rule that involves more than one
@@ -71,7 +80,8 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
   const durationNs = o.durationNs ?? s.duration;
   const warmupAuto = s.warmup === 'auto';
   const warmupNs = s.warmup === 'auto' ? 0 : s.warmup;
-  if (warmupNs >= durationNs) fail('warmup', `a warm-up shorter than the duration (${durationNs / 1e6} ms)`, `${warmupNs / 1e6} ms`);
+  if (warmupNs >= durationNs)
+    fail('warmup', `a warm-up shorter than the duration (${durationNs / 1e6} ms)`, `${warmupNs / 1e6} ms`);
 
   const hostModel = HOST_CATALOG[s.host.model];
   const cores = s.host.cores ?? hostModel.cores;
@@ -96,7 +106,11 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
   const vms = s.vms.count;
   const t = s.traffic;
   if (t.load !== undefined && t.load_per_vm !== undefined) {
-    fail('traffic.load_per_vm', 'either traffic.load (for all VMs together) or traffic.load_per_vm, not both', t.load_per_vm);
+    fail(
+      'traffic.load_per_vm',
+      'either traffic.load (for all VMs together) or traffic.load_per_vm, not both',
+      t.load_per_vm,
+    );
   }
   const mode = t.load === 'saturate' || (t.load === undefined && t.load_per_vm === undefined) ? 'saturate' : 'open';
   const lineRateGbps = s.nic.line_rate !== undefined ? s.nic.line_rate / 1e9 : nicModel.lineRateGbps;
@@ -114,13 +128,15 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
   // Segmentation offload: the stack sends segments that the NIC cuts into frames of frame_bytes.
   let tsoFrames = 1;
   if (t.tso_segment_bytes !== undefined) {
-    if (t.direction !== 'tx') fail('traffic.tso_segment_bytes', 'no TSO segment size for receive (it offloads transmit)', t.tso_segment_bytes);
+    if (t.direction !== 'tx')
+      fail('traffic.tso_segment_bytes', 'no TSO segment size for receive (it offloads transmit)', t.tso_segment_bytes);
     const frame = t.frame_bytes;
     if (typeof frame !== 'number' || s.per_vm.some((p) => p.frame_bytes !== undefined)) {
       fail('traffic.frame_bytes', 'one frame size for all VMs when traffic.tso_segment_bytes is set', t.frame_bytes);
     }
     tsoFrames = Math.ceil(t.tso_segment_bytes / tcpPayloadBytes(frame as number));
-    if (!Number.isFinite(tsoFrames)) fail('traffic.frame_bytes', 'frames that carry TCP payload (more than 70 B) with TSO', frame);
+    if (!Number.isFinite(tsoFrames))
+      fail('traffic.frame_bytes', 'frames that carry TCP payload (more than 70 B) with TSO', frame);
   }
   const perVm: VmTraffic[] = [];
   for (let vm = 0; vm < vms; vm++) {
@@ -129,7 +145,8 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     let pps = 0;
     if (p?.rate !== undefined) pps = ppsOf(p.rate, frames);
     else if (t.load_per_vm !== undefined) pps = ppsOf(t.load_per_vm, frames);
-    else if (t.load === 'line-rate') pps = (lineRateGbps * 1e9) / vms / (8 * (meanFrameBytes(frames) + WIRE_OVERHEAD_BYTES));
+    else if (t.load === 'line-rate')
+      pps = (lineRateGbps * 1e9) / vms / (8 * (meanFrameBytes(frames) + WIRE_OVERHEAD_BYTES));
     else if (t.load !== undefined && t.load !== 'saturate') pps = ppsOf(t.load, frames) / vms;
     // Rates count frames; with TSO the source sends segments of tsoFrames frames.
     perVm.push({ pps: pps / tsoFrames, frames, arrivals: arrivalsOf(p?.arrivals ?? t.arrivals) });
@@ -139,7 +156,14 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     seed: o.seed ?? s.seed,
     durationNs,
     warmupNs,
-    host: { cores, clockGhz, hypervisorCores, vcpuCores, vringDescriptors: s.host.vring, napiBudget: s.host.napi_budget },
+    host: {
+      cores,
+      clockGhz,
+      hypervisorCores,
+      vcpuCores,
+      vringDescriptors: s.host.vring,
+      napiBudget: s.host.napi_budget,
+    },
     nic: {
       lineRateGbps,
       rxRing: s.nic.rx_ring,
@@ -155,15 +179,24 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
 
   let precision: Experiment['precision'];
   if (s.precision) {
-    if (s.replications < 2) fail('replications', 'at least 2 replications to start from when a precision target is set', s.replications);
+    if (s.replications < 2)
+      fail('replications', 'at least 2 replications to start from when a precision target is set', s.replications);
     if (s.precision.max_replications < s.replications) {
       fail('precision.max_replications', `at least replications = ${s.replications}`, s.precision.max_replications);
     }
-    precision = { metric: s.precision.metric as MetricName, relativeHalfWidth: s.precision.relative_half_width, maxReplications: s.precision.max_replications };
+    precision = {
+      metric: s.precision.metric as MetricName,
+      relativeHalfWidth: s.precision.relative_half_width,
+      maxReplications: s.precision.max_replications,
+    };
   }
 
   const paths = resolvePaths(s, o);
-  for (const p of paths) checkPath(config, p, { nicLimits: opts.nicLimits ?? true, where: s.custom_paths[p.name] ? `custom_paths.${p.name}` : `paths.${p.name}` });
+  for (const p of paths)
+    checkPath(config, p, {
+      nicLimits: opts.nicLimits ?? true,
+      where: s.custom_paths[p.name] ? `custom_paths.${p.name}` : `paths.${p.name}`,
+    });
   if (s.search) checkSearch(s, s.search);
   checkReference(s, paths);
   if (s.validation) checkValidation(s.validation, config, paths);
@@ -191,7 +224,8 @@ function resolvePaths(s: Scenario, o: Overrides): ResolvedPath[] {
   const known = [...BUILTIN_PATH_NAMES, ...Object.keys(s.custom_paths)];
   const names = o.paths ?? s.paths ?? [...BUILTIN_PATH_NAMES];
   return names.map((name, i) => {
-    if (!known.includes(name)) fail(o.paths ? '--modes' : `paths[${i}]`, `a path name (one of: ${known.join(', ')})`, name);
+    if (!known.includes(name))
+      fail(o.paths ? '--modes' : `paths[${i}]`, `a path name (one of: ${known.join(', ')})`, name);
     if (names.indexOf(name) !== i) fail(o.paths ? '--modes' : `paths[${i}]`, 'each path listed once', name);
     const custom = s.custom_paths[name];
     if (!custom) return { name, spec: BUILTIN_PATHS[name as BuiltinPathName], costs: resolveCosts(scenarioCosts) };
@@ -210,20 +244,32 @@ function resolvePaths(s: Scenario, o: Overrides): ResolvedPath[] {
 function checkSearch(s: Scenario, search: SearchSpec): void {
   if (search.kind !== 'capacity') return;
   if (search.vary === 'vms.count') {
-    if (typeof search.from !== 'number') fail('search.from', 'a VM count (a whole number) when search.vary is vms.count', search.from);
-    if (typeof search.to !== 'number') fail('search.to', 'a VM count (a whole number) when search.vary is vms.count', search.to);
-    if (search.resolution !== undefined) fail('search.resolution', 'no resolution when search.vary is vms.count (it steps by one VM)', search.resolution);
-    if ((search.to as number) < (search.from as number)) fail('search.to', `a VM count at least search.from = ${String(search.from)}`, search.to);
+    if (typeof search.from !== 'number')
+      fail('search.from', 'a VM count (a whole number) when search.vary is vms.count', search.from);
+    if (typeof search.to !== 'number')
+      fail('search.to', 'a VM count (a whole number) when search.vary is vms.count', search.to);
+    if (search.resolution !== undefined)
+      fail('search.resolution', 'no resolution when search.vary is vms.count (it steps by one VM)', search.resolution);
+    if ((search.to as number) < (search.from as number))
+      fail('search.to', `a VM count at least search.from = ${String(search.from)}`, search.to);
     return;
   }
-  if (s.traffic.load !== undefined) fail('traffic.load', 'no traffic.load when search.vary is traffic.load_per_vm (the search sets the per-VM load)', s.traffic.load);
-  const kind = (r: number | Rate) => (typeof r === 'number' ? 'a VM count' : 'bitsPerSec' in r ? 'a bit rate' : 'a packet rate');
-  if (typeof search.from === 'number') fail('search.from', 'a rate such as "1 Gbit/s" when search.vary is traffic.load_per_vm', search.from);
+  if (s.traffic.load !== undefined)
+    fail(
+      'traffic.load',
+      'no traffic.load when search.vary is traffic.load_per_vm (the search sets the per-VM load)',
+      s.traffic.load,
+    );
+  const kind = (r: number | Rate) =>
+    typeof r === 'number' ? 'a VM count' : 'bitsPerSec' in r ? 'a bit rate' : 'a packet rate';
+  if (typeof search.from === 'number')
+    fail('search.from', 'a rate such as "1 Gbit/s" when search.vary is traffic.load_per_vm', search.from);
   if (kind(search.to) !== kind(search.from)) fail('search.to', `${kind(search.from)}, as search.from`, search.to);
   const value = (r: number | Rate) => (typeof r === 'number' ? r : 'bitsPerSec' in r ? r.bitsPerSec : r.packetsPerSec);
   if (value(search.to) < value(search.from)) fail('search.to', 'a rate at least search.from', search.to);
   if (search.resolution !== undefined) {
-    if (kind(search.resolution) !== kind(search.from)) fail('search.resolution', `${kind(search.from)}, as search.from`, search.resolution);
+    if (kind(search.resolution) !== kind(search.from))
+      fail('search.resolution', `${kind(search.from)}, as search.from`, search.resolution);
     if (!(value(search.resolution) > 0)) fail('search.resolution', 'a positive rate', search.resolution);
   }
 }
@@ -243,7 +289,11 @@ function checkReference(s: Scenario, paths: ResolvedPath[]): void {
       needRun(`reference.claims[${i}].denominator`, c.denominator);
     } else needRun(`reference.claims[${i}].path`, c.path);
     if (c.kind === 'linear' && !(s.sweep && Object.hasOwn(s.sweep, c.over))) {
-      fail(`reference.claims[${i}].over`, `a field this scenario sweeps (${Object.keys(s.sweep ?? {}).join(', ') || 'none'})`, c.over);
+      fail(
+        `reference.claims[${i}].over`,
+        `a field this scenario sweeps (${Object.keys(s.sweep ?? {}).join(', ') || 'none'})`,
+        c.over,
+      );
     }
   });
 }

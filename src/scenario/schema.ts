@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { COMPARABLE_METRICS, PRECISION_METRICS } from '../metrics/metrics.js';
-import { HOST_CATALOG, HOST_MODELS, ITR_PRESETS, ITR_RANGE, NIC_CATALOG, NIC_MODELS, type HostModelName, type NicModelName } from '../model/catalog.js';
+import {
+  HOST_CATALOG,
+  HOST_MODELS,
+  ITR_PRESETS,
+  ITR_RANGE,
+  NIC_CATALOG,
+  NIC_MODELS,
+  type HostModelName,
+  type NicModelName,
+} from '../model/catalog.js';
 import { CAUSES } from '../model/causes.js';
 import { MAX_FRAME, MIN_FRAME } from '../model/config.js';
 import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
@@ -32,7 +41,8 @@ import {
  */
 
 /** Attaches a field's help text (its description in the JSON Schema and the docs). */
-const help = <T extends z.ZodType>(schema: T, text: string, type?: string): T => schema.meta({ description: text, ...(type ? { 'x-type': type } : {}) });
+const help = <T extends z.ZodType>(schema: T, text: string, type?: string): T =>
+  schema.meta({ description: text, ...(type ? { 'x-type': type } : {}) });
 
 const within = (kind: QuantityKind, v: number) => v <= kind.max;
 
@@ -67,7 +77,11 @@ const rate = z
 
 const count = (what: string, min = 1, max = 1_000_000) => {
   const expected = `${what} as a whole number from ${min} to ${max}`;
-  return z.number({ error: expected }).int({ error: expected }).min(min, { error: expected }).max(max, { error: expected });
+  return z
+    .number({ error: expected })
+    .int({ error: expected })
+    .min(min, { error: expected })
+    .max(max, { error: expected });
 };
 
 const ITR_EXPECTED = `an interrupt throttle rate: one of ${Object.keys(ITR_PRESETS).join(', ')}, or interrupts/s per vector from ${ITR_RANGE.min} to ${ITR_RANGE.max} (ixgbe range)`;
@@ -82,7 +96,10 @@ const frames = z.union(
       .array(
         z.strictObject({
           bytes: frameBytes,
-          weight: z.number({ error: 'a positive weight' }).positive({ error: 'a positive weight' }).max(1e9, { error: 'a positive weight, at most 1e9' }),
+          weight: z
+            .number({ error: 'a positive weight' })
+            .positive({ error: 'a positive weight' })
+            .max(1e9, { error: 'a positive weight, at most 1e9' }),
         }),
       )
       .min(1)
@@ -96,7 +113,10 @@ const arrivals = z.union(
   [
     z.enum(['constant', 'poisson']),
     z.strictObject({
-      on_off: z.strictObject({ on: help(positiveDuration, 'mean length of an on period'), off: help(positiveDuration, 'mean length of an off period') }),
+      on_off: z.strictObject({
+        on: help(positiveDuration, 'mean length of an on period'),
+        off: help(positiveDuration, 'mean length of an off period'),
+      }),
     }),
   ],
   { error: ARRIVALS_EXPECTED },
@@ -107,7 +127,9 @@ const load = z.union([z.literal('saturate'), z.literal('line-rate'), rate], { er
 
 /** Largest cost a scenario may set: far beyond any real per-packet cost, and small enough that time stays finite. */
 const MAX_COST = 1e9;
-const costName = z.enum(COST_NAMES as [CostName, ...CostName[]], { error: `a cost name (one of: ${COST_NAMES.join(', ')})` });
+const costName = z.enum(COST_NAMES as [CostName, ...CostName[]], {
+  error: `a cost name (one of: ${COST_NAMES.join(', ')})`,
+});
 /** Strict, so an unknown cost name is reported by name; each entry declared from the cost table. */
 const costs = z.strictObject(
   Object.fromEntries(
@@ -116,7 +138,11 @@ const costs = z.strictObject(
       return [
         n,
         help(
-          z.number({ error: expected }).min(0, { error: expected }).max(MAX_COST, { error: `${expected}, at most ${MAX_COST}` }).optional(),
+          z
+            .number({ error: expected })
+            .min(0, { error: expected })
+            .max(MAX_COST, { error: `${expected}, at most ${MAX_COST}` })
+            .optional(),
           `${COSTS[n].help} (default ${COSTS[n].default} ${COSTS[n].unit})`,
         ),
       ];
@@ -131,10 +157,17 @@ const work = z.strictObject({
   cycles_per_byte: amount.optional(),
   count: amount.optional(),
 }) satisfies z.ZodType<WorkSpec>;
-const ringRef = z.union([z.enum(['nic_rx', 'nic_tx', 'vring', 'switch_buffer', 'socket_buffer']), count('ring descriptors')], {
-  error: 'a ring: nic_rx, nic_tx, vring, switch_buffer, socket_buffer, or a number of descriptors',
-});
-const hopName = z.string({ error: 'a hop name' }).min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, { error: 'a hop name of letters, digits, "_", "-" and "."' });
+const ringRef = z.union(
+  [z.enum(['nic_rx', 'nic_tx', 'vring', 'switch_buffer', 'socket_buffer']), count('ring descriptors')],
+  {
+    error: 'a ring: nic_rx, nic_tx, vring, switch_buffer, socket_buffer, or a number of descriptors',
+  },
+);
+const hopName = z
+  .string({ error: 'a hop name' })
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.-]+$/, { error: 'a hop name of letters, digits, "_", "-" and "."' });
 const hop = z.discriminatedUnion(
   'kind',
   [
@@ -143,7 +176,9 @@ const hop = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('cpu'),
       name: hopName,
-      core: z.union([z.enum(['io', 'io-per-vm', 'vcpu']), count('core index', 0, 1023)], { error: 'a core: io, io-per-vm, vcpu, or a core index' }),
+      core: z.union([z.enum(['io', 'io-per-vm', 'vcpu']), count('core index', 0, 1023)], {
+        error: 'a core: io, io-per-vm, vcpu, or a core index',
+      }),
       instances: z.enum(['shared', 'per-vm']),
       ring: ringRef,
       notify: z.strictObject({
@@ -154,9 +189,15 @@ const hop = z.discriminatedUnion(
       }),
       work: z.array(work).max(100),
       service: z
-        .union([z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })], {
-          error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
-        })
+        .union(
+          [
+            z.enum(['deterministic', 'exponential', 'uniform']),
+            z.strictObject({ erlang: count('Erlang phases', 1, 1000) }),
+          ],
+          {
+            error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
+          },
+        )
         .optional(),
       servers: count('servers sharing the ring', 1, 1024).optional(),
     }),
@@ -172,13 +213,25 @@ const customPath = z.strictObject({
     'the built-in path to start from',
   ),
   description: help(z.string().max(1000).optional(), 'what the variant is; default "<base>, modified"'),
-  costs: help(costs.optional(), 'cost overrides for this path only, applied on top of the scenario\'s `costs`', 'map cost name -> number >= 0'),
+  costs: help(
+    costs.optional(),
+    "cost overrides for this path only, applied on top of the scenario's `costs`",
+    'map cost name -> number >= 0',
+  ),
   nic_sorting: help(
     z.enum(NIC_SORTINGS).optional(),
-    'NIC resource needed per VM: `vmdq` is checked against `nic.vmdq_pools`, `vf` against `nic.vfs`; anything but `none` makes the transmit wire\'s `nic_tx` queue `tx_ring` x VMs deep. Default: the base\'s',
+    "NIC resource needed per VM: `vmdq` is checked against `nic.vmdq_pools`, `vf` against `nic.vfs`; anything but `none` makes the transmit wire's `nic_tx` queue `tx_ring` x VMs deep. Default: the base's",
   ),
-  rx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole receive hop list (default: the base\'s)', 'list of hops (see "Hops")'),
-  tx: help(z.array(hop).min(1).max(64).optional(), 'replaces the whole transmit hop list (default: the base\'s)', 'list of hops (see "Hops")'),
+  rx: help(
+    z.array(hop).min(1).max(64).optional(),
+    "replaces the whole receive hop list (default: the base's)",
+    'list of hops (see "Hops")',
+  ),
+  tx: help(
+    z.array(hop).min(1).max(64).optional(),
+    "replaces the whole transmit hop list (default: the base's)",
+    'list of hops (see "Hops")',
+  ),
 });
 
 const fraction = (what: string) => {
@@ -186,16 +239,28 @@ const fraction = (what: string) => {
   return z.number({ error: expected }).min(0, { error: expected }).max(1, { error: expected });
 };
 
-const metricName = z.enum(COMPARABLE_METRICS as [string, ...string[]], { error: `a metric (one of: ${COMPARABLE_METRICS.join(', ')})` });
+const metricName = z.enum(COMPARABLE_METRICS as [string, ...string[]], {
+  error: `a metric (one of: ${COMPARABLE_METRICS.join(', ')})`,
+});
 
 /** A published figure this scenario reproduces. */
 const referenceCheck = z
   .strictObject({
     path: help(z.string({ error: 'a path name' }), 'the path whose result is compared (one the scenario runs)'),
     metric: help(metricName, 'the output column compared'),
-    value: help(z.number().optional(), 'the published value; passes within the metric\'s tolerance (see "Output columns")'),
-    range: help(z.tuple([z.number(), z.number()], { error: 'a range [low, high]' }).optional(), 'the published range [low, high]; passes inside it', '[low, high]'),
-    informational: help(z.string().optional(), 'shown by compare but not counted, with this reason (docs/calibration.md)'),
+    value: help(
+      z.number().optional(),
+      'the published value; passes within the metric\'s tolerance (see "Output columns")',
+    ),
+    range: help(
+      z.tuple([z.number(), z.number()], { error: 'a range [low, high]' }).optional(),
+      'the published range [low, high]; passes inside it',
+      '[low, high]',
+    ),
+    informational: help(
+      z.string().optional(),
+      'shown by compare but not counted, with this reason (docs/calibration.md)',
+    ),
   })
   .refine((c) => (c.value === undefined) !== (c.range === undefined), { error: 'either value or range, not both' });
 
@@ -214,9 +279,12 @@ const claim = z.discriminatedUnion(
       path: help(z.string(), 'the path whose metric is fitted'),
       metric: help(metricName, 'the output column fitted'),
       over: help(z.string(), 'the swept field the metric grows along'),
-      slope: help(z.number(), 'the published slope, in the metric\'s unit per unit of `over`'),
+      slope: help(z.number(), "the published slope, in the metric's unit per unit of `over`"),
       tolerance: help(fraction('the relative tolerance on the slope').default(0.2), 'relative tolerance on the slope'),
-      min_r2: help(fraction('the lowest R^2 of the straight-line fit').default(0.9), 'lowest R^2 of the least-squares line'),
+      min_r2: help(
+        fraction('the lowest R^2 of the straight-line fit').default(0.9),
+        'lowest R^2 of the least-squares line',
+      ),
       text: help(z.string(), 'the claim in words'),
     }),
     z.strictObject({
@@ -233,31 +301,48 @@ const claim = z.discriminatedUnion(
 );
 
 const reference = z.strictObject({
-  id: help(z.string({ error: 'the result\'s id in docs/references.md, e.g. "R2"' }), 'the result\'s id in docs/references.md, e.g. `"R2"`'),
+  id: help(
+    z.string({ error: 'the result\'s id in docs/references.md, e.g. "R2"' }),
+    'the result\'s id in docs/references.md, e.g. `"R2"`',
+  ),
   source: help(z.string({ error: 'the publication the figure comes from' }), 'the publication'),
   published: help(z.string({ error: 'the published result, in words' }).optional(), 'the published result, in words'),
   checks: help(
     z.array(referenceCheck).default([]),
     'figures to compare: `{path, metric, value | range: [low, high], informational?}`; see "Reference checks and claims"',
   ),
-  claims: help(z.array(claim).default([]), 'claims to check: `lower-than`, `linear` or `ratio`; see "Reference checks and claims"', 'list of claims'),
+  claims: help(
+    z.array(claim).default([]),
+    'claims to check: `lower-than`, `linear` or `ratio`; see "Reference checks and claims"',
+    'list of claims',
+  ),
 });
 
 /** Marks a scenario as a queueing-theory check for `iovsim verify`. */
 export const VALIDATION_METRICS = ['mean_time_in_system', 'loss_probability'] as const;
 const PACKET_RATE_EXPECTED = `a positive ${PACKET_RATE.noun.slice(2)} with a unit, such as ${PACKET_RATE.example} (units: ${Object.keys(PACKET_RATE.units).join(', ')})`;
-const serviceDistribution = z.union([z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })], {
-  error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
-});
+const serviceDistribution = z.union(
+  [z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })],
+  {
+    error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
+  },
+);
 /**
  * A station of the queueing model, as declared: its numbers are what the theory uses, so
  * `verify` does not take them from the simulator's own cost code.
  */
 const station = z.strictObject({
   service_mean: help(positiveDuration, 'mean service time of one packet'),
-  distribution: help(serviceDistribution.default('exponential'), 'service time distribution around its mean (as a cpu hop\'s `service`)', 'as a hop\'s service'),
+  distribution: help(
+    serviceDistribution.default('exponential'),
+    "service time distribution around its mean (as a cpu hop's `service`)",
+    "as a hop's service",
+  ),
   servers: help(count('servers', 1, 1024).default(1), 'servers sharing the queue (c)'),
-  capacity: help(count('packets the station holds, the one in service included (K)', 1, 1_000_000).optional(), 'K of M/M/1/K; none: unbounded'),
+  capacity: help(
+    count('packets the station holds, the one in service included (K)', 1, 1_000_000).optional(),
+    'K of M/M/1/K; none: unbounded',
+  ),
 });
 const validation = z.strictObject({
   metric: help(
@@ -268,22 +353,37 @@ const validation = z.strictObject({
     quantity(PACKET_RATE, PACKET_RATE_EXPECTED, (v) => v > 0, 'packet rate > 0'),
     'the Poisson arrival rate the theory assumes (lambda), all VMs together',
   ),
-  stations: help(z.array(station).min(1).max(16), 'the stations in order, as the theory sees them (a tandem when more than one)'),
-  replications: help(count('replications', 2, 10_000).default(10), 'independent replications; replication i runs with a seed derived from `seed` and i'),
+  stations: help(
+    z.array(station).min(1).max(16),
+    'the stations in order, as the theory sees them (a tandem when more than one)',
+  ),
+  replications: help(
+    count('replications', 2, 10_000).default(10),
+    'independent replications; replication i runs with a seed derived from `seed` and i',
+  ),
 });
 
-export const SWEEP_VALUE_EXPECTED = 'a list of values, or a range {from, to, step} of numbers or of quantities with one unit ("1 Gbit/s")';
+export const SWEEP_VALUE_EXPECTED =
+  'a list of values, or a range {from, to, step} of numbers or of quantities with one unit ("1 Gbit/s")';
 const sweepValue = z.union([z.number(), z.string(), z.boolean()], { error: 'a number, a string or a boolean' });
 const sweepRange = z.strictObject({ from: sweepValue, to: sweepValue, step: sweepValue });
-const sweep = z.record(z.string(), z.union([z.array(sweepValue).min(1).max(100_000), sweepRange], { error: SWEEP_VALUE_EXPECTED }));
+const sweep = z.record(
+  z.string(),
+  z.union([z.array(sweepValue).min(1).max(100_000), sweepRange], { error: SWEEP_VALUE_EXPECTED }),
+);
 
 const precision = z.strictObject({
   metric: help(
-    z.enum(PRECISION_METRICS as [string, ...string[]], { error: `a numeric output column (one of: ${PRECISION_METRICS.join(', ')})` }),
+    z.enum(PRECISION_METRICS as [string, ...string[]], {
+      error: `a numeric output column (one of: ${PRECISION_METRICS.join(', ')})`,
+    }),
     'the output column whose interval must be narrow enough',
   ),
   relative_half_width: help(
-    z.number({ error: 'a fraction of the mean, e.g. 0.02' }).positive({ error: 'a fraction of the mean, e.g. 0.02' }).max(1, { error: 'a fraction of the mean, e.g. 0.02' }),
+    z
+      .number({ error: 'a fraction of the mean, e.g. 0.02' })
+      .positive({ error: 'a fraction of the mean, e.g. 0.02' })
+      .max(1, { error: 'a fraction of the mean, e.g. 0.02' }),
     'largest 95 % half-width accepted, as a fraction of the mean',
   ),
   max_replications: help(count('replications at most', 2, 10_000).default(50), 'stop adding replications here'),
@@ -294,9 +394,15 @@ const search = z.discriminatedUnion(
   'kind',
   [
     z.strictObject({
-      kind: help(z.literal('zero-loss'), 'RFC 2544: the largest load with loss at most `loss`, per frame size and path'),
+      kind: help(
+        z.literal('zero-loss'),
+        'RFC 2544: the largest load with loss at most `loss`, per frame size and path',
+      ),
       loss: help(fraction('the highest acceptable loss').default(0), 'highest acceptable loss (fraction of frames)'),
-      frame_sizes: help(z.array(frameBytes).min(1).max(1000).optional(), 'frame sizes to search, one row each (default: the scenario\'s mean frame)'),
+      frame_sizes: help(
+        z.array(frameBytes).min(1).max(1000).optional(),
+        "frame sizes to search, one row each (default: the scenario's mean frame)",
+      ),
       resolution: help(
         z
           .number({ error: 'the load resolution, a fraction of line rate from 1e-6 to 0.5' })
@@ -308,15 +414,27 @@ const search = z.discriminatedUnion(
     }),
     z.strictObject({
       kind: help(z.literal('capacity'), 'the largest VM count or per-VM load that meets every SLO, per path'),
-      vary: help(z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }), 'the field to grow'),
+      vary: help(
+        z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }),
+        'the field to grow',
+      ),
       from: help(capacityBound, 'where to start: a VM count, or a rate in the unit of the answer'),
       to: help(capacityBound, 'where to stop (at least `from`)'),
-      resolution: help(rate.optional(), 'for a rate: stop when passing and failing loads are this close (default: 1/100 of the range)'),
+      resolution: help(
+        rate.optional(),
+        'for a rate: stop when passing and failing loads are this close (default: 1/100 of the range)',
+      ),
       slo: help(
         z.strictObject({
           p99_latency: help(positiveDuration.optional(), 'highest acceptable p99 latency'),
-          loss: help(fraction('the highest acceptable loss').optional(), 'highest acceptable loss (fraction of frames)'),
-          cpu: help(fraction('the highest share of the host\'s cores').optional(), 'highest acceptable share of the host\'s cores busy'),
+          loss: help(
+            fraction('the highest acceptable loss').optional(),
+            'highest acceptable loss (fraction of frames)',
+          ),
+          cpu: help(
+            fraction("the highest share of the host's cores").optional(),
+            "highest acceptable share of the host's cores busy",
+          ),
         }),
         'the service-level objectives every probe must meet',
       ),
@@ -331,21 +449,35 @@ const hostFields = z.strictObject(
       z.enum(HOST_MODELS, { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')})` }).default('generic'),
       'catalog entry whose values the other fields override',
     ),
-    cores: help(count('number of cores', 1, 1024).optional(), 'CPU cores on the host (default: the catalog\'s)'),
-    clock: help(frequency.optional(), 'clock of every core; cycles become time at this rate (default: the catalog\'s)'),
+    cores: help(count('number of cores', 1, 1024).optional(), "CPU cores on the host (default: the catalog's)"),
+    clock: help(frequency.optional(), "clock of every core; cycles become time at this rate (default: the catalog's)"),
     hypervisor_cores: help(
       count('number of hypervisor I/O cores', 1, 1024).default(1),
-      'cores 0..n-1 carry the hypervisor\'s per-VM I/O work (`io-per-vm` hops: VM i on core i mod n); `io` hops always use core 0. At most `cores`',
+      "cores 0..n-1 carry the hypervisor's per-VM I/O work (`io-per-vm` hops: VM i on core i mod n); `io` hops always use core 0. At most `cores`",
     ),
     vcpu_cores: help(
-      z.union([z.literal('auto'), z.array(count('core index', 0, 1023)).min(1).max(4096)], { error: '"auto" or a list of core indexes' }).default('auto'),
+      z
+        .union(
+          [
+            z.literal('auto'),
+            z
+              .array(count('core index', 0, 1023))
+              .min(1)
+              .max(4096),
+          ],
+          { error: '"auto" or a list of core indexes' },
+        )
+        .default('auto'),
       'where the vCPUs run: VM i on `vcpu_cores[i mod length]`, each below `cores`. `auto` lists cores `hypervisor_cores`..`cores-1` first, then `0`..`hypervisor_cores-1`, so VMs share the I/O cores only when there are more VMs than free cores',
       '"auto" or list of core indexes',
     ),
-    vring: help(count('virtio ring descriptors', 1, 65536).default(256), 'descriptors in each paravirtual (virtio) ring'),
+    vring: help(
+      count('virtio ring descriptors', 1, 65536).default(256),
+      'descriptors in each paravirtual (virtio) ring',
+    ),
     napi_budget: help(
       count('NAPI budget (packets per poll turn)', 1, 65536).default(64),
-      'packets a ring consumer may take in a row before it goes to the back of its core\'s queue ([L1])',
+      "packets a ring consumer may take in a row before it goes to the back of its core's queue ([L1])",
     ),
   },
   { error: `a host: a catalog name (${HOST_MODELS.join(', ')}) or a mapping of fields` },
@@ -357,39 +489,65 @@ const nicFields = z.strictObject(
       z.enum(NIC_MODELS, { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')})` }).default('generic'),
       'catalog entry whose values the other fields override',
     ),
-    line_rate: help(bitRate.optional(), 'link speed; a frame occupies the wire for (bytes + 20) x 8 / line_rate (default: the catalog\'s)'),
+    line_rate: help(
+      bitRate.optional(),
+      "link speed; a frame occupies the wire for (bytes + 20) x 8 / line_rate (default: the catalog's)",
+    ),
     rx_ring: help(count('receive ring descriptors', 1, 65536).default(512), 'descriptors in each NIC receive ring'),
     tx_ring: help(
       count('transmit ring descriptors', 1, 65536).default(512),
       'descriptors in a NIC transmit ring: the queue in front of the transmit wire. For paths whose NIC has queues per VM (`nic_sorting` other than `none`) that queue holds `tx_ring` x VMs frames',
     ),
-    vmdq_pools: help(count('VMDq pools', 0, 4096).optional(), 'VMDq pools; the `vmdq` path needs one per VM (default: the catalog\'s)'),
-    vfs: help(count('SR-IOV virtual functions', 0, 4096).optional(), 'SR-IOV virtual functions; the `sriov` path needs one per VM (default: the catalog\'s)'),
+    vmdq_pools: help(
+      count('VMDq pools', 0, 4096).optional(),
+      "VMDq pools; the `vmdq` path needs one per VM (default: the catalog's)",
+    ),
+    vfs: help(
+      count('SR-IOV virtual functions', 0, 4096).optional(),
+      "SR-IOV virtual functions; the `sriov` path needs one per VM (default: the catalog's)",
+    ),
     itr: help(
       z
         .union(
           [
             z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]),
-            z.number({ error: ITR_EXPECTED }).int({ error: ITR_EXPECTED }).min(ITR_RANGE.min, { error: ITR_EXPECTED }).max(ITR_RANGE.max, { error: ITR_EXPECTED }),
+            z
+              .number({ error: ITR_EXPECTED })
+              .int({ error: ITR_EXPECTED })
+              .min(ITR_RANGE.min, { error: ITR_EXPECTED })
+              .max(ITR_RANGE.max, { error: ITR_EXPECTED }),
           ],
           { error: ITR_EXPECTED },
         )
         .default('bulk'),
-      `interrupt throttle rate per vector, in interrupts/s, for hops whose notification is \`moderated\`: a preset (${Object.entries(ITR_PRESETS)
+      `interrupt throttle rate per vector, in interrupts/s, for hops whose notification is \`moderated\`: a preset (${Object.entries(
+        ITR_PRESETS,
+      )
         .map(([k, v]) => `\`${k}\` ${v}`)
-        .join(', ')}; ixgbe, [I1]) or a number. The default is the rate ixgbe's dynamic moderation settles at under bulk traffic (docs/calibration.md)`,
+        .join(
+          ', ',
+        )}; ixgbe, [I1]) or a number. The default is the rate ixgbe's dynamic moderation settles at under bulk traffic (docs/calibration.md)`,
       `${Object.keys(ITR_PRESETS).join(', ')}, or int ${ITR_RANGE.min}..${ITR_RANGE.max}`,
     ),
-    switch_buffer: help(count('upstream switch buffer (frames)', 1, 10_000_000).default(1024), 'frames the upstream switch port can queue in front of the receive wire'),
+    switch_buffer: help(
+      count('upstream switch buffer (frames)', 1, 10_000_000).default(1024),
+      'frames the upstream switch port can queue in front of the receive wire',
+    ),
   },
   { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` },
 );
 
 export const scenarioSchema = z.strictObject({
   $schema: help(z.string().optional(), 'the JSON Schema this file follows (for editors); ignored by iovsim'),
-  name: help(z.string().max(200).optional(), 'shown in the `scenario` column and the table title (default: the file name without its extension)'),
+  name: help(
+    z.string().max(200).optional(),
+    'shown in the `scenario` column and the table title (default: the file name without its extension)',
+  ),
   description: help(z.string().max(2000).optional(), 'shown in the table title'),
-  seed: help(count('seed', 0, 2 ** 31 - 1).default(1), 'run seed; every random stream derives from it (docs/model.md, "Engine")'),
+  seed: help(
+    count('seed', 0, 2 ** 31 - 1).default(1),
+    'run seed; every random stream derives from it (docs/model.md, "Engine")',
+  ),
   duration: help(positiveDuration.prefault('100 ms'), 'simulated time, warm-up included'),
   warmup: help(
     z.union([z.literal('auto'), duration], { error: `"auto" (MSER-5) or ${DURATION_EXPECTED}` }).prefault('10 ms'),
@@ -397,24 +555,46 @@ export const scenarioSchema = z.strictObject({
     '"auto" or duration >= 0',
   ),
   host: help(
-    z.union([z.enum(HOST_MODELS), hostFields], { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
+    z
+      .union([z.enum(HOST_MODELS), hostFields], {
+        error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')}) or a mapping of fields`,
+      })
+      .prefault({}),
     'cores and host settings: a catalog name, or the fields below',
     'catalog name or mapping',
   ),
   nic: help(
-    z.union([z.enum(NIC_MODELS), nicFields], { error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')}) or a mapping of fields` }).prefault({}),
+    z
+      .union([z.enum(NIC_MODELS), nicFields], {
+        error: `a NIC in the catalog (one of: ${NIC_MODELS.join(', ')}) or a mapping of fields`,
+      })
+      .prefault({}),
     'the physical NIC: a catalog name, or the fields below',
     'catalog name or mapping',
   ),
   vms: help(
-    z.strictObject({ count: help(count('number of VMs', 1, 4096).default(4), 'number of VMs; natively, the number of application instances (flows)') }).prefault({}),
+    z
+      .strictObject({
+        count: help(
+          count('number of VMs', 1, 4096).default(4),
+          'number of VMs; natively, the number of application instances (flows)',
+        ),
+      })
+      .prefault({}),
     'the virtual machines',
   ),
   traffic: help(
     z
       .strictObject({
-        direction: help(z.enum(['rx', 'tx'], { error: 'rx (wire to guest) or tx (guest to wire)' }).default('rx'), '`rx`: wire to guest application; `tx`: guest application to wire'),
-        load: help(load.optional(), 'offered load of all VMs together; none (with no `load_per_vm`) means saturate (see "How loads become per-VM rates")', '"saturate", "line-rate" or rate'),
+        direction: help(
+          z.enum(['rx', 'tx'], { error: 'rx (wire to guest) or tx (guest to wire)' }).default('rx'),
+          '`rx`: wire to guest application; `tx`: guest application to wire',
+        ),
+        load: help(
+          load.optional(),
+          'offered load of all VMs together; none (with no `load_per_vm`) means saturate (see "How loads become per-VM rates")',
+          '"saturate", "line-rate" or rate',
+        ),
         load_per_vm: help(rate.optional(), 'offered load of each VM; not with `load`'),
         arrivals: help(
           arrivals.prefault('poisson'),
@@ -426,8 +606,14 @@ export const scenarioSchema = z.strictObject({
           `Ethernet frame size, header and FCS included, without the 20 B of preamble and gap. \`imix\` is 64/594/1518 B in the ratio 7:4:1 (mean 361.83 B)`,
           `int ${MIN_FRAME}..${MAX_FRAME}, "imix", or list of {bytes, weight}`,
         ),
-        window: help(count('packets in flight per VM', 1, 1_000_000).default(64), 'saturate mode: packets each VM keeps in flight'),
-        socket_buffer: help(count('socket buffer (packets)', 1, 10_000_000).default(1024), 'packets in a transmitting application\'s socket buffer (the `socket_buffer` ring)'),
+        window: help(
+          count('packets in flight per VM', 1, 1_000_000).default(64),
+          'saturate mode: packets each VM keeps in flight',
+        ),
+        socket_buffer: help(
+          count('socket buffer (packets)', 1, 10_000_000).default(1024),
+          "packets in a transmitting application's socket buffer (the `socket_buffer` ring)",
+        ),
         tso_segment_bytes: help(
           count('TCP payload bytes per TSO segment', 1, 262_144).optional(),
           'transmit only: TCP segmentation offload. The stack hands the driver segments of this much TCP payload (65536 in Linux), which the NIC cuts into `frame_bytes` frames; per-packet work is paid per segment, per-byte work on every byte. Needs one frame size for all VMs',
@@ -441,9 +627,9 @@ export const scenarioSchema = z.strictObject({
       .array(
         z.strictObject({
           vm: help(count('VM index', 0, 4095), 'which VM (below `vms.count`, each VM at most once)'),
-          rate: help(rate.optional(), 'this VM\'s offered load instead of its share of `traffic`; not in saturate mode'),
-          frame_bytes: help(frames.optional(), 'this VM\'s frame mix', 'as traffic.frame_bytes'),
-          arrivals: help(arrivals.optional(), 'this VM\'s arrival process', 'as traffic.arrivals'),
+          rate: help(rate.optional(), "this VM's offered load instead of its share of `traffic`; not in saturate mode"),
+          frame_bytes: help(frames.optional(), "this VM's frame mix", 'as traffic.frame_bytes'),
+          arrivals: help(arrivals.optional(), "this VM's arrival process", 'as traffic.arrivals'),
         }),
       )
       .max(4096)
@@ -452,12 +638,24 @@ export const scenarioSchema = z.strictObject({
     'list',
   ),
   paths: help(
-    z.array(z.string({ error: 'a path name' })).min(1).max(256).optional(),
+    z
+      .array(z.string({ error: 'a path name' }))
+      .min(1)
+      .max(256)
+      .optional(),
     `paths to run, in order (default: the built-ins, ${BUILTIN_PATH_NAMES.map((p) => `\`${p}\``).join(', ')}); a custom path runs only if listed here or in --modes`,
     'list of path names',
   ),
-  costs: help(costs.default({}), 'overrides of the cost table, for every path (`iovsim paths` lists the names, units, defaults and sources)', 'map cost name -> number >= 0'),
-  custom_paths: help(z.record(z.string(), customPath).default({}), 'variant paths, as data (see "Custom paths")', 'map name -> custom path'),
+  costs: help(
+    costs.default({}),
+    'overrides of the cost table, for every path (`iovsim paths` lists the names, units, defaults and sources)',
+    'map cost name -> number >= 0',
+  ),
+  custom_paths: help(
+    z.record(z.string(), customPath).default({}),
+    'variant paths, as data (see "Custom paths")',
+    'map name -> custom path',
+  ),
   reference: help(reference.optional(), 'the published result this scenario reproduces (for `iovsim compare`)'),
   validation: help(validation.optional(), 'marks a queueing-theory check for `iovsim verify`'),
   sweep: help(
@@ -466,7 +664,9 @@ export const scenarioSchema = z.strictObject({
     'map field path -> list or {from, to, step}',
   ),
   sweep_mode: help(
-    z.enum(['cartesian', 'zip'], { error: 'cartesian (every combination) or zip (values paired in order)' }).default('cartesian'),
+    z
+      .enum(['cartesian', 'zip'], { error: 'cartesian (every combination) or zip (values paired in order)' })
+      .default('cartesian'),
     'every combination of the swept values, or values paired position by position',
   ),
   replications: help(
@@ -477,7 +677,11 @@ export const scenarioSchema = z.strictObject({
     precision.optional(),
     'add replications (in batches of `replications`) until the 95 % half-width of `metric` is within `relative_half_width` of its mean, or `max_replications`',
   ),
-  search: help(search.optional(), 'a zero-loss (RFC 2544) or capacity search instead of plain runs; not with `sweep` (docs/experiments.md)', 'mapping (below), by `kind`'),
+  search: help(
+    search.optional(),
+    'a zero-loss (RFC 2544) or capacity search instead of plain runs; not with `sweep` (docs/experiments.md)',
+    'mapping (below), by `kind`',
+  ),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
@@ -524,11 +728,18 @@ export function fieldSchema(path: string): z.ZodType | undefined {
 function objectOf(t: z.ZodType | undefined): z.ZodObject | undefined {
   let cur: unknown = t;
   for (let i = 0; i < 10 && cur; i++) {
-    const def = (cur as z.ZodType)._zod.def as unknown as { type: string; innerType?: z.ZodType; in?: z.ZodType; options?: z.ZodType[]; shape?: unknown };
+    const def = (cur as z.ZodType)._zod.def as unknown as {
+      type: string;
+      innerType?: z.ZodType;
+      in?: z.ZodType;
+      options?: z.ZodType[];
+      shape?: unknown;
+    };
     if (def.type === 'object') return cur as z.ZodObject;
     if (def.innerType) cur = def.innerType;
     else if (def.type === 'pipe' && def.in) cur = def.in;
-    else if (def.type === 'union' && def.options) cur = def.options.find((o) => (o._zod.def as { type: string }).type === 'object');
+    else if (def.type === 'union' && def.options)
+      cur = def.options.find((o) => (o._zod.def as { type: string }).type === 'object');
     else return undefined;
   }
   return undefined;

@@ -27,7 +27,9 @@ export function rangeValues(key: string, r: { from: SweepValue; to: SweepValue; 
   if (n > 100_000) throw new InputError(`sweep.${key}`, 'at most 100000 values', String(n));
   // Rounded so that 0.1-steps do not print as 0.30000000000000004.
   const at = (i: number) => Number((from + i * step).toPrecision(12));
-  return Array.from({ length: n }, (_, i) => (unit === '' && typeof r.from === 'number' ? at(i) : `${at(i)} ${unit}`.trim()));
+  return Array.from({ length: n }, (_, i) =>
+    unit === '' && typeof r.from === 'number' ? at(i) : `${at(i)} ${unit}`.trim(),
+  );
 }
 
 /** The most points a sweep may have: each is validated and held in memory before any runs. */
@@ -46,12 +48,21 @@ export function expandSweep(spec: SweepSpec | undefined, mode: 'cartesian' | 'zi
   });
   const total = mode === 'zip' ? lists[0].length : lists.reduce((n, l) => n * l.length, 1);
   if (total > MAX_SWEEP_POINTS) {
-    throw new InputError('sweep', `at most ${MAX_SWEEP_POINTS} sweep points (each runs every path)`, `${total} points (${lists.map((l) => l.length).join(' x ')})`);
+    throw new InputError(
+      'sweep',
+      `at most ${MAX_SWEEP_POINTS} sweep points (each runs every path)`,
+      `${total} points (${lists.map((l) => l.length).join(' x ')})`,
+    );
   }
   if (mode === 'zip') {
     const n = lists[0].length;
     lists.forEach((l, i) => {
-      if (l.length !== n) throw new InputError(`sweep.${keys[i]}`, `${n} values, as many as sweep.${keys[0]} (sweep_mode: zip)`, `${l.length} values`);
+      if (l.length !== n)
+        throw new InputError(
+          `sweep.${keys[i]}`,
+          `${n} values, as many as sweep.${keys[0]} (sweep_mode: zip)`,
+          `${l.length} values`,
+        );
     });
     return Array.from({ length: n }, (_, i) => Object.fromEntries(keys.map((k, j) => [k, lists[j][i]])));
   }

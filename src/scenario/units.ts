@@ -23,7 +23,7 @@ export interface QuantityKind {
 
 export const DURATION: QuantityKind = {
   noun: 'a duration',
-  units: { ns: 1, us: 1e3, 'µs': 1e3, ms: 1e6, s: 1e9 },
+  units: { ns: 1, us: 1e3, µs: 1e3, ms: 1e6, s: 1e9 },
   base: 'ns',
   example: '"200 ms"',
   max: 3600e9,
@@ -133,12 +133,20 @@ export const RATE_EXPECTED = `a rate with a unit, such as "2 Gbit/s" or "100 kpp
 /** The quantity kinds as docs/scenarios.md shows them: units, base unit and bound. */
 export function quantityTable(): string {
   const rows: [QuantityKind, string][] = [
-    [DURATION, '`duration`, `warmup`, `on_off.on`/`off`, `search.slo.p99_latency`, `validation.stations[].service_mean`'],
+    [
+      DURATION,
+      '`duration`, `warmup`, `on_off.on`/`off`, `search.slo.p99_latency`, `validation.stations[].service_mean`',
+    ],
     [BIT_RATE, '`nic.line_rate`, and any rate'],
     [PACKET_RATE, 'any rate (`load`, `load_per_vm`, `per_vm[].rate`, `search.from`/`to`), `validation.arrival_rate`'],
     [FREQUENCY, '`host.clock`'],
   ];
   const lines = ['| kind | units | the model works in | at most | used by |', '|---|---|---|---|---|'];
-  for (const [k, used] of rows) lines.push(`| ${k.noun.replace(/^an? /, '')} | ${Object.keys(k.units).map((u) => `\`${u}\``).join(', ')} | ${k.base} | ${k.maxText} | ${used} |`);
+  for (const [k, used] of rows)
+    lines.push(
+      `| ${k.noun.replace(/^an? /, '')} | ${Object.keys(k.units)
+        .map((u) => `\`${u}\``)
+        .join(', ')} | ${k.base} | ${k.maxText} | ${used} |`,
+    );
   return lines.join('\n') + '\n';
 }

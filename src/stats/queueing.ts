@@ -27,7 +27,8 @@ export function erlangC(c: number, lambda: number, mu: number): number {
 }
 
 /** M/M/c mean time in system: Erlang C / (c mu - lambda) + 1 / mu. */
-export const mmcSojourn = (c: number, lambda: number, mu: number): number => erlangC(c, lambda, mu) / (c * mu - lambda) + 1 / mu;
+export const mmcSojourn = (c: number, lambda: number, mu: number): number =>
+  erlangC(c, lambda, mu) / (c * mu - lambda) + 1 / mu;
 
 /** M/M/1/K loss probability (K counts the one in service): (1 - rho) rho^K / (1 - rho^(K+1)), or 1 / (K + 1) at rho = 1. */
 export function mm1kLoss(lambda: number, mu: number, k: number): number {

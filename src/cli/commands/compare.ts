@@ -5,11 +5,17 @@ import type { ComparisonRow } from '../../experiment/compare.js';
 import { checkOutDir, jobsOf, jobsOption, withFile, type CommandContext } from '../context.js';
 
 export const command = 'compare <files..>';
-export const describe = 'run scenarios that carry a reference: block and compare each published figure and claim with the simulation';
+export const describe =
+  'run scenarios that carry a reference: block and compare each published figure and claim with the simulation';
 
 export function builder(y: Argv) {
   return y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files with a reference: block' })
+    .positional('files', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'scenario files with a reference: block',
+    })
     .option('out', { type: 'string', default: 'results', describe: 'directory for published.csv' })
     .option('duration', { type: 'string', describe: "simulated duration, instead of each scenario's" })
     .option('jobs', jobsOption);
@@ -20,15 +26,20 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 /** The comparison for the terminal: one line per figure or claim. */
 export function comparisonTable(rows: ComparisonRow[]): string {
   const lines = rows.map((r) => {
-    const published = r.published !== '' ? String(r.published) : r.published_low !== '' ? `${r.published_low}-${r.published_high}` : '';
+    const published =
+      r.published !== '' ? String(r.published) : r.published_low !== '' ? `${r.published_low}-${r.published_high}` : '';
     const what = r.metric === 'claim' ? `claim: ${published}` : `${r.metric} ${published} ${r.unit}`;
     const err = r.error_pct !== '' ? ` (${Number(r.error_pct) > 0 ? '+' : ''}${r.error_pct} %)` : '';
     const result = r.result === 'pass' ? 'pass' : r.result === 'fail' ? 'FAIL' : 'info';
     return [r.id, `${r.scenario} / ${r.path}`, what, `${r.simulated}${err}`, result];
   });
   const header = ['id', 'scenario / path', 'published', 'simulated', 'result'];
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => Math.min(l[i].length, i === 3 ? 90 : 70))));
-  return [header, ...lines].map((l) => l.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...lines.map((l) => Math.min(l[i].length, i === 3 ? 90 : 70))),
+  );
+  return (
+    [header, ...lines].map((l) => l.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n'
+  );
 }
 
 export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
@@ -41,7 +52,8 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const plans = (argv.files as string[]).map((file) =>
     withFile(file, () => {
       const plan = planFile(file, overrides);
-      if (!plan.scenario.reference) throw new InputError('reference', 'a reference: block (the published result to compare with)', 'nothing', file);
+      if (!plan.scenario.reference)
+        throw new InputError('reference', 'a reference: block (the published result to compare with)', 'nothing', file);
       return plan;
     }),
   );

@@ -9,7 +9,12 @@ export const describe = 'draw result CSVs as charts (.svg beside each CSV) and o
 
 export function builder(y: Argv) {
   return y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'result CSV files (runs, sweeps, searches, results/published.csv)' })
+    .positional('files', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      describe: 'result CSV files (runs, sweeps, searches, results/published.csv)',
+    })
     .option('out', { alias: 'o', type: 'string', default: 'report.html', describe: 'the HTML file to write' });
 }
 
@@ -31,9 +36,12 @@ function isDirectory(p: string): boolean {
  */
 export async function reportCommand(csvFiles: string[], out: string): Promise<string[]> {
   if (csvFiles.length === 0) throw new InputError('files', 'at least one result CSV file', 'none');
-  if (!out || out.trim() === '') throw new InputError('--out', 'a file name for the HTML report, such as report.html', 'nothing');
-  if (isDirectory(out)) throw new InputError('--out', 'a file name for the HTML report, such as report.html', `the directory ${out}`);
-  if (csvFiles.some((f) => resolve(f) === resolve(out))) throw new InputError('--out', 'an HTML file that is not one of the input CSVs', out);
+  if (!out || out.trim() === '')
+    throw new InputError('--out', 'a file name for the HTML report, such as report.html', 'nothing');
+  if (isDirectory(out))
+    throw new InputError('--out', 'a file name for the HTML report, such as report.html', `the directory ${out}`);
+  if (csvFiles.some((f) => resolve(f) === resolve(out)))
+    throw new InputError('--out', 'an HTML file that is not one of the input CSVs', out);
   const { writeReport } = await import('../../report/report.js');
   return writeReport(csvFiles, out);
 }

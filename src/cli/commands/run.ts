@@ -8,19 +8,45 @@ import { blame, checkOutDir, jobsOf, jobsOption, once, withFile, type CommandCon
 
 export const command = 'run <files..>';
 const FORMATS = ['table', 'csv', 'json'] as const;
-export const describe = 'run scenario files (single runs, sweeps, replications or searches); print a table and write one CSV per file';
+export const describe =
+  'run scenario files (single runs, sweeps, replications or searches); print a table and write one CSV per file';
 
 export function builder(y: Argv) {
   return y
-    .positional('files', { type: 'string', array: true, describe: 'scenario files (.yaml, .yml or .json)', demandOption: true })
-    .option('out', { type: 'string', default: 'results', describe: 'directory for the CSV files (<out>/<scenario file name>.csv)' })
+    .positional('files', {
+      type: 'string',
+      array: true,
+      describe: 'scenario files (.yaml, .yml or .json)',
+      demandOption: true,
+    })
+    .option('out', {
+      type: 'string',
+      default: 'results',
+      describe: 'directory for the CSV files (<out>/<scenario file name>.csv)',
+    })
     .option('seed', { type: 'number', describe: "random seed, instead of the scenario's (0 to 2147483647)" })
-    .option('modes', { type: 'string', array: true, describe: "paths to run, instead of the scenario's (e.g. --modes sriov,vmdq)" })
-    .option('duration', { type: 'string', requiresArg: true, describe: 'simulated duration, instead of the scenario\'s (e.g. "50 ms")' })
+    .option('modes', {
+      type: 'string',
+      array: true,
+      describe: "paths to run, instead of the scenario's (e.g. --modes sriov,vmdq)",
+    })
+    .option('duration', {
+      type: 'string',
+      requiresArg: true,
+      describe: 'simulated duration, instead of the scenario\'s (e.g. "50 ms")',
+    })
     .option('format', { choices: FORMATS, default: 'table' as const, describe: 'what to print on stdout' })
     .option('jobs', jobsOption)
-    .option('resume', { type: 'boolean', default: false, describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest' })
-    .option('report', { type: 'boolean', default: false, describe: 'also write charts (.svg) and an HTML report beside each CSV' })
+    .option('resume', {
+      type: 'boolean',
+      default: false,
+      describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest',
+    })
+    .option('report', {
+      type: 'boolean',
+      default: false,
+      describe: 'also write charts (.svg) and an HTML report beside each CSV',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress bar or messages on stderr' });
 }
 
@@ -30,14 +56,20 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 async function progressBar(name: string): Promise<ProgressSink> {
   const { Presets, SingleBar } = await import('cli-progress');
   const bar = new SingleBar(
-    { format: `${name} [{bar}] {value}/{total} rows | {percentage}% | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    {
+      format: `${name} [{bar}] {value}/{total} rows | {percentage}% | ETA {eta_formatted}`,
+      stream: process.stderr,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     Presets.shades_classic,
   );
   return { start: (total) => bar.start(total, 0), advance: (by) => bar.increment(by), stop: () => bar.stop() };
 }
 
 /** The CSV a scenario file's rows go to: <out>/<file name without extension>.csv. */
-export const csvFileFor = (out: string, file: string): string => join(out, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
+export const csvFileFor = (out: string, file: string): string =>
+  join(out, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
 
 export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
@@ -54,7 +86,12 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
     const csv = resolve(csvFileFor(out, file));
     const other = writers.get(csv);
     if (other !== undefined && resolve(other) !== resolve(file)) {
-      throw new InputError('', 'scenario files with different names (each writes <out>/<name>.csv)', `${other} and ${file} both writing ${csvFileFor(out, file)}`, file);
+      throw new InputError(
+        '',
+        'scenario files with different names (each writes <out>/<name>.csv)',
+        `${other} and ${file} both writing ${csvFileFor(out, file)}`,
+        file,
+      );
     }
     writers.set(csv, file);
   }
@@ -91,13 +128,16 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
       if (argv.report) {
         const { reportForRun } = await import('./report.js');
         const written = await reportForRun(csvFile);
-        if (!argv.quiet) io.err(`${plan.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+        if (!argv.quiet)
+          io.err(`${plan.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
       }
     }
     if (format === 'json') io.out(JSON.stringify(printed, null, 2) + '\n');
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
-    io.err(`iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`);
+    io.err(
+      `iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`,
+    );
     ctx.exit(130);
   } finally {
     process.off('SIGINT', onSignal);

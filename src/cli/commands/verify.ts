@@ -7,11 +7,16 @@ import type { Row } from '../../metrics/metrics.js';
 import { checkOutDir, withFile, type CommandContext } from '../context.js';
 
 export const command = 'verify [files..]';
-export const describe = "check the simulator against queueing theory: run each validation scenario's replications and compare with the closed form";
+export const describe =
+  "check the simulator against queueing theory: run each validation scenario's replications and compare with the closed form";
 
 export function builder(y: Argv) {
   return y
-    .positional('files', { type: 'string', array: true, describe: 'validation scenarios (default: the scenarios/validation/ shipped with iovsim)' })
+    .positional('files', {
+      type: 'string',
+      array: true,
+      describe: 'validation scenarios (default: the scenarios/validation/ shipped with iovsim)',
+    })
     .option('out', { type: 'string', default: 'results', describe: 'directory for validation.csv' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' });
 }
@@ -41,7 +46,11 @@ export function verifyTable(rows: Row[]): string {
   ]);
   const all = [header, ...lines];
   const widths = header.map((_, c) => Math.max(...all.map((l) => l[c].length)));
-  return all.map((l) => l.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n') + '\n';
+  return (
+    all
+      .map((l) => l.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  '))
+      .join('\n') + '\n'
+  );
 }
 
 export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
@@ -53,7 +62,8 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   checkOutDir(argv.out);
   const files = argv.files?.length ? argv.files : defaultValidationFiles();
   const loaded = files.map((file) => ({ file, exp: withFile(file, () => planFile(file).points[0].exp) }));
-  for (const { file, exp } of loaded) if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
+  for (const { file, exp } of loaded)
+    if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
   const rows: Row[] = [];
   for (const { exp } of loaded) {
     if (!argv.quiet && io.isTty) io.err(`verify: ${exp.name} (${exp.validation!.replications} replications)\n`);
