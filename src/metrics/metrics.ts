@@ -347,6 +347,15 @@ const COLUMN_LIST = [
     compute: (t) => perSec(t.r.exits, t),
   },
   {
+    name: 'vm_exits_per_pkt',
+    unit: 'exits',
+    help: 'VM exits per delivered packet: how well a path batches or avoids exits',
+    equation: 'exits / N_d',
+    aggregate: 'mean',
+    label: 'VM exits/packet',
+    compute: (t) => perPacket(t.r.exits, t),
+  },
+  {
     name: 'mean_in_system_pkts',
     unit: 'packets',
     help: "time-average number of packets offered and not yet delivered or dropped (Little's law L)",
