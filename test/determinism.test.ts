@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/simulator.js';
 import { Counters } from '../src/model/counters.js';
 import { PacketTable } from '../src/model/packets.js';
-import { OpenLoopSource, type Receiver } from '../src/model/traffic.js';
+import { OpenLoopSource } from '../src/model/traffic.js';
+import type { Receiver } from '../src/model/hops.js';
 import type { VmTraffic } from '../src/model/config.js';
 import { resultRow } from '../src/metrics/metrics.js';
 import { toCsv } from '../src/output/csv.js';
@@ -18,7 +19,7 @@ const csvOf = (data: Record<string, unknown>) => {
 function arrivalsOf(vm: number, vms: number, seed: number): [number, number][] {
   const sim = new Simulator();
   const packets = new PacketTable();
-  const counters = new Counters(vms, 1, packets);
+  const counters = new Counters(vms, 1, 1, 1, packets);
   const seen: [number, number][] = [];
   const entry: Receiver = {
     accept: (pkt) => {

@@ -108,9 +108,35 @@ const CASES: [string, string, RegExp][] = [
   ['zero VMs', 'vms: {count: 0}\n', /^vms\.count: expected number of VMs as a whole number from 1 to 4096, found 0$/],
   ['too many VMs', 'vms: {count: 5000}\n', /^vms\.count: expected .*1 to 4096, found 5000$/],
   [
-    'a huge window',
-    'traffic: {window: 1e9}\n',
-    /^traffic\.window: expected packets in flight per VM as a whole number from 1 to 1000000/,
+    'a window without a unit',
+    'traffic: {window: 64}\n',
+    /^traffic\.window: expected a size with a unit, such as "256 KiB".*found 64$/,
+  ],
+  ['a huge window', 'traffic: {window: 1 TB}\n', /^traffic\.window: expected a size with a unit.*found "1 TB"$/],
+  [
+    'a window beyond its bound',
+    'traffic: {window: 2048 MiB}\n',
+    /^traffic\.window: expected a size .*from 1518 B to 67108864 B, at most 1024 MiB, found "2048 MiB"$/,
+  ],
+  [
+    'request/response on transmit',
+    'traffic: {kind: request_response, direction: tx}\n',
+    /^traffic\.direction: expected rx with request_response/,
+  ],
+  [
+    'request/response with both a concurrency and a rate',
+    'traffic: {kind: request_response, request_response: {concurrency: 4, rate_per_vm: 10 kreq/s}}\n',
+    /^traffic\.request_response\.rate_per_vm: expected either concurrency \(closed loop\) or rate_per_vm/,
+  ],
+  [
+    'an unknown ITR mode',
+    'nic: {itr: adaptive-magic}\n',
+    /^nic\.itr: expected an interrupt throttle rate: one of off, .*adaptive, adaptive-classes/,
+  ],
+  [
+    'an unknown CPU platform',
+    'host: {cpu: pentium-4}\n',
+    /^host\.cpu: expected a CPU platform \(one of: .*found "pentium-4"$/,
   ],
   [
     'a frame below 64 B',

@@ -131,8 +131,13 @@ export async function comparePlans(plans: Plan[], o: CompareOptions): Promise<Co
         const top = Number(rowsOf(claim.numerator)[0][claim.metric]);
         const bottom = Number(rowsOf(claim.denominator)[0][claim.metric]);
         const ratio = top / bottom;
-        ok = (claim.min === undefined || ratio >= claim.min) && (claim.max === undefined || ratio <= claim.max);
+        const tol = TOLERANCE(claim.metric);
+        ok =
+          (claim.min === undefined || ratio >= claim.min) &&
+          (claim.max === undefined || ratio <= claim.max) &&
+          (claim.value === undefined || Math.abs(ratio - claim.value) <= tol * claim.value);
         const bounds = [
+          claim.value !== undefined ? `${claim.value} within ${100 * tol} %` : '',
           claim.min !== undefined ? `>= ${claim.min}` : '',
           claim.max !== undefined ? `<= ${claim.max}` : '',
         ]

@@ -9,7 +9,8 @@ import { toCsv } from '../output/csv.js';
 import { writeAtomic } from '../output/write.js';
 import type { Plan } from '../scenario/plan.js';
 import type { Experiment } from '../scenario/resolve.js';
-import { formatDuration, formatRate, rateValue, type Rate } from '../scenario/units.js';
+import type { RequestRate } from '../scenario/schema.js';
+import { formatDuration, formatRate, rateValue, TRANSACTION_RATE, type Rate } from '../scenario/units.js';
 import { meanCi } from '../stats/confidence.js';
 import type { TaskRunner } from './pool.js';
 import { largestPassing } from './search.js';
@@ -205,7 +206,9 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
       const slo = s.slo;
       const failing = (r: RunResult): string[] => {
         const bad: string[] = [];
-        if (slo.p99_latency !== undefined && !(r.latencyNs.p99 <= slo.p99_latency))
+        // With transactions, the latency that matters is the transaction's.
+        const p99 = r.mode === 'request-response' ? r.transactionLatencyNs.p99 : r.latencyNs.p99;
+        if (slo.p99_latency !== undefined && !(p99 <= slo.p99_latency))
           bad.push(`p99_latency > ${formatDuration(slo.p99_latency)}`);
         if (slo.loss !== undefined && !(lossOf(r) <= slo.loss)) bad.push(`loss > ${slo.loss}`);
         if (slo.cpu !== undefined && !(valueOf('host_cpu_pct', r) / 100 <= slo.cpu))
@@ -233,6 +236,14 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
         integer = true;
         shown = (x) => x;
         probe = (x) => plan.at((sc) => (sc.vms.count = x), { nicLimits: false });
+      } else if (s.vary === 'traffic.request_response.rate_per_vm') {
+        const from = s.from as RequestRate;
+        const scale = TRANSACTION_RATE.units[from.unit] ?? 1;
+        lo = from.requestsPerSec;
+        hi = (s.to as RequestRate).requestsPerSec;
+        resolution = (hi - lo) / 100;
+        shown = (x) => `${Number((x / scale).toPrecision(6))} ${from.unit}`;
+        probe = (x) => plan.at((sc) => (sc.traffic.request_response.rate_per_vm = x));
       } else {
         const from = s.from as Rate;
         const unitRate = (x: number): Rate =>

@@ -43,7 +43,7 @@ export function runTask(task: Task): TaskOutput {
   }
   const result = runPath(config, task.path);
   const warnings: string[] = [];
-  for (const check of checkLaws(result)) {
+  for (const check of checkLaws(result, config, task.path)) {
     if (check.ok) continue;
     const message = `${task.label}/${task.path.name}: ${check.law} does not hold: ${check.detail}`;
     if (check.exact) throw new InvariantError(message);

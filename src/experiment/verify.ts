@@ -86,7 +86,8 @@ export function verify(exp: Experiment): VerifyResult {
   for (let i = 0; i < v.replications; i++) {
     const cfg = { ...exp.config, seed: deriveSeed(exp.config.seed, 'replication', i) };
     const r = runPath(cfg, exp.paths[0]);
-    for (const c of checkLaws(r)) if (!c.ok) lawFailures.push(`replication ${i}: ${c.law}: ${c.detail}`);
+    for (const c of checkLaws(r, cfg, exp.paths[0]))
+      if (!c.ok) lawFailures.push(`replication ${i}: ${c.law}: ${c.detail}`);
     samples.push(sample(theory.metric, r));
   }
   const sim = meanCi(samples);

@@ -68,6 +68,8 @@ interface Declared {
   label?: string;
   /** Shown in the one-line-per-row table of sweeps and searches. */
   long?: boolean;
+  /** Only in rows of request/response runs (transactions), where it means something. */
+  transactions?: boolean;
 }
 
 /** One column of a run's row. */
@@ -329,7 +331,16 @@ const COLUMN_LIST = [
     unit: '1/s',
     help: 'notifications of kind `interrupt` sent (physical and virtual)',
     aggregate: 'mean',
+    label: 'interrupts/s',
     compute: (t) => perSec(t.r.interrupts, t),
+  },
+  {
+    name: 'interrupts_per_vector_per_s',
+    unit: '1/s',
+    help: 'interrupts per interrupt vector (each consumer woken by interrupts, e.g. a VF queue or a guest virtio ring): the rate moderation allowed',
+    equation: 'interrupts / vectors / W',
+    aggregate: 'mean',
+    compute: (t) => (t.r.interruptVectors > 0 ? perSec(t.r.interrupts, t) / t.r.interruptVectors : NaN),
   },
   {
     name: 'kicks_per_s',
@@ -347,6 +358,13 @@ const COLUMN_LIST = [
     compute: (t) => perSec(t.r.exits, t),
   },
   {
+    name: 'acks_per_s',
+    unit: '1/s',
+    help: "pure TCP ACKs the receivers sent (saturate mode); each crossed the return direction's path",
+    aggregate: 'mean',
+    compute: (t) => perSec(t.r.acks, t),
+  },
+  {
     name: 'vm_exits_per_pkt',
     unit: 'exits',
     help: 'VM exits per delivered packet: how well a path batches or avoids exits',
@@ -356,9 +374,77 @@ const COLUMN_LIST = [
     compute: (t) => perPacket(t.r.exits, t),
   },
   {
+    name: 'transactions_per_s',
+    unit: '1/s',
+    help: "request/response: transactions completed (the response's last frame back at the client)",
+    aggregate: 'mean',
+    label: 'transactions/s',
+    long: true,
+    transactions: true,
+    tolerance: 0.1,
+    compute: (t) => perSec(t.r.transactions, t),
+  },
+  {
+    name: 'transaction_latency_mean_us',
+    unit: 'us',
+    help: "request/response: mean time from a request's issue to its response's last frame (exact)",
+    aggregate: 'mean',
+    label: 'transaction latency mean us',
+    transactions: true,
+    tolerance: 0.2,
+    compute: (t) => t.r.transactionLatencyNs.mean / 1e3,
+  },
+  {
+    name: 'transaction_latency_p50_us',
+    unit: 'us',
+    help: 'request/response: median transaction latency (HDR histogram)',
+    aggregate: 'mean',
+    transactions: true,
+    compute: (t) => t.r.transactionLatencyNs.p50 / 1e3,
+  },
+  {
+    name: 'transaction_latency_p99_us',
+    unit: 'us',
+    help: 'request/response: 99th percentile of transaction latency (HDR histogram)',
+    aggregate: 'mean',
+    label: 'transaction latency p99 us',
+    long: true,
+    transactions: true,
+    tolerance: 0.2,
+    compute: (t) => t.r.transactionLatencyNs.p99 / 1e3,
+  },
+  {
+    name: 'transaction_latency_p999_us',
+    unit: 'us',
+    help: 'request/response: 99.9th percentile of transaction latency (HDR histogram)',
+    aggregate: 'mean',
+    transactions: true,
+    compute: (t) => t.r.transactionLatencyNs.p999 / 1e3,
+  },
+  {
+    name: 'cycles_per_transaction',
+    unit: 'cycles',
+    help: 'request/response: all cycles on all cores / transactions completed',
+    aggregate: 'mean',
+    label: 'cycles/transaction',
+    transactions: true,
+    compute: (t) => (t.r.transactions > 0 ? t.totalCycles / t.r.transactions : NaN),
+  },
+  {
+    name: 'transactions_lost_pct',
+    unit: '%',
+    help: 'request/response: transactions whose request or response was dropped, in % of those that ended',
+    aggregate: 'mean',
+    transactions: true,
+    compute: (t) => {
+      const ended = t.r.transactions + t.r.transactionsLost;
+      return ended > 0 ? (100 * t.r.transactionsLost) / ended : 0;
+    },
+  },
+  {
     name: 'mean_in_system_pkts',
     unit: 'packets',
-    help: "time-average number of packets offered and not yet delivered or dropped (Little's law L)",
+    help: "time-average number of frames offered and not yet delivered or dropped (Little's law L; ACKs not counted)",
     equation: 'L = (1/W) integral N(t) dt',
     aggregate: 'mean',
     compute: (t) => t.r.meanInSystem,
@@ -437,7 +523,9 @@ export type Row = Record<string, string | number>;
 export function resultRow(scenario: string, r: RunResult): Row {
   const t = totalsOf(r, scenario);
   const row: Row = {};
+  const rr = r.mode === 'request-response';
   for (const c of COLUMNS) {
+    if (c.transactions && !rr) continue;
     if (isFamily(c)) {
       for (const [name, v] of c.expand(t)) row[name] = c.exact ? v : rounded(v);
     } else {
@@ -453,15 +541,15 @@ export function valueOf(name: MetricName, r: RunResult): number {
   return metric(name).compute(totalsOf(r)) as number;
 }
 
-/** The rows of the terminal table of one point: column (or member column) and label, in order. */
-export function tableLines(columns: Iterable<string>): [string, string][] {
+/** The rows of the terminal table of one point: column (or member column) and label, in order; `member` marks a family's. */
+export function tableLines(columns: Iterable<string>): [string, string, boolean][] {
   const present = [...columns];
-  const out: [string, string][] = [];
+  const out: [string, string, boolean][] = [];
   for (const c of COLUMNS) {
     if (isFamily(c)) {
       if (c.memberLabel)
-        for (const col of present.filter((k) => familyPattern(c).test(k))) out.push([col, c.memberLabel(col)]);
-    } else if (c.label) out.push([c.name, c.label]);
+        for (const col of present.filter((k) => familyPattern(c).test(k))) out.push([col, c.memberLabel(col), true]);
+    } else if (c.label && present.includes(c.name)) out.push([c.name, c.label, false]);
   }
   return out;
 }

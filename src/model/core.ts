@@ -1,20 +1,61 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { CAUSES } from './causes.js';
 
-/** Work a core can be given: a ring consumer that serves one packet per turn. */
+/** Work a core can be given: a ring consumer that serves one packet (or one aggregate) per turn. */
 export interface CoreClient {
+  /** Kernel context (softirq, interrupt handlers) is served before process context. */
+  readonly urgent: boolean;
   /** Adds this turn's cycles per cause into `turn` (indexed like CAUSES) and returns their total. */
   beginTurn(core: Core, turn: Float64Array): number;
   /**
    * Finishes the turn (the packet moves on). Returns 1 to be served again at once, 2 to go
-   * to the back of the core's queue (its budget is used up), 0 when it has nothing left.
+   * to the back of its queue (its budget is used up), 0 when it has nothing left.
    */
   endTurn(): 0 | 1 | 2;
 }
 
+/** A FIFO of clients, on a ring buffer that grows to the number of clients attached. */
+class ClientQueue {
+  items: (CoreClient | null)[] = [];
+  head = 0;
+  count = 0;
+
+  grow(): void {
+    const old = this.items;
+    const next: (CoreClient | null)[] = new Array(old.length + 1).fill(null);
+    for (let i = 0; i < this.count; i++) next[i] = old[(this.head + i) % old.length];
+    this.items = next;
+    this.head = 0;
+  }
+
+  push(c: CoreClient): void {
+    if (this.count === this.items.length) this.grow();
+    this.items[(this.head + this.count) % this.items.length] = c;
+    this.count++;
+  }
+
+  shift(): CoreClient {
+    const c = this.items[this.head] as CoreClient;
+    this.items[this.head] = null;
+    this.head = (this.head + 1) % this.items.length;
+    this.count--;
+    return c;
+  }
+}
+
 /**
- * A CPU core: serves its clients' turns one at a time, first come first served, and counts
- * every cycle it spends by cause.
+ * Kernel context runs ahead of process context for at most this many turns in a row while
+ * process-context work waits; then that work gets a turn. Linux's softirq handles at most
+ * netdev_budget (300) packets per run before deferring to ksoftirqd, an ordinary thread the
+ * scheduler shares the core with ([L7]).
+ */
+export const SOFTIRQ_STREAK = 300;
+
+/**
+ * A CPU core: serves its clients' turns one at a time, kernel context (NAPI polls, handlers)
+ * before process context (an application reading its socket), each first come first served,
+ * never preempting a turn in progress, and never starving process context for more than
+ * SOFTIRQ_STREAK kernel turns; and counts every cycle it spends by cause.
  *
  * Cycles charged to a core from outside a turn (a producer's notification cost, say) are
  * served as soon as the core is free, ahead of the next turn. A burst that straddles the
@@ -25,16 +66,18 @@ export class Core implements EventHandler {
   readonly cycles = new Float64Array(CAUSES.length);
   /** Exits taken since the window opened (counted when their turn starts). */
   exits = 0;
-  /** Time spent busy in the window, measured on the clock (a check on the cycle accounting). */
+  /** Time spent busy in the window, measured on the clock. */
   busyNs = 0;
   private windowStart = 0;
-  private ready: CoreClient[] = [];
-  private readyHead = 0;
-  private readyCount = 0;
+  private readonly urgentQueue = new ClientQueue();
+  private readonly normalQueue = new ClientQueue();
   private busy = false;
   private current: CoreClient | null = null;
+  /** Kernel-context turns served in a row while process-context work waited. */
+  private streak = 0;
   private readonly pending = new Float64Array(CAUSES.length);
   private pendingTotal = 0;
+  private pendingExits = 0;
   /** The burst in service: its cycles per cause and its start and end times. */
   private readonly burst = new Float64Array(CAUSES.length);
   private burstStart = 0;
@@ -49,12 +92,7 @@ export class Core implements EventHandler {
     this.cyclesPerNs = clockGhz;
   }
 
-  /** Makes room for one more client; each client is queued at most once at a time. */
-  attach(): void {
-    this.ready.push(null as unknown as CoreClient);
-  }
-
-  /** Adds `cycles` of `cause` to this core's work: served next, before any client's turn. */
+  /** Adds `cycles` of cause index `cause` (and `exits` VM exits) to this core's work: served next, before any client's turn. */
   charge(cycles: number, cause: number): void {
     if (cycles <= 0) return;
     this.pending[cause] += cycles;
@@ -62,11 +100,22 @@ export class Core implements EventHandler {
     if (!this.busy) this.startNext();
   }
 
+  /** Adds a vector of cycles per cause and the exits they include (a notification's producer cost). */
+  chargeVector(perCause: Float64Array, exits: number): void {
+    let total = 0;
+    for (let i = 0; i < perCause.length; i++) {
+      this.pending[i] += perCause[i];
+      total += perCause[i];
+    }
+    if (total <= 0) return;
+    this.pendingTotal += total;
+    this.pendingExits += exits;
+    if (!this.busy) this.startNext();
+  }
+
   /** Queues `client` for a turn. */
   enqueue(client: CoreClient): void {
-    const n = this.ready.length;
-    this.ready[(this.readyHead + this.readyCount) % n] = client;
-    this.readyCount++;
+    (client.urgent ? this.urgentQueue : this.normalQueue).push(client);
     if (!this.busy) this.startNext();
   }
 
@@ -91,11 +140,12 @@ export class Core implements EventHandler {
     this.current = null;
     if (client !== null) {
       const next = client.endTurn();
-      if (next === 1) {
+      // Served again at once only when nothing that should go first waits.
+      if (next === 1 && (client.urgent ? !this.normalDue() : this.urgentQueue.count === 0)) {
         this.serve(client);
         return;
       }
-      if (next === 2) this.enqueue(client);
+      if (next !== 0) this.enqueue(client);
     }
     this.startNext();
   }
@@ -107,13 +157,15 @@ export class Core implements EventHandler {
     for (let i = 0; i < this.cycles.length; i++) this.cycles[i] += this.burst[i] * f;
   }
 
+  /** Process-context work has waited through a full softirq streak. */
+  private normalDue(): boolean {
+    return this.normalQueue.count > 0 && this.streak >= SOFTIRQ_STREAK;
+  }
+
   private startNext(): void {
-    if (this.readyCount > 0) {
-      const client = this.ready[this.readyHead];
-      this.readyHead = (this.readyHead + 1) % this.ready.length;
-      this.readyCount--;
-      this.serve(client);
-    } else if (this.pendingTotal > 0) {
+    if (this.urgentQueue.count > 0 && !this.normalDue()) this.serve(this.urgentQueue.shift());
+    else if (this.normalQueue.count > 0) this.serve(this.normalQueue.shift());
+    else if (this.pendingTotal > 0) {
       this.burst.fill(0);
       this.start(0);
     } else {
@@ -122,6 +174,8 @@ export class Core implements EventHandler {
   }
 
   private serve(client: CoreClient): void {
+    if (!client.urgent) this.streak = 0;
+    else if (this.normalQueue.count > 0) this.streak++;
     this.current = client;
     this.burst.fill(0);
     this.start(client.beginTurn(this, this.burst));
@@ -136,6 +190,8 @@ export class Core implements EventHandler {
       this.pending.fill(0);
       turnCycles += this.pendingTotal;
       this.pendingTotal = 0;
+      this.exits += this.pendingExits;
+      this.pendingExits = 0;
     }
     for (let i = 0; i < burst.length; i++) cycles[i] += burst[i];
     this.busy = true;

@@ -85,13 +85,19 @@ export const COSTS = {
   },
   guest_driver: {
     unit: 'cycles',
-    default: 1000,
+    default: 800,
     help: 'per-packet NIC driver work in the guest (or native kernel): descriptors, buffers, doorbell',
     source: 'fit to [R2] (25-35 % of 8 cores) and [R6] (one VM near line rate); docs/calibration.md',
   },
+  tcp_ack: {
+    unit: 'cycles',
+    default: 600,
+    help: 'TCP/IP work to build and send one pure ACK, or to receive and process one (no payload, no socket queueing)',
+    source: "fit, with guest_stack, to [R2] and [R7]; about half a data segment's stack work; docs/calibration.md",
+  },
   guest_stack: {
     unit: 'cycles',
-    default: 2000,
+    default: 1800,
     help: 'per-packet TCP/IP stack and socket work in the guest (or native kernel), excluding the data copy',
     source: 'fit to [R2] (25-35 % of 8 cores) and [R6] (one VM near line rate); docs/calibration.md',
   },

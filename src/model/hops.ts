@@ -1,38 +1,32 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
+import { CAUSE_COUNT } from './causes.js';
 import { WIRE_OVERHEAD_BYTES } from './config.js';
 import type { Core, CoreClient } from './core.js';
 import type { Counters } from './counters.js';
-import type { PacketTable } from './packets.js';
+import type { Moderator } from './moderation.js';
+import { ACK, DATA, KIND_COUNT, type PacketTable } from './packets.js';
 import { Ring } from './ring.js';
-import type { Receiver, Source } from './traffic.js';
-import type { CycleVector } from './work.js';
+import type { CycleVector, KindCosts } from './work.js';
+
+/** Where a hop hands its packets: the next hop, or the end of the chain. */
+export interface Receiver {
+  accept(pkt: number, from: Core | null): void;
+}
 
 /** What every hop needs from the run it belongs to. */
 export interface HopContext {
   sim: Simulator;
   packets: PacketTable;
   counters: Counters;
-  sources: Source[];
+  /** Tells the packet's endpoint it was lost (a sender frees its window, a client retries). */
+  lost(pkt: number): void;
 }
 
-/** Drops `pkt` at hop `hop`: counted, released, and its source told (a saturating source sends another). */
+/** Drops `pkt` at hop `hop`: counted, its endpoint told, and released. */
 export function drop(ctx: HopContext, pkt: number, hop: number): void {
-  const vm = ctx.packets.vm[pkt];
   ctx.counters.dropped(pkt, hop, ctx.sim.now);
+  ctx.lost(pkt);
   ctx.packets.release(pkt);
-  ctx.sources[vm].completed();
-}
-
-/** The end of the path: the guest application (receive) or the far end of the wire (transmit). */
-export class Sink implements Receiver {
-  constructor(private readonly ctx: HopContext) {}
-
-  accept(pkt: number): void {
-    const vm = this.ctx.packets.vm[pkt];
-    this.ctx.counters.delivered(pkt, this.ctx.sim.now);
-    this.ctx.packets.release(pkt);
-    this.ctx.sources[vm].completed();
-  }
 }
 
 /** Hands each packet to its VM's instance of a per-VM hop. */
@@ -47,7 +41,33 @@ export class PerVmRouter implements Receiver {
   }
 }
 
-/** The Ethernet link: one frame at a time, each taking (frame + 20 B) x 8 / line rate. */
+/** Counts a frame entering or leaving hop `hop` (its place is the hop's index); ACKs are counted apart. */
+function enter(ctx: HopContext, hop: number, pkt: number): void {
+  if (ctx.packets.kind[pkt] === ACK) return;
+  const frames = ctx.packets.frames[pkt];
+  const c = ctx.counters;
+  if (c.measuring) c.hopIn[hop] += frames;
+  c.place(hop, frames, ctx.sim.now);
+}
+
+function leave(ctx: HopContext, hop: number, pkt: number): void {
+  if (ctx.packets.kind[pkt] === ACK) return;
+  const frames = ctx.packets.frames[pkt];
+  const c = ctx.counters;
+  if (c.measuring) c.hopOut[hop] += frames;
+  c.place(hop, -frames, ctx.sim.now);
+}
+
+/** Drops a packet that had entered the hop: it leaves the hop's place without passing on. */
+function dropInside(ctx: HopContext, hop: number, pkt: number): void {
+  if (ctx.packets.kind[pkt] !== ACK) ctx.counters.place(hop, -ctx.packets.frames[pkt], ctx.sim.now);
+  drop(ctx, pkt, hop);
+}
+
+/**
+ * The Ethernet link in one direction: one frame at a time, each taking (frame + 20 B) x 8 /
+ * line rate. The link is full duplex: data and returning ACKs or responses cross two Wires.
+ */
 export class Wire implements Receiver, EventHandler {
   next!: Receiver;
   private readonly ring: Ring;
@@ -60,24 +80,29 @@ export class Wire implements Receiver, EventHandler {
     private readonly hop: number,
     capacity: number,
     lineRateGbps: number,
+    /** The wire of the data's direction: its frames and busy time are the run's wire figures. */
+    private readonly primary: boolean,
   ) {
     this.ring = new Ring(capacity);
     this.bitsPerNs = lineRateGbps;
   }
 
   accept(pkt: number): void {
-    if (!this.ring.push(pkt)) return drop(this.ctx, pkt, this.hop);
+    enter(this.ctx, this.hop, pkt);
+    if (!this.ring.push(pkt)) return dropInside(this.ctx, this.hop, pkt);
     if (!this.busy) this.startFrame();
   }
 
   onEvent(): void {
     const pkt = this.ring.shift();
-    const m = this.ctx.counters;
-    if (m.measuring) {
-      m.wireFrames += this.ctx.packets.frames[pkt];
-      m.wireBytes += this.ctx.packets.bytes[pkt];
-      m.wireBusyNs += this.ctx.sim.now - Math.max(this.frameStart, m.windowStart);
+    const ctx = this.ctx;
+    const m = ctx.counters;
+    if (this.primary && m.measuring) {
+      m.wireFrames += ctx.packets.frames[pkt];
+      m.wireBytes += ctx.packets.bytes[pkt];
+      m.wireBusyNs += ctx.sim.now - Math.max(this.frameStart, m.windowStart);
     }
+    leave(ctx, this.hop, pkt);
     this.next.accept(pkt, null);
     if (this.ring.length > 0) this.startFrame();
     else this.busy = false;
@@ -85,42 +110,38 @@ export class Wire implements Receiver, EventHandler {
 
   /** Busy time of the frame in flight up to now, for the end of the window. */
   busyUntilNow(): number {
-    return this.busy ? this.ctx.sim.now - Math.max(this.frameStart, this.ctx.counters.windowStart) : 0;
+    return this.primary && this.busy ? this.ctx.sim.now - Math.max(this.frameStart, this.ctx.counters.windowStart) : 0;
   }
 
   private startFrame(): void {
     this.busy = true;
     this.frameStart = this.ctx.sim.now;
     const pkt = this.ring.peek();
-    const wireBytes = this.ctx.packets.bytes[pkt] + WIRE_OVERHEAD_BYTES * this.ctx.packets.frames[pkt];
+    const p = this.ctx.packets;
+    const wireBytes = p.bytes[pkt] + WIRE_OVERHEAD_BYTES * p.frames[pkt];
     this.ctx.sim.after((wireBytes * 8) / this.bitsPerNs, this);
   }
 }
 
-/** A fixed latency with no CPU and no queueing (DMA, IOMMU translation). */
+/** A fixed latency with no CPU and no queueing (DMA, IOMMU translation, the peer's turnaround). */
 export class Delay implements Receiver, EventHandler {
   next!: Receiver;
 
   constructor(
     private readonly ctx: HopContext,
+    private readonly hop: number,
     private readonly ns: number,
   ) {}
 
   accept(pkt: number): void {
+    enter(this.ctx, this.hop, pkt);
     this.ctx.sim.after(this.ns, this, pkt);
   }
 
   onEvent(pkt: number): void {
+    leave(this.ctx, this.hop, pkt);
     this.next.accept(pkt, null);
   }
-}
-
-export interface CpuStationCosts {
-  perPacket: CycleVector;
-  /** Cycles per frame byte, per cause. */
-  perByte: Float64Array;
-  producer: CycleVector;
-  consumer: CycleVector;
 }
 
 /** Draws the factor (mean 1) that scales a packet's work: 1 for deterministic service. */
@@ -139,11 +160,20 @@ export type NotifyKind = 'interrupt' | 'kick' | 'poll';
 export interface CpuStationOptions {
   capacity: number;
   kind: NotifyKind;
-  /** Minimum ns between two notifications of a consumer (interrupt moderation); 0 for none. */
-  minGapNs: number;
   budget: number;
-  costs: CpuStationCosts;
+  costs: KindCosts;
+  producer: CycleVector;
+  consumer: CycleVector;
   service: ServiceFactor;
+  /** Served before process-context work on its core (softirq, backends). */
+  urgent: boolean;
+  /** Bit k set: packets of kind k stop here; the others pass through. */
+  carries: number;
+  /** Largest aggregate LRO (at arrival) or GRO (in the poll) may build here; 0 when off. */
+  lroMaxBytes: number;
+  groMaxBytes: number;
+  /** One moderator per consumer (its interrupt vector). */
+  moderators: Moderator[];
 }
 
 /**
@@ -152,11 +182,12 @@ export interface CpuStationOptions {
  * counts the packets waiting and those in service (an M/M/c/K system's K).
  *
  * While a consumer is idle, a packet placed in the ring wakes it with a notification (an
- * interrupt, capped by ITR if moderated, or a kick), which costs the producer and, at the
- * start of the batch, the consumer. A consumer takes one packet per core turn, up to
- * `budget` turns in a row before letting its core's other clients run, and goes idle
- * (re-arming notifications) when the ring is empty. Packets that arrive while it is busy
- * ride along without a notification: that is the batching.
+ * interrupt, moderated by its vector's throttle, or a kick), which costs the producer and,
+ * at the start of the batch, the consumer. A consumer takes one packet (or, with GRO, one
+ * aggregate) per core turn, up to `budget` turns in a row before letting its core's other
+ * clients run, and goes idle (re-arming notifications, as a NAPI poll that ends under
+ * budget re-enables its interrupt) when the ring is empty. Packets that arrive while it is
+ * busy ride along without a notification: that is the batching.
  */
 export class CpuStation implements Receiver {
   next!: Receiver;
@@ -171,12 +202,29 @@ export class CpuStation implements Receiver {
     readonly o: CpuStationOptions,
   ) {
     this.ring = new Ring(o.capacity);
-    this.consumers = cores.map((core) => new Consumer(this, core));
+    this.consumers = cores.map((core, i) => new Consumer(this, core, o.moderators[i]));
   }
 
   accept(pkt: number, from: Core | null): void {
+    const ctx = this.ctx;
+    const packets = ctx.packets;
+    const kind = packets.kind[pkt];
+    if ((this.o.carries & (1 << kind)) === 0) return this.next.accept(pkt, from);
+    enter(ctx, this.hop, pkt);
+    if (this.o.lroMaxBytes > 0 && kind === DATA && this.ring.length > 0) {
+      // The NIC merges a frame into the aggregate of its flow still waiting in the ring.
+      const tail = this.ring.peekTail();
+      if (
+        packets.vm[tail] === packets.vm[pkt] &&
+        packets.kind[tail] === DATA &&
+        packets.bytes[tail] + packets.bytes[pkt] <= this.o.lroMaxBytes
+      ) {
+        packets.merge(tail, pkt);
+        return;
+      }
+    }
     if (this.ring.length + this.inService >= this.o.capacity || !this.ring.push(pkt))
-      return drop(this.ctx, pkt, this.hop);
+      return dropInside(ctx, this.hop, pkt);
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) {
       if (consumers[i].idle) return consumers[i].notify(from);
@@ -184,19 +232,26 @@ export class CpuStation implements Receiver {
   }
 }
 
-/** One consumer of a CpuStation's ring: a client of one core. */
+/** One consumer of a CpuStation's ring: a client of one core, with its own interrupt vector. */
 class Consumer implements CoreClient, EventHandler {
+  readonly urgent: boolean;
   private state = IDLE;
   private batchStart = false;
   private turns = 0;
   private lastNotify = -Infinity;
   private pkt = -1;
+  /** Packets and bytes since the vector's last interrupt, and since its last completed poll (for adaptive moderation). */
+  private irqPackets = 0;
+  private irqBytes = 0;
+  private pollPackets = 0;
+  private pollBytes = 0;
 
   constructor(
     private readonly station: CpuStation,
     readonly core: Core,
+    private readonly moderator: Moderator,
   ) {
-    core.attach();
+    this.urgent = station.o.urgent;
   }
 
   get idle(): boolean {
@@ -204,20 +259,20 @@ class Consumer implements CoreClient, EventHandler {
   }
 
   notify(from: Core | null): void {
-    const o = this.station.o;
+    const station = this.station;
+    const o = station.o;
     if (o.kind === 'poll') return this.wake(false);
-    const ctx = this.station.ctx;
+    const ctx = station.ctx;
     const m = ctx.counters;
     if (m.measuring) {
       if (o.kind === 'interrupt') m.interrupts++;
       else m.kicks++;
     }
-    const p = o.costs.producer;
     if (from !== null) {
-      for (let i = 0; i < p.perCause.length; i++) from.charge(p.perCause[i], i);
-      from.exits += p.exits;
+      from.chargeVector(o.producer.perCause, o.producer.exits);
+      if (m.measuring) m.notifies[station.hop * m.cores + from.index]++;
     }
-    const at = this.lastNotify + o.minGapNs;
+    const at = this.lastNotify + this.moderator.gapNs;
     if (at > ctx.sim.now) {
       this.state = PENDING;
       ctx.sim.schedule(at, this);
@@ -229,42 +284,84 @@ class Consumer implements CoreClient, EventHandler {
     this.wake(true);
   }
 
-  private wake(batchCost: boolean): void {
-    this.lastNotify = this.station.ctx.sim.now;
+  private wake(notified: boolean): void {
+    if (notified) {
+      this.lastNotify = this.station.ctx.sim.now;
+      this.moderator.onInterrupt(this.irqPackets, this.irqBytes);
+      this.irqPackets = this.irqBytes = 0;
+    }
     this.state = ACTIVE;
-    this.batchStart = batchCost;
+    this.batchStart = notified;
     this.turns = 0;
     this.core.enqueue(this);
   }
 
   beginTurn(core: Core, cycles: Float64Array): number {
     const station = this.station;
-    const costs = station.o.costs;
+    const o = station.o;
+    const ctx = station.ctx;
+    const m = ctx.counters;
+    const slot = station.hop * m.cores + core.index;
     // Another consumer may have emptied the ring while this one waited for its core.
     const pkt = station.ring.shift();
     let total = 0;
     if (this.batchStart) {
       this.batchStart = false;
-      const c = costs.consumer;
-      for (let i = 0; i < cycles.length; i++) {
-        cycles[i] += c.perCause[i];
-        total += c.perCause[i];
+      const c = o.consumer.perCause;
+      for (let i = 0; i < CAUSE_COUNT; i++) {
+        cycles[i] += c[i];
+        total += c[i];
       }
-      core.exits += c.exits;
+      core.exits += o.consumer.exits;
+      if (m.measuring) m.wakeups[slot]++;
     }
     this.pkt = pkt;
     if (pkt < 0) return total;
     station.inService++;
-    const bytes = station.ctx.packets.bytes[pkt];
-    const f = station.o.service.next();
-    const pp = costs.perPacket.perCause;
+    const packets = ctx.packets;
+    const kind = packets.kind[pkt];
+    const costs = o.costs;
+    // Ring entries taken in this turn: one, or with GRO the following entries of the flow
+    // merged into this one, each after its own driver work.
+    let entries = 1;
+    if (o.groMaxBytes > 0 && kind === DATA) {
+      const ring = station.ring;
+      const vm = packets.vm[pkt];
+      for (let next = ring.peek(); next >= 0; next = ring.peek()) {
+        if (
+          packets.vm[next] !== vm ||
+          packets.kind[next] !== DATA ||
+          packets.bytes[pkt] + packets.bytes[next] > o.groMaxBytes
+        )
+          break;
+        ring.shift();
+        packets.merge(pkt, next);
+        entries++;
+      }
+    }
+    const frames = packets.frames[pkt];
+    const bytes = packets.bytes[pkt];
+    const f = o.service.next();
+    const base = kind * CAUSE_COUNT;
+    const pp = costs.perPacket;
+    const pf = costs.perDescriptor;
     const pb = costs.perByte;
-    for (let i = 0; i < cycles.length; i++) {
-      const c = (pp[i] + pb[i] * bytes) * f;
+    for (let i = 0; i < CAUSE_COUNT; i++) {
+      const c = (pp[base + i] + pf[base + i] * entries + pb[base + i] * bytes) * f;
       cycles[i] += c;
       total += c;
     }
-    core.exits += costs.perPacket.exits;
+    core.exits += costs.packetExits[kind] + costs.descriptorExits[kind] * entries;
+    this.irqPackets += frames;
+    this.irqBytes += bytes;
+    this.pollPackets += frames;
+    this.pollBytes += bytes;
+    if (m.measuring) {
+      const k = slot * KIND_COUNT + kind;
+      m.servedPackets[k]++;
+      m.servedEntries[k] += entries;
+      m.servedBytes[k] += bytes;
+    }
     return total;
   }
 
@@ -272,11 +369,14 @@ class Consumer implements CoreClient, EventHandler {
     const station = this.station;
     if (this.pkt >= 0) {
       station.inService--;
+      leave(station.ctx, station.hop, this.pkt);
       station.next.accept(this.pkt, this.core);
       this.pkt = -1;
     }
     if (station.ring.length === 0) {
       this.state = IDLE;
+      this.moderator.onPollDone(station.ctx.sim.now, this.pollPackets, this.pollBytes);
+      this.pollPackets = this.pollBytes = 0;
       return 0;
     }
     if (++this.turns < station.o.budget) return 1;

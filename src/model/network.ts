@@ -3,24 +3,25 @@ import { Simulator } from '../engine/simulator.js';
 import { RngStream } from '../engine/rng.js';
 import type { ModelConfig } from './config.js';
 import { Core } from './core.js';
+import { Counters } from './counters.js';
 import {
   CpuStation,
   Delay,
   DETERMINISTIC,
   PerVmRouter,
-  Sink,
   Wire,
   type HopContext,
+  type Receiver,
   type ServiceFactor,
 } from './hops.js';
-import { Counters } from './counters.js';
-import type { CpuHop, HopSpec, RingRef, ServiceSpec } from './path-spec.js';
-import { PacketTable } from './packets.js';
-import type { ResolvedPath, RunResult } from './result.js';
-import { OpenLoopSource, SaturatingSource, type Receiver, type Source } from './traffic.js';
-import { amount, coreFor, cycleVector } from './work.js';
+import { moderator } from './moderation.js';
+import { ACK, PACKET_KINDS, PacketTable, REQUEST, RESPONSE } from './packets.js';
+import type { CpuHop, RingRef, ServiceSpec } from './path-spec.js';
+import type { HopInfo, ResolvedPath, RunResult } from './result.js';
+import { BulkSender, OpenLoopSource, RrClient, RrServer, TcpReceiver, TransactionTable } from './traffic.js';
+import { amount, coreFor, cycleVector, kindCosts } from './work.js';
 
-function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
+export function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
   switch (ref) {
     case 'nic_rx':
       return cfg.nic.rxRing;
@@ -37,6 +38,41 @@ function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
   }
 }
 
+/**
+ * The application of request/response traffic: it runs after the path has delivered a
+ * request, in process context on the VM's vCPU, and then answers.
+ */
+export function applicationHop(appCycles: number): CpuHop {
+  return {
+    kind: 'cpu',
+    name: 'app',
+    core: 'vcpu',
+    instances: 'per-vm',
+    ring: 'socket_buffer',
+    notify: { kind: 'poll' },
+    context: 'process',
+    carries: ['request'],
+    work: [{ cause: 'app', cycles: appCycles, kinds: ['request'] }],
+  };
+}
+
+/**
+ * The hops a run builds, in order: the data's direction (for request/response, the
+ * requests' direction and then the application), then the return direction that carries
+ * ACKs or responses. Both directions share the host's cores and the full-duplex link.
+ */
+export function runHops(cfg: ModelConfig, path: ResolvedPath): HopInfo[] {
+  const dir = cfg.traffic.direction;
+  const back = dir === 'rx' ? 'tx' : 'rx';
+  const hops: HopInfo[] = path.spec[dir].map((spec, i) => ({ name: spec.name, chain: 'forward', spec, index: i }));
+  if (cfg.traffic.mode === 'request-response')
+    hops.push({ name: 'app', chain: 'forward', spec: applicationHop(cfg.traffic.rr!.appCycles), index: hops.length });
+  if (cfg.traffic.mode !== 'open') {
+    path.spec[back].forEach((spec, i) => hops.push({ name: spec.name, chain: 'reverse', spec, index: i }));
+  }
+  return hops;
+}
+
 /** Opens the measurement window when warm-up ends. */
 class WindowOpener implements EventHandler {
   constructor(
@@ -49,108 +85,6 @@ class WindowOpener implements EventHandler {
     this.counters.openWindow(this.sim.now);
     for (const c of this.cores) c.openWindow();
   }
-}
-
-/**
- * Builds the network of hops for one path and one direction, runs it for the scenario's
- * duration and returns what the measurement window saw.
- */
-export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
-  const sim = new Simulator();
-  const packets = new PacketTable();
-  const hopSpecs: HopSpec[] = cfg.traffic.direction === 'rx' ? path.spec.rx : path.spec.tx;
-  const series = cfg.latencyBuckets ? { buckets: cfg.latencyBuckets, durationNs: cfg.durationNs } : undefined;
-  const counters = new Counters(cfg.vms, hopSpecs.length, packets, series);
-  const cores = Array.from({ length: cfg.host.cores }, (_, i) => new Core(i, cfg.host.clockGhz, sim));
-  const sources: Source[] = [];
-  const ctx: HopContext = { sim, packets, counters, sources };
-  const saturate = cfg.traffic.mode === 'saturate';
-  const perVmQueues = path.spec.nic_sorting !== 'none';
-
-  const receivers: Receiver[] = [];
-  let wire: Wire | undefined;
-  const links: { next: Receiver }[][] = [];
-  hopSpecs.forEach((hop, h) => {
-    // A closed-loop source's window bounds what waits at the first hop; dropping there would
-    // only resend at the same instant.
-    const cap = (ref: RingRef): number => (saturate && h === 0 ? Infinity : ringCapacity(cfg, ref));
-    if (hop.kind === 'wire') {
-      const txQueues = hop.ring === 'nic_tx' && perVmQueues ? cfg.vms : 1;
-      const w = new Wire(ctx, h, cap(hop.ring) * txQueues, cfg.nic.lineRateGbps);
-      wire = w;
-      receivers.push(w);
-      links.push([w]);
-    } else if (hop.kind === 'delay') {
-      const ns = hop.ns.reduce((s: number, a) => s + amount(a, path.costs, 0), 0);
-      const d = new Delay(ctx, ns);
-      receivers.push(d);
-      links.push([d]);
-    } else {
-      const stations = buildCpuHop(cfg, path, hop, h, ctx, cores, cap(hop.ring));
-      receivers.push(hop.instances === 'shared' ? stations[0] : new PerVmRouter(packets, stations));
-      links.push(stations);
-    }
-  });
-  links.forEach((ls, h) => {
-    const next = h + 1 < receivers.length ? receivers[h + 1] : new Sink(ctx);
-    for (const l of ls) l.next = next;
-  });
-
-  const deps = { sim, packets, counters, entry: receivers[0], seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
-  for (let vm = 0; vm < cfg.vms; vm++) {
-    const t = cfg.traffic.perVm[vm];
-    sources.push(saturate ? new SaturatingSource(deps, vm, t) : new OpenLoopSource(deps, vm, t));
-  }
-
-  const opener = new WindowOpener(sim, counters, cores);
-  if (cfg.warmupNs > 0) sim.schedule(cfg.warmupNs, opener);
-  else opener.onEvent();
-  const rounds = saturate ? cfg.traffic.window : 1;
-  for (let i = 0; i < rounds; i++) for (const s of sources) s.start();
-  sim.run(cfg.durationNs);
-  counters.settle(sim.now);
-  for (const c of cores) c.closeWindow();
-  counters.wireBusyNs += wire?.busyUntilNow() ?? 0;
-
-  return collect(cfg, path, hopSpecs, sim, counters, cores, packets);
-}
-
-function buildCpuHop(
-  cfg: ModelConfig,
-  path: ResolvedPath,
-  hop: CpuHop,
-  h: number,
-  ctx: HopContext,
-  cores: Core[],
-  capacity: number,
-): CpuStation[] {
-  const costs = {
-    perPacket: cycleVector(hop.work, path.costs, false),
-    perByte: cycleVector(hop.work, path.costs, true).perCause,
-    producer: cycleVector(hop.notify.producer, path.costs, false),
-    consumer: cycleVector(hop.notify.consumer, path.costs, false),
-  };
-  const minGapNs = hop.notify.moderated && cfg.nic.itrPerSec > 0 ? 1e9 / cfg.nic.itrPerSec : 0;
-  const n = hop.instances === 'shared' ? 1 : cfg.vms;
-  const servers = hop.servers ?? 1;
-  return Array.from({ length: n }, (_, instance) => {
-    const first = coreFor(cfg, hop.core, instance);
-    // The scenario layer refuses hops on cores that do not exist; reaching here is a bug.
-    if (first + servers > cfg.host.cores)
-      throw new Error(
-        `hop ${hop.name} of path ${path.name} on cores ${first}..${first + servers - 1} of ${cfg.host.cores}`,
-      );
-    const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
-    const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
-    return new CpuStation(ctx, h, hopCores, {
-      capacity,
-      kind: hop.notify.kind,
-      minGapNs,
-      budget: cfg.host.napiBudget,
-      costs,
-      service,
-    });
-  });
 }
 
 /** The sampler of a hop's work factor (mean 1). Deterministic service draws no random numbers. */
@@ -168,22 +102,250 @@ function serviceFactor(spec: ServiceSpec | undefined, rng: RngStream): ServiceFa
   };
 }
 
+const kindMask = (kinds: readonly string[] | undefined): number =>
+  kinds === undefined
+    ? (1 << PACKET_KINDS.length) - 1
+    : kinds.reduce((m, k) => m | (1 << PACKET_KINDS.indexOf(k as (typeof PACKET_KINDS)[number])), 0);
+
+/**
+ * Builds the network of hops for one path, runs it for the scenario's duration and returns
+ * what the measurement window saw. Input has been checked by the scenario layer; an
+ * impossible hop here is a bug.
+ */
+export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
+  const sim = new Simulator();
+  const packets = new PacketTable();
+  const hops = runHops(cfg, path);
+  const series = cfg.latencyBuckets ? { buckets: cfg.latencyBuckets, durationNs: cfg.durationNs } : undefined;
+  const counters = new Counters(cfg.vms, hops.length, cfg.host.cores, hops.length, packets, series);
+  const cores = Array.from({ length: cfg.host.cores }, (_, i) => new Core(i, cfg.host.clockGhz, sim));
+  const mode = cfg.traffic.mode;
+  const saturate = mode === 'saturate';
+  const closedLoop = saturate || (mode === 'request-response' && cfg.traffic.rr!.concurrency > 0);
+  const perVmQueues = path.spec.nic_sorting !== 'none';
+  const endpoints = new Endpoints();
+  const ctx: HopContext = { sim, packets, counters, lost: (pkt) => endpoints.lost(pkt) };
+  let vectors = 0;
+  let wire: Wire | undefined;
+
+  /** Builds the hops of one chain, linked in order to `sink`; returns its entry. */
+  const chain = (first: number, last: number, sink: Receiver): Receiver => {
+    const receivers: Receiver[] = [];
+    const links: { next: Receiver }[][] = [];
+    for (let h = first; h < last; h++) {
+      const hop = hops[h].spec;
+      // In a closed loop (bulk TCP, or a fixed number of transactions) the window bounds what
+      // waits anywhere: TCP's flow and congestion control keep losses rare at steady state,
+      // so rings do not drop there; queues build where the path is slowest.
+      const cap = (ref: RingRef): number => (closedLoop ? Infinity : ringCapacity(cfg, ref));
+      if (hop.kind === 'wire') {
+        const txQueues = hop.ring === 'nic_tx' && perVmQueues ? cfg.vms : 1;
+        const w = new Wire(ctx, h, cap(hop.ring) * txQueues, cfg.nic.lineRateGbps, hops[h].chain === 'forward');
+        if (hops[h].chain === 'forward') wire = w;
+        receivers.push(w);
+        links.push([w]);
+      } else if (hop.kind === 'delay') {
+        const d = new Delay(
+          ctx,
+          h,
+          hop.ns.reduce((s: number, a) => s + amount(a, path.costs, 0), 0),
+        );
+        receivers.push(d);
+        links.push([d]);
+      } else {
+        const stations = buildCpuHop(hop, h, cap(hop.ring));
+        if (hop.notify.kind === 'interrupt') vectors += stations.reduce((n, s) => n + s.consumers.length, 0);
+        receivers.push(hop.instances === 'shared' ? stations[0] : new PerVmRouter(packets, stations));
+        links.push(stations);
+      }
+    }
+    links.forEach((ls, i) => {
+      const next = i + 1 < receivers.length ? receivers[i + 1] : sink;
+      for (const l of ls) l.next = next;
+    });
+    return receivers.length > 0 ? receivers[0] : sink;
+  };
+
+  const buildCpuHop = (hop: CpuHop, h: number, capacity: number): CpuStation[] => {
+    const posted = hop.notify.posted === true && cfg.host.postedInterrupts;
+    const base = {
+      capacity,
+      kind: hop.notify.kind,
+      budget: cfg.host.napiBudget,
+      costs: kindCosts(hop.work, path.costs),
+      producer: cycleVector(hop.notify.producer, path.costs),
+      consumer: cycleVector(hop.notify.consumer, path.costs, posted),
+      urgent: (hop.context ?? 'softirq') === 'softirq',
+      carries: kindMask(hop.carries),
+      lroMaxBytes: hop.aggregate?.includes('lro') && cfg.nic.lro ? cfg.nic.lroMaxBytes : 0,
+      groMaxBytes: hop.aggregate?.includes('gro') && cfg.host.gro ? cfg.host.groMaxBytes : 0,
+    };
+    const n = hop.instances === 'shared' ? 1 : cfg.vms;
+    const servers = hop.servers ?? 1;
+    return Array.from({ length: n }, (_, instance) => {
+      const first = coreFor(cfg, hop.core, instance);
+      if (first + servers > cfg.host.cores)
+        throw new Error(
+          `hop ${hop.name} of path ${path.name} on cores ${first}..${first + servers - 1} of ${cfg.host.cores}`,
+        );
+      const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
+      const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
+      const moderators = hopCores.map(() =>
+        moderator(cfg.nic.moderation, hop.notify.moderated === true, cfg.nic.lineRateGbps),
+      );
+      return new CpuStation(ctx, h, hopCores, { ...base, service, moderators });
+    });
+  };
+
+  const forwardEnd = hops.findIndex((x) => x.chain === 'reverse');
+  const split = forwardEnd < 0 ? hops.length : forwardEnd;
+  const deps = (entry: Receiver) => ({
+    sim,
+    packets,
+    counters,
+    entry,
+    seed: cfg.seed,
+    tsoFrames: cfg.traffic.tsoFrames,
+  });
+  const start: (() => void)[] = [];
+
+  if (mode === 'open') {
+    const entry = chain(0, split, { accept: (pkt) => endpoints.delivered(pkt) });
+    endpoints.delivered = (pkt) => {
+      counters.delivered(pkt, sim.now, true);
+      packets.release(pkt);
+    };
+    for (let vm = 0; vm < cfg.vms; vm++) {
+      const s = new OpenLoopSource(deps(entry), vm, cfg.traffic.perVm[vm]);
+      start.push(() => s.start());
+    }
+  } else if (saturate) {
+    const senders: BulkSender[] = [];
+    const receivers: TcpReceiver[] = [];
+    const reverse = chain(split, hops.length, {
+      accept: (ack) => {
+        counters.ackReceived();
+        senders[packets.vm[ack]].freed(packets.info[ack]);
+        packets.release(ack);
+      },
+    });
+    const entry = chain(0, split, {
+      accept: (pkt, from) => {
+        counters.delivered(pkt, sim.now, true);
+        receivers[packets.vm[pkt]].receive(pkt, from);
+        packets.release(pkt);
+      },
+    });
+    const guestReceives = cfg.traffic.direction === 'rx';
+    for (let vm = 0; vm < cfg.vms; vm++) {
+      senders.push(new BulkSender(deps(entry), vm, cfg.traffic.perVm[vm], cfg.traffic.windowBytes));
+      receivers.push(
+        new TcpReceiver(
+          sim,
+          packets,
+          counters,
+          vm,
+          cfg.traffic.ackEvery,
+          reverse,
+          guestReceives || cfg.traffic.peerGro,
+        ),
+      );
+    }
+    endpoints.lost = (pkt) => {
+      // A lost segment is taken as retransmitted at once; a lost ACK as covered by the next.
+      const bytes = packets.kind[pkt] === ACK ? packets.info[pkt] : packets.bytes[pkt];
+      senders[packets.vm[pkt]].freed(bytes);
+    };
+    // The windows fill one segment per VM per round, so flows interleave on the wire as concurrent TCP senders do.
+    start.push(() => {
+      for (let any = true; any;) {
+        any = false;
+        for (const s of senders) if (s.trySend()) any = true;
+      }
+    });
+  } else {
+    const rr = cfg.traffic.rr!;
+    const table = new TransactionTable();
+    const clients: RrClient[] = [];
+    const end = (slot: number, vm: number, lost: boolean) => {
+      if (lost) counters.transactionLost();
+      else counters.transactionDone(sim.now - table.started[slot]);
+      table.close(slot);
+      clients[vm].ended();
+    };
+    const responseArrived = (pkt: number, failed: boolean) => {
+      const slot = packets.info[pkt];
+      if (failed) table.failed[slot] = 1;
+      table.remaining[slot] -= packets.frames[pkt];
+      if (table.remaining[slot] <= 0) end(slot, packets.vm[pkt], table.failed[slot] === 1);
+    };
+    const reverse = chain(split, hops.length, {
+      accept: (pkt) => {
+        counters.delivered(pkt, sim.now, false);
+        responseArrived(pkt, false);
+        packets.release(pkt);
+      },
+    });
+    const server = new RrServer(sim, packets, counters, rr, table, reverse, cfg.traffic.tsoFrames);
+    const entry = chain(0, split, {
+      accept: (pkt, from) => {
+        counters.delivered(pkt, sim.now, true);
+        server.answer(packets.vm[pkt], packets.info[pkt], from);
+        packets.release(pkt);
+      },
+    });
+    endpoints.lost = (pkt) => {
+      if (packets.kind[pkt] === REQUEST) end(packets.info[pkt], packets.vm[pkt], true);
+      else if (packets.kind[pkt] === RESPONSE) responseArrived(pkt, true);
+    };
+    for (let vm = 0; vm < cfg.vms; vm++) {
+      const c = new RrClient(deps(entry), vm, rr, table);
+      clients.push(c);
+      start.push(() => c.start());
+    }
+  }
+
+  const opener = new WindowOpener(sim, counters, cores);
+  if (cfg.warmupNs > 0) sim.schedule(cfg.warmupNs, opener);
+  else opener.onEvent();
+  for (const s of start) s();
+  sim.run(cfg.durationNs);
+  counters.settle(sim.now);
+  for (const c of cores) c.closeWindow();
+  counters.wireBusyNs += wire?.busyUntilNow() ?? 0;
+  return collect(cfg, path, hops, sim, counters, cores, packets, vectors);
+}
+
+/** Where lost and delivered packets go; set by the traffic mode. */
+class Endpoints {
+  lost: (pkt: number) => void = () => {};
+  delivered: (pkt: number) => void = () => {};
+}
+
 function collect(
   cfg: ModelConfig,
   path: ResolvedPath,
-  hopSpecs: HopSpec[],
+  hops: HopInfo[],
   sim: Simulator,
   m: Counters,
   cores: Core[],
   packets: PacketTable,
+  vectors: number,
 ): RunResult {
   const drops: Record<string, number> = {};
-  hopSpecs.forEach((hop, h) => (drops[hop.name] = (drops[hop.name] ?? 0) + m.drops[h]));
+  // Drops in the return direction are named apart, and shown only where data can be lost there (responses).
+  hops.forEach((hop, h) => {
+    if (hop.chain === 'reverse' && cfg.traffic.mode !== 'request-response') return;
+    const name = hop.chain === 'reverse' ? `return_${hop.name}` : hop.name;
+    drops[name] = (drops[name] ?? 0) + m.drops[h];
+  });
   const windowNs = sim.now - m.windowStart;
   const lat = m.latency;
+  const tl = m.transactionLatency;
   return {
     path: path.name,
     direction: cfg.traffic.direction,
+    mode: cfg.traffic.mode,
     vms: cfg.vms,
     seed: cfg.seed,
     warmupNs: cfg.warmupNs,
@@ -211,8 +373,20 @@ function collect(
     coreBusyNs: cores.map((c) => c.busyNs),
     vmDeliveredBytes: Array.from(m.vmDeliveredBytes),
     interrupts: m.interrupts,
+    interruptVectors: vectors,
     kicks: m.kicks,
     exits: cores.reduce((s, c) => s + c.exits, 0),
+    acks: m.acks,
+    ackDrops: m.ackDrops,
+    transactions: m.transactions,
+    transactionsLost: m.transactionsLost,
+    transactionLatencyNs: {
+      mean: tl.mean,
+      p50: tl.percentile(50),
+      p99: tl.percentile(99),
+      p999: tl.percentile(99.9),
+      max: tl.count ? tl.max : NaN,
+    },
     meanInSystem: windowNs > 0 ? m.area / windowNs : NaN,
     departures: m.departures,
     departuresSojournNs: m.sojournNs,
@@ -220,7 +394,27 @@ function collect(
       offered: m.totalOffered,
       delivered: m.totalDelivered,
       dropped: m.totalDropped,
-      inFlight: packets.live,
+      inFlight: packets.liveFrames,
+      acksSent: m.totalAcksSent,
+      acksReceived: m.totalAcksReceived,
+      acksDropped: m.totalAcksDropped,
+      acksInFlight: packets.liveAcks,
+    },
+    hops: hops.map((h) => ({ name: h.name, chain: h.chain, index: h.index })),
+    flow: {
+      hopIn: Array.from(m.hopIn),
+      hopOut: Array.from(m.hopOut),
+      drops: Array.from(m.drops),
+      placeAtOpen: Array.from(m.placeAtOpen),
+      placeAtClose: Array.from(m.placeFrames),
+      placeArea: Array.from(m.placeArea),
+    },
+    served: {
+      packets: Array.from(m.servedPackets),
+      entries: Array.from(m.servedEntries),
+      bytes: Array.from(m.servedBytes),
+      wakeups: Array.from(m.wakeups),
+      notifies: Array.from(m.notifies),
     },
     events: sim.fired,
     latencySeries: m.seriesSum.length

@@ -1,5 +1,6 @@
 import type { Cause } from './causes.js';
 import type { CostName } from './costs.js';
+import type { PacketKind } from './packets.js';
 
 /**
  * The data that describes an I/O path. The five built-in paths (paths.ts) and a scenario's
@@ -15,13 +16,27 @@ import type { CostName } from './costs.js';
 /** A number, or the name of a cost in the cost table. */
 export type Amount = number | CostName;
 
-/** Cycles spent on one cause. `cycles` is per packet (per batch in a notification), `cycles_per_byte` per frame byte. */
+/**
+ * Cycles spent on one cause. `cycles` is per packet (per batch in a notification) or, with
+ * `per_descriptor`, per ring entry the poll takes before GRO merges them; `cycles_per_byte`
+ * per frame byte.
+ */
 export interface WorkSpec {
   cause: Cause;
   cycles?: Amount;
   cycles_per_byte?: Amount;
   /** Multiplies the work (e.g. register accesses per packet). Default 1. */
   count?: Amount;
+  /** The kinds of packet this work is done for (an ACK has no payload to copy). Default: every kind. */
+  kinds?: PacketKind[];
+  /**
+   * Charged for each ring entry (descriptor) the poll takes, rather than once per packet it
+   * passes on: a driver's work on every frame that GRO then merges. Without GRO the two are
+   * the same; an LRO aggregate is one entry.
+   */
+  per_descriptor?: boolean;
+  /** Not charged when the notification is delivered posted (the hypervisor's exits and handler that posting skips). */
+  unless_posted?: boolean;
 }
 
 /**
@@ -35,6 +50,12 @@ export interface WorkSpec {
 export interface NotifySpec {
   kind: 'interrupt' | 'kick' | 'poll';
   moderated?: boolean;
+  /**
+   * The interrupt can be posted to the running vCPU (APICv/AVIC and VT-d posted interrupts,
+   * exitless delivery): on a host with `posted_interrupts`, the consumer's items marked
+   * `unless_posted` are not charged.
+   */
+  posted?: boolean;
   /** Cycles charged to the producer's core for each notification. */
   producer?: WorkSpec[];
   /** Cycles charged to the consumer's core at the start of each batch (each wake-up). */
@@ -88,6 +109,20 @@ export interface CpuHop {
   service?: ServiceSpec;
   /** Consumers sharing the ring, on consecutive cores from the hop's core (an M/M/c station). Shared hops only. Default 1. */
   servers?: number;
+  /**
+   * Which context the work runs in on its core: `softirq` (kernel: NAPI polls, backends) is
+   * served before `process` (an application reading or writing its socket). Default softirq.
+   */
+  context?: 'softirq' | 'process';
+  /** The packet kinds that stop at this hop; others pass straight through it (an ACK ends in the stack, not in the socket). Default: all. */
+  carries?: PacketKind[];
+  /**
+   * Receive offload at this hop, when the scenario enables it: `lro`, the NIC merges frames
+   * of a flow as they arrive in the ring (one descriptor per aggregate); `gro`, the poll
+   * merges the frames it takes, after their per-frame work. Up to the scenario's maximum
+   * aggregate size; per-packet work is then paid once per aggregate.
+   */
+  aggregate?: ('lro' | 'gro')[];
 }
 
 export type HopSpec = WireHop | DelayHop | CpuHop;

@@ -1,3 +1,5 @@
+import { COSTS } from './costs.js';
+
 /**
  * CPU platform catalog: what the same I/O mechanisms cost on processors from a 2001 Pentium III
  * to current Xeon and EPYC parts. Pure data plus two renderers for docs/platforms.md.
@@ -137,6 +139,33 @@ export const CPU_PLATFORMS = {
       value: 1.6,
       source: '[C14], [P3]',
       fit: 'C14 measured 1,855 MB/s single-thread copy on a Core 2 desktop (exact CPU not stated); a front-side-bus Xeon with FB-DIMM is assumed no faster: 3.0 / 1.86 = 1.6 cycles/byte',
+    },
+    copy_cycles_per_byte_cache: { value: 0.2, source: '[C9], [C15]', fit: LLC_COPY_PRE_SNB },
+    checksum_cycles_per_byte: { value: 0.25, source: '[C6]' },
+    irq_cycles: { value: 1500, source: '[R6], [X4], [X5]', fit: IRQ_DEFAULT },
+    hardware_virtualization: true,
+    posted_interrupts: false,
+  },
+
+  'xeon-7400': {
+    help: 'Intel Xeon X7460 (Dunnington, Penryn cores on a front-side bus), 2.66 GHz, 6 cores per socket, VT-x without EPT (2008): the R1 testbed class',
+    family: 'core2',
+    year: 2008,
+    clock_ghz: {
+      value: 2.66,
+      source: '[P17]',
+      fit: 'the top bin of the series; the R1 white paper does not state the clock (P17)',
+    },
+    cores: { value: 24, source: '[P17]', fit: 'four sockets assumed: the series is a 4-socket part' },
+    vm_exit_cycles: {
+      value: 3000,
+      source: '[X1], [P12], [P13]',
+      fit: 'the Penryn estimate of core2-penryn (same core): Nehalem (X1, 2,000 cycles) switches 33-40 % faster (P12, P13)',
+    },
+    copy_cycles_per_byte_dram: {
+      value: 1.43,
+      source: '[C14], [P17]',
+      fit: "the core2-penryn estimate (a front-side-bus Core platform copying at C14's 1.86 GB/s), at this clock: 2.66 / 1.86 = 1.43 cycles/byte",
     },
     copy_cycles_per_byte_cache: { value: 0.2, source: '[C9], [C15]', fit: LLC_COPY_PRE_SNB },
     checksum_cycles_per_byte: { value: 0.25, source: '[C6]' },
@@ -325,6 +354,27 @@ export const CPU_PLATFORMS = {
 
 export type CpuPlatformName = keyof typeof CPU_PLATFORMS;
 export const CPU_PLATFORM_NAMES = Object.keys(CPU_PLATFORMS) as CpuPlatformName[];
+
+/** The platform a cost measurement was made on, for scaling it to another: Sandy Bridge-EN's lightest exit [X4]. */
+const E5_2450_EXIT = 1300;
+
+/**
+ * The costs a platform sets: its own exit round trip, the other exits measured on the
+ * E5-2450 scaled by its exit against that platform's ([X4]), its copy rate from DRAM, and
+ * its interrupt cost. Costs not listed are taken to cost the same cycles everywhere.
+ */
+export function platformCosts(
+  p: CpuPlatform,
+): Record<'vm_exit' | 'eoi_exit' | 'kick_exit' | 'copy_per_byte' | 'irq_handler', number> {
+  const exitScale = p.vm_exit_cycles.value / E5_2450_EXIT;
+  return {
+    vm_exit: p.vm_exit_cycles.value,
+    eoi_exit: Math.round(COSTS.eoi_exit.default * exitScale),
+    kick_exit: Math.round(COSTS.kick_exit.default * exitScale),
+    copy_per_byte: p.copy_cycles_per_byte_dram.value,
+    irq_handler: p.irq_cycles.value,
+  };
+}
 
 /** The numeric fields, in table order, with their column headings. */
 const COLUMNS: readonly [keyof CpuPlatform, string][] = [

@@ -30,6 +30,11 @@ export class Ring {
     return this.count === 0 ? -1 : this.buf[this.head];
   }
 
+  /** The newest id; -1 when empty. */
+  peekTail(): number {
+    return this.count === 0 ? -1 : this.buf[(this.head + this.count - 1) % this.buf.length];
+  }
+
   /** Removes and returns the oldest id; -1 when empty. */
   shift(): number {
     if (this.count === 0) return -1;

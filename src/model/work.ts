@@ -1,12 +1,31 @@
-import { CAUSES, causeIndex } from './causes.js';
+import { CAUSE_COUNT, causeIndex } from './causes.js';
 import type { ModelConfig } from './config.js';
 import type { CostValues } from './costs.js';
+import { KIND_COUNT, PACKET_KINDS } from './packets.js';
 import type { Amount, CoreRole, WorkSpec } from './path-spec.js';
 
-/** Cycles per cause (index into CAUSES), resolved from a hop's work list, and the VM exits they include. */
+/** Cycles per cause (index into CAUSES) of a notification's work list, and the VM exits they include. */
 export interface CycleVector {
   perCause: Float64Array;
   exits: number;
+}
+
+/**
+ * A hop's per-packet work resolved for each packet kind, flattened as kind * CAUSE_COUNT +
+ * cause: cycles per packet, per frame and per byte, with their totals and the exits they
+ * include, so a turn adds a few numbers instead of walking the work list.
+ */
+export interface KindCosts {
+  perPacket: Float64Array;
+  perDescriptor: Float64Array;
+  perByte: Float64Array;
+  /** Totals over causes, per kind. */
+  packetTotal: Float64Array;
+  descriptorTotal: Float64Array;
+  byteTotal: Float64Array;
+  /** Exits per packet and per frame, per kind. */
+  packetExits: Float64Array;
+  descriptorExits: Float64Array;
 }
 
 /** The number an amount stands for: itself, or the cost of that name. */
@@ -15,23 +34,54 @@ export function amount(a: Amount | undefined, costs: CostValues, fallback: numbe
   return typeof a === 'number' ? a : costs[a];
 }
 
-/** A work list's cycles per cause: its per-packet cycles, or (perByte) its cycles per frame byte. */
-export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, perByte: boolean): CycleVector {
-  const v: CycleVector = { perCause: new Float64Array(CAUSES.length), exits: 0 };
+/** A notification's work list as cycles per cause; `posted` leaves out what posted delivery skips. */
+export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, posted = false): CycleVector {
+  const v: CycleVector = { perCause: new Float64Array(CAUSE_COUNT), exits: 0 };
   for (const w of work ?? []) {
+    if (posted && w.unless_posted) continue;
     const count = amount(w.count, costs, 1);
-    const c = perByte ? amount(w.cycles_per_byte, costs, 0) : amount(w.cycles, costs, 0);
+    const c = amount(w.cycles, costs, 0);
     v.perCause[causeIndex(w.cause)] += c * count;
     // Each exit-cause item is one exit per count (a kick, an EOI, a register access).
-    if (!perByte && w.cause === 'exits' && c > 0) v.exits += count;
+    if (w.cause === 'exits' && c > 0) v.exits += count;
   }
   return v;
 }
 
-/** Cycles a work list spends on one packet of `bytes` bytes, all causes together. */
+/** A hop's per-packet work list, resolved per packet kind. */
+export function kindCosts(work: WorkSpec[], costs: CostValues): KindCosts {
+  const n = KIND_COUNT * CAUSE_COUNT;
+  const k: KindCosts = {
+    perPacket: new Float64Array(n),
+    perDescriptor: new Float64Array(n),
+    perByte: new Float64Array(n),
+    packetTotal: new Float64Array(KIND_COUNT),
+    descriptorTotal: new Float64Array(KIND_COUNT),
+    byteTotal: new Float64Array(KIND_COUNT),
+    packetExits: new Float64Array(KIND_COUNT),
+    descriptorExits: new Float64Array(KIND_COUNT),
+  };
+  PACKET_KINDS.forEach((kind, ki) => {
+    for (const w of work) {
+      if (w.kinds && !w.kinds.includes(kind)) continue;
+      const count = amount(w.count, costs, 1);
+      const c = amount(w.cycles, costs, 0) * count;
+      const b = amount(w.cycles_per_byte, costs, 0) * count;
+      const at = ki * CAUSE_COUNT + causeIndex(w.cause);
+      (w.per_descriptor ? k.perDescriptor : k.perPacket)[at] += c;
+      k.perByte[at] += b;
+      (w.per_descriptor ? k.descriptorTotal : k.packetTotal)[ki] += c;
+      k.byteTotal[ki] += b;
+      if (w.cause === 'exits' && c > 0) (w.per_descriptor ? k.descriptorExits : k.packetExits)[ki] += count;
+    }
+  });
+  return k;
+}
+
+/** Cycles a work list spends on one data packet of one frame of `bytes` bytes, all causes together. */
 export function workCycles(work: WorkSpec[] | undefined, costs: CostValues, bytes: number): number {
-  const sum = (v: Float64Array) => v.reduce((a, b) => a + b, 0);
-  return sum(cycleVector(work, costs, false).perCause) + sum(cycleVector(work, costs, true).perCause) * bytes;
+  const k = kindCosts(work ?? [], costs);
+  return k.packetTotal[0] + k.descriptorTotal[0] + k.byteTotal[0] * bytes;
 }
 
 /** Which core serves VM `vm`'s instance of a hop with role `role`. */

@@ -15,8 +15,11 @@ const fmt = (v: string | number | undefined): string => {
 export function toTable(title: string, rows: Row[]): string {
   const header = ['', ...rows.map((r) => String(r.path))];
   const present = new Set(rows.flatMap((r) => Object.keys(r)));
+  // A family member that is zero on every path (no application cycles in a bulk run) says nothing.
   const shown: [string, string][] = [
-    ...tableLines(present),
+    ...tableLines(present)
+      .filter(([key, , member]) => !member || rows.some((r) => r[key] !== 0))
+      .map(([key, label]): [string, string] => [key, label]),
     ...OPTIONAL.filter((k) => present.has(k)).map((k): [string, string] => [k, k]),
   ];
   const body = shown.map(([key, label]) => [label, ...rows.map((r) => fmt(r[key]))]);

@@ -161,7 +161,8 @@ function latencyChart(t: ResultTable, palette: ColourScale): ChartSpec {
     field: 'us',
     type: 'quantitative' as const,
     title: 'latency (us)',
-    scale: log ? { type: 'log' as const } : {},
+    // Bars start at zero, which a log scale cannot show: symlog is logarithmic away from it.
+    scale: log ? { type: 'symlog' as const, constant: Math.min(...values.map((v) => v.us as number)) } : {},
   };
   const spec: TopLevelSpec = {
     config: CONFIG,

@@ -149,8 +149,9 @@ function checkSearchBounds(plan: Plan): void {
   const search = plan.scenario.search;
   if (search?.kind !== 'capacity') return;
   for (const bound of [search.from, search.to]) {
-    if (search.vary === 'vms.count') plan.at((s) => (s.vms.count = bound as number), { nicLimits: false });
-    else if (typeof bound !== 'number') plan.at((s) => (s.traffic.load_per_vm = bound));
+    if (typeof bound === 'number') plan.at((s) => (s.vms.count = bound), { nicLimits: false });
+    else if ('requestsPerSec' in bound) plan.at((s) => (s.traffic.request_response.rate_per_vm = bound.requestsPerSec));
+    else plan.at((s) => (s.traffic.load_per_vm = bound));
   }
 }
 

@@ -8,15 +8,26 @@ import {
   type Arrivals,
   type FrameMix,
   type ModelConfig,
+  type Moderation,
+  type RequestResponse,
   type VmTraffic,
 } from '../model/config.js';
 import { resolveCosts, type CostValues } from '../model/costs.js';
 import type { PathSpec } from '../model/path-spec.js';
+import { CPU_PLATFORMS, platformCosts } from '../model/platforms.js';
 import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
 import type { ResolvedPath } from '../model/result.js';
 import { checkPath } from './checks.js';
 import { describe } from './load.js';
-import type { ArrivalsInput, FramesInput, Scenario, SearchSpec, ValidationSpec } from './schema.js';
+import {
+  ITR_ADAPTIVE,
+  type ArrivalsInput,
+  type FramesInput,
+  type RequestRate,
+  type Scenario,
+  type SearchSpec,
+  type ValidationSpec,
+} from './schema.js';
 import type { Rate } from './units.js';
 import { checkValidation } from './validation.js';
 
@@ -84,10 +95,13 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     fail('warmup', `a warm-up shorter than the duration (${durationNs / 1e6} ms)`, `${warmupNs / 1e6} ms`);
 
   const hostModel = HOST_CATALOG[s.host.model];
-  const cores = s.host.cores ?? hostModel.cores;
-  const clockGhz = s.host.clock ?? hostModel.clockGhz;
+  const platform = s.host.cpu !== undefined ? CPU_PLATFORMS[s.host.cpu] : undefined;
+  const cores = s.host.cores ?? (platform ? platform.cores.value : hostModel.cores);
+  const clockGhz = s.host.clock ?? (platform ? platform.clock_ghz.value : hostModel.clockGhz);
   const nicModel = NIC_CATALOG[s.nic.model];
-  const hypervisorCores = s.host.hypervisor_cores;
+  // By default the hypervisor's I/O threads run on the cores its VMs leave free.
+  const hypervisorCores =
+    s.host.hypervisor_cores === 'auto' ? Math.max(1, cores - s.vms.count) : s.host.hypervisor_cores;
   if (hypervisorCores > cores) fail('host.hypervisor_cores', `at most host.cores = ${cores}`, hypervisorCores);
   let vcpuCores: number[];
   if (s.host.vcpu_cores === 'auto') {
@@ -112,7 +126,47 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
       t.load_per_vm,
     );
   }
-  const mode = t.load === 'saturate' || (t.load === undefined && t.load_per_vm === undefined) ? 'saturate' : 'open';
+  const rrMode = t.kind === 'request_response';
+  const mode: ModelConfig['traffic']['mode'] = rrMode
+    ? 'request-response'
+    : t.load === 'saturate' || (t.load === undefined && t.load_per_vm === undefined)
+      ? 'saturate'
+      : 'open';
+  if (rrMode) {
+    if (t.direction !== 'rx')
+      fail(
+        'traffic.direction',
+        'rx with request_response (the VM serves: requests come in from the wire)',
+        t.direction,
+      );
+    if (t.load !== undefined)
+      fail(
+        'traffic.load',
+        'no load with request_response (set traffic.request_response.concurrency or rate_per_vm)',
+        t.load,
+      );
+    if (t.load_per_vm !== undefined)
+      fail(
+        'traffic.load_per_vm',
+        'no load_per_vm with request_response (set traffic.request_response.rate_per_vm)',
+        t.load_per_vm,
+      );
+    const q = t.request_response;
+    if (q.concurrency !== undefined && q.rate_per_vm !== undefined) {
+      fail(
+        'traffic.request_response.rate_per_vm',
+        'either concurrency (closed loop) or rate_per_vm (open loop), not both',
+        q.rate_per_vm,
+      );
+    }
+    if (typeof t.frame_bytes !== 'number' || s.per_vm.some((p) => p.frame_bytes !== undefined)) {
+      fail(
+        'traffic.frame_bytes',
+        'one frame size for all VMs with request_response (it sizes the response frames)',
+        t.frame_bytes,
+      );
+    }
+  }
   const lineRateGbps = s.nic.line_rate !== undefined ? s.nic.line_rate / 1e9 : nicModel.lineRateGbps;
 
   const overrides = new Map<number, Scenario['per_vm'][number]>();
@@ -122,13 +176,14 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     if (p.rate !== undefined && mode === 'saturate') {
       fail(`per_vm[${i}].rate`, 'no per-VM rate when traffic.load is "saturate" (the window sets the load)', p.rate);
     }
+    if (p.rate !== undefined && rrMode) fail(`per_vm[${i}].rate`, 'no per-VM rate with request_response', p.rate);
     overrides.set(p.vm, p);
   });
 
   // Segmentation offload: the stack sends segments that the NIC cuts into frames of frame_bytes.
   let tsoFrames = 1;
   if (t.tso_segment_bytes !== undefined) {
-    if (t.direction !== 'tx')
+    if (t.direction !== 'tx' && !rrMode)
       fail('traffic.tso_segment_bytes', 'no TSO segment size for receive (it offloads transmit)', t.tso_segment_bytes);
     const frame = t.frame_bytes;
     if (typeof frame !== 'number' || s.per_vm.some((p) => p.frame_bytes !== undefined)) {
@@ -152,6 +207,32 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     perVm.push({ pps: pps / tsoFrames, frames, arrivals: arrivalsOf(p?.arrivals ?? t.arrivals) });
   }
 
+  let rr: RequestResponse | undefined;
+  if (rrMode) {
+    const q = t.request_response;
+    const frame = t.frame_bytes as number;
+    const mss = tcpPayloadBytes(frame);
+    if (mss <= 0)
+      fail('traffic.frame_bytes', 'frames that carry TCP payload (more than 70 B) with request_response', frame);
+    const responseFrames = Math.ceil(q.response_bytes / mss);
+    rr = {
+      requestFrameBytes: q.request_bytes,
+      responseFrames,
+      responseFrameBytes: Math.round((q.response_bytes + responseFrames * (frame - mss)) / responseFrames),
+      concurrency: q.rate_per_vm !== undefined ? 0 : (q.concurrency ?? 1),
+      ratePerVm: q.rate_per_vm ?? 0,
+      appCycles: q.app_cycles,
+      peerLatencyNs: q.peer_latency,
+    };
+  }
+  const itr = s.nic.itr;
+  const moderation: Moderation =
+    typeof itr === 'number'
+      ? { kind: 'fixed', perSec: itr }
+      : itr in ITR_ADAPTIVE
+        ? { kind: 'adaptive', algorithm: ITR_ADAPTIVE[itr as keyof typeof ITR_ADAPTIVE] }
+        : { kind: 'fixed', perSec: ITR_PRESETS[itr as keyof typeof ITR_PRESETS] };
+
   const config: ModelConfig = {
     seed: o.seed ?? s.seed,
     durationNs,
@@ -163,6 +244,9 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
       vcpuCores,
       vringDescriptors: s.host.vring,
       napiBudget: s.host.napi_budget,
+      postedInterrupts: s.host.posted_interrupts,
+      gro: s.host.gro,
+      groMaxBytes: s.host.gro_max,
     },
     nic: {
       lineRateGbps,
@@ -170,11 +254,23 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
       txRing: s.nic.tx_ring,
       vmdqPools: s.nic.vmdq_pools ?? nicModel.vmdq_pools,
       vfs: s.nic.vfs ?? nicModel.vfs,
-      itrPerSec: typeof s.nic.itr === 'number' ? s.nic.itr : ITR_PRESETS[s.nic.itr],
+      moderation,
       switchBuffer: s.nic.switch_buffer,
+      lro: s.nic.lro,
+      lroMaxBytes: s.nic.lro_max,
     },
     vms,
-    traffic: { direction: t.direction, mode, window: t.window, socketBuffer: t.socket_buffer, tsoFrames, perVm },
+    traffic: {
+      direction: t.direction,
+      mode,
+      windowBytes: t.window,
+      ackEvery: t.ack_every,
+      peerGro: t.peer_gro,
+      socketBuffer: t.socket_buffer,
+      tsoFrames,
+      perVm,
+      rr,
+    },
   };
 
   let precision: Experiment['precision'];
@@ -191,7 +287,7 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     };
   }
 
-  const paths = resolvePaths(s, o);
+  const paths = resolvePaths(s, o, platform ? platformCosts(platform) : {});
   for (const p of paths)
     checkPath(config, p, {
       nicLimits: opts.nicLimits ?? true,
@@ -214,7 +310,8 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
   };
 }
 
-function resolvePaths(s: Scenario, o: Overrides): ResolvedPath[] {
+/** The paths to run, each with its costs: the defaults, then the platform's, the scenario's and the custom path's. */
+function resolvePaths(s: Scenario, o: Overrides, platformCosts: Partial<CostValues>): ResolvedPath[] {
   const scenarioCosts = s.costs as Partial<CostValues>;
   for (const name of Object.keys(s.custom_paths)) {
     if ((BUILTIN_PATH_NAMES as readonly string[]).includes(name)) {
@@ -228,7 +325,8 @@ function resolvePaths(s: Scenario, o: Overrides): ResolvedPath[] {
       fail(o.paths ? '--modes' : `paths[${i}]`, `a path name (one of: ${known.join(', ')})`, name);
     if (names.indexOf(name) !== i) fail(o.paths ? '--modes' : `paths[${i}]`, 'each path listed once', name);
     const custom = s.custom_paths[name];
-    if (!custom) return { name, spec: BUILTIN_PATHS[name as BuiltinPathName], costs: resolveCosts(scenarioCosts) };
+    if (!custom)
+      return { name, spec: BUILTIN_PATHS[name as BuiltinPathName], costs: resolveCosts(platformCosts, scenarioCosts) };
     const base: PathSpec = BUILTIN_PATHS[custom.base];
     const spec: PathSpec = {
       description: custom.description ?? `${custom.base}, modified`,
@@ -236,41 +334,98 @@ function resolvePaths(s: Scenario, o: Overrides): ResolvedPath[] {
       rx: custom.rx ?? base.rx,
       tx: custom.tx ?? base.tx,
     };
-    return { name, spec, costs: resolveCosts(scenarioCosts, custom.costs as Partial<CostValues>) };
+    return { name, spec, costs: resolveCosts(platformCosts, scenarioCosts, custom.costs as Partial<CostValues>) };
   });
 }
 
 /** A capacity search's bounds must be of the kind of the field it varies, in order, with a resolution in that unit. */
 function checkSearch(s: Scenario, search: SearchSpec): void {
-  if (search.kind !== 'capacity') return;
-  if (search.vary === 'vms.count') {
-    if (typeof search.from !== 'number')
-      fail('search.from', 'a VM count (a whole number) when search.vary is vms.count', search.from);
-    if (typeof search.to !== 'number')
-      fail('search.to', 'a VM count (a whole number) when search.vary is vms.count', search.to);
-    if (search.resolution !== undefined)
-      fail('search.resolution', 'no resolution when search.vary is vms.count (it steps by one VM)', search.resolution);
-    if ((search.to as number) < (search.from as number))
-      fail('search.to', `a VM count at least search.from = ${String(search.from)}`, search.to);
+  if (search.kind === 'zero-loss') {
+    if (s.traffic.kind !== 'bulk')
+      fail('search.kind', 'zero-loss with bulk traffic (it varies traffic.load)', search.kind);
+    if (s.traffic.load_per_vm !== undefined)
+      fail(
+        'traffic.load_per_vm',
+        'no load_per_vm with a zero-loss search (it sets traffic.load)',
+        s.traffic.load_per_vm,
+      );
     return;
   }
-  if (s.traffic.load !== undefined)
-    fail(
-      'traffic.load',
-      'no traffic.load when search.vary is traffic.load_per_vm (the search sets the per-VM load)',
-      s.traffic.load,
-    );
-  const kind = (r: number | Rate) =>
-    typeof r === 'number' ? 'a VM count' : 'bitsPerSec' in r ? 'a bit rate' : 'a packet rate';
-  if (typeof search.from === 'number')
-    fail('search.from', 'a rate such as "1 Gbit/s" when search.vary is traffic.load_per_vm', search.from);
+  type Bound = number | Rate | RequestRate;
+  const kind = (r: Bound) =>
+    typeof r === 'number'
+      ? 'a VM count'
+      : 'requestsPerSec' in r
+        ? 'a request rate'
+        : 'bitsPerSec' in r
+          ? 'a bit rate'
+          : 'a packet rate';
+  const value = (r: Bound) =>
+    typeof r === 'number'
+      ? r
+      : 'requestsPerSec' in r
+        ? r.requestsPerSec
+        : 'bitsPerSec' in r
+          ? r.bitsPerSec
+          : r.packetsPerSec;
+  const wanted =
+    search.vary === 'vms.count'
+      ? ['a VM count']
+      : search.vary === 'traffic.load_per_vm'
+        ? ['a bit rate', 'a packet rate']
+        : ['a request rate'];
+  const example =
+    search.vary === 'vms.count'
+      ? 'a VM count (a whole number)'
+      : search.vary === 'traffic.load_per_vm'
+        ? 'a rate such as "1 Gbit/s"'
+        : 'a request rate such as "20 kreq/s"';
+  if (!wanted.includes(kind(search.from)))
+    fail('search.from', `${example} when search.vary is ${search.vary}`, search.from);
   if (kind(search.to) !== kind(search.from)) fail('search.to', `${kind(search.from)}, as search.from`, search.to);
-  const value = (r: number | Rate) => (typeof r === 'number' ? r : 'bitsPerSec' in r ? r.bitsPerSec : r.packetsPerSec);
-  if (value(search.to) < value(search.from)) fail('search.to', 'a rate at least search.from', search.to);
+  if (value(search.to) < value(search.from))
+    fail(
+      'search.to',
+      search.vary === 'vms.count'
+        ? `a VM count at least search.from = ${String(search.from)}`
+        : 'a rate at least search.from',
+      search.to,
+    );
+  if (search.vary === 'vms.count') {
+    if (search.resolution !== undefined)
+      fail('search.resolution', 'no resolution when search.vary is vms.count (it steps by one VM)', search.resolution);
+    return;
+  }
   if (search.resolution !== undefined) {
+    if (search.vary !== 'traffic.load_per_vm')
+      fail(
+        'search.resolution',
+        'no resolution for a request rate (the search stops at 1/100 of the range)',
+        search.resolution,
+      );
     if (kind(search.resolution) !== kind(search.from))
       fail('search.resolution', `${kind(search.from)}, as search.from`, search.resolution);
     if (!(value(search.resolution) > 0)) fail('search.resolution', 'a positive rate', search.resolution);
+  }
+  if (search.vary === 'traffic.load_per_vm') {
+    if (s.traffic.kind !== 'bulk')
+      fail('search.vary', 'traffic.request_response.rate_per_vm with request_response traffic', search.vary);
+    if (s.traffic.load !== undefined)
+      fail(
+        'traffic.load',
+        'no traffic.load when search.vary is traffic.load_per_vm (the search sets the per-VM load)',
+        s.traffic.load,
+      );
+  } else {
+    if (s.traffic.kind !== 'request_response')
+      fail('search.vary', 'traffic.request_response.rate_per_vm only with traffic.kind: request_response', search.vary);
+    if (s.traffic.request_response.concurrency !== undefined) {
+      fail(
+        'traffic.request_response.concurrency',
+        'no concurrency when the search sets rate_per_vm (an open loop)',
+        s.traffic.request_response.concurrency,
+      );
+    }
   }
 }
 

@@ -11,13 +11,19 @@ import {
   type NicModelName,
 } from '../model/catalog.js';
 import { CAUSES } from '../model/causes.js';
+import { PACKET_KINDS } from '../model/packets.js';
 import { MAX_FRAME, MIN_FRAME } from '../model/config.js';
 import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
 import type { HopSpec, NicSorting, WorkSpec } from '../model/path-spec.js';
 import { BUILTIN_PATH_NAMES } from '../model/paths.js';
+import { CPU_PLATFORM_NAMES } from '../model/platforms.js';
 import {
   BIT_RATE,
   BIT_RATE_EXPECTED,
+  BYTES,
+  TRANSACTION_RATE,
+  expectedText,
+  unitOf,
   DURATION,
   DURATION_EXPECTED,
   FREQUENCY,
@@ -62,6 +68,16 @@ const positiveDuration = quantity(DURATION, POSITIVE_DURATION, (v) => v > 0, 'du
 const frequency = quantity(FREQUENCY, FREQUENCY_EXPECTED, (v) => v > 0, 'frequency > 0');
 const POSITIVE_BIT_RATE = `a positive ${BIT_RATE_EXPECTED.slice(2)}`;
 const bitRate = quantity(BIT_RATE, POSITIVE_BIT_RATE, (v) => v > 0, 'bit rate > 0');
+const size = (min: number, max: number) => {
+  const expected = `${expectedText([BYTES])} from ${min} B to ${max} B`;
+  return quantity(BYTES, expected, (v) => v >= min && v <= max && Number.isInteger(v), `size ${min} B..${max} B`);
+};
+const requestRate = quantity(
+  TRANSACTION_RATE,
+  `a positive ${expectedText([TRANSACTION_RATE]).slice(2)}`,
+  (v) => v > 0,
+  'request rate > 0',
+);
 
 const RATE_PATTERN = quantityPattern(BIT_RATE, PACKET_RATE);
 const NON_NEGATIVE_RATE = `a non-negative ${RATE_EXPECTED.slice(2)}`;
@@ -84,7 +100,10 @@ const count = (what: string, min = 1, max = 1_000_000) => {
     .max(max, { error: expected });
 };
 
-const ITR_EXPECTED = `an interrupt throttle rate: one of ${Object.keys(ITR_PRESETS).join(', ')}, or interrupts/s per vector from ${ITR_RANGE.min} to ${ITR_RANGE.max} (ixgbe range)`;
+/** Adaptive moderation as the ixgbe driver does it: its current algorithm ([I4]) and its early three-class one ([I3]). */
+export const ITR_ADAPTIVE = { adaptive: 'ixgbe-current', 'adaptive-classes': 'ixgbe-classes' } as const;
+const ITR_CHOICES = [...Object.keys(ITR_PRESETS), ...Object.keys(ITR_ADAPTIVE)];
+const ITR_EXPECTED = `an interrupt throttle rate: one of ${ITR_CHOICES.join(', ')}, or interrupts/s per vector from ${ITR_RANGE.min} to ${ITR_RANGE.max} (ixgbe range)`;
 
 const frameBytes = count('frame size in bytes', MIN_FRAME, MAX_FRAME);
 const FRAMES_EXPECTED = `a frame size in bytes (${MIN_FRAME}-${MAX_FRAME}), "imix", or a list of {bytes, weight}`;
@@ -151,11 +170,18 @@ const costs = z.strictObject(
 );
 
 const amount = z.union([z.number().min(0).max(MAX_COST), costName], { error: 'a non-negative number or a cost name' });
+const packetKinds = z
+  .array(z.enum(PACKET_KINDS, { error: `a packet kind (one of: ${PACKET_KINDS.join(', ')})` }))
+  .min(1)
+  .max(PACKET_KINDS.length);
 const work = z.strictObject({
   cause: z.enum(CAUSES),
   cycles: amount.optional(),
   cycles_per_byte: amount.optional(),
   count: amount.optional(),
+  kinds: packetKinds.optional(),
+  per_descriptor: z.boolean().optional(),
+  unless_posted: z.boolean().optional(),
 }) satisfies z.ZodType<WorkSpec>;
 const ringRef = z.union(
   [z.enum(['nic_rx', 'nic_tx', 'vring', 'switch_buffer', 'socket_buffer']), count('ring descriptors')],
@@ -184,6 +210,7 @@ const hop = z.discriminatedUnion(
       notify: z.strictObject({
         kind: z.enum(['interrupt', 'kick', 'poll']),
         moderated: z.boolean().optional(),
+        posted: z.boolean().optional(),
         producer: z.array(work).max(100).optional(),
         consumer: z.array(work).max(100).optional(),
       }),
@@ -200,6 +227,12 @@ const hop = z.discriminatedUnion(
         )
         .optional(),
       servers: count('servers sharing the ring', 1, 1024).optional(),
+      context: z.enum(['softirq', 'process']).optional(),
+      carries: packetKinds.optional(),
+      aggregate: z
+        .array(z.enum(['lro', 'gro']))
+        .max(2)
+        .optional(),
     }),
   ],
   { error: 'a hop with kind wire, delay or cpu' },
@@ -292,8 +325,9 @@ const claim = z.discriminatedUnion(
       metric: help(metricName, 'the output column whose ratio is taken'),
       numerator: help(z.string({ error: 'the path on top of the ratio' }), 'the path on top'),
       denominator: help(z.string({ error: 'the path below' }), 'the path below'),
-      min: help(z.number().optional(), 'lowest ratio that holds'),
-      max: help(z.number().optional(), 'highest ratio that holds'),
+      value: help(z.number().positive().optional(), "the published ratio; holds within the metric's compare tolerance"),
+      min: help(z.number().optional(), 'lowest ratio that holds (a bound the source states)'),
+      max: help(z.number().optional(), 'highest ratio that holds (a bound the source states)'),
       text: help(z.string(), 'the claim in words'),
     }),
   ],
@@ -389,7 +423,26 @@ const precision = z.strictObject({
   max_replications: help(count('replications at most', 2, 10_000).default(50), 'stop adding replications here'),
 });
 
-const capacityBound = z.union([count('VMs', 1, 4096), rate], { error: 'a VM count, or a rate such as "1 Gbit/s"' });
+/** The fields a capacity search can grow. */
+export const CAPACITY_FIELDS = ['vms.count', 'traffic.load_per_vm', 'traffic.request_response.rate_per_vm'] as const;
+export interface RequestRate {
+  requestsPerSec: number;
+  unit: string;
+}
+
+/** A request rate that keeps its unit, for showing a capacity in it. */
+const REQUEST_RATE_EXPECTED = `a positive ${expectedText([TRANSACTION_RATE]).slice(2)}`;
+const taggedRequestRate = z
+  .string({ error: REQUEST_RATE_EXPECTED })
+  .regex(quantityPattern(TRANSACTION_RATE), { error: REQUEST_RATE_EXPECTED })
+  .transform((t): RequestRate => ({
+    requestsPerSec: parseQuantity(t, TRANSACTION_RATE)!,
+    unit: unitOf(t, TRANSACTION_RATE)!,
+  }))
+  .refine((r) => r.requestsPerSec > 0 && r.requestsPerSec <= TRANSACTION_RATE.max, { error: REQUEST_RATE_EXPECTED });
+const capacityBound = z.union([count('VMs', 1, 4096), rate, taggedRequestRate], {
+  error: 'a VM count, a rate such as "1 Gbit/s", or a request rate such as "20 kreq/s"',
+});
 const search = z.discriminatedUnion(
   'kind',
   [
@@ -415,8 +468,8 @@ const search = z.discriminatedUnion(
     z.strictObject({
       kind: help(z.literal('capacity'), 'the largest VM count or per-VM load that meets every SLO, per path'),
       vary: help(
-        z.enum(['vms.count', 'traffic.load_per_vm'], { error: 'what to grow: vms.count or traffic.load_per_vm' }),
-        'the field to grow',
+        z.enum(CAPACITY_FIELDS, { error: `what to grow: ${CAPACITY_FIELDS.join(', ')}` }),
+        'the field to grow: the VM count, the per-VM load, or (request/response, open loop) the per-VM request rate',
       ),
       from: help(capacityBound, 'where to start: a VM count, or a rate in the unit of the answer'),
       to: help(capacityBound, 'where to stop (at least `from`)'),
@@ -449,11 +502,26 @@ const hostFields = z.strictObject(
       z.enum(HOST_MODELS, { error: `a host in the catalog (one of: ${HOST_MODELS.join(', ')})` }).default('generic'),
       'catalog entry whose values the other fields override',
     ),
-    cores: help(count('number of cores', 1, 1024).optional(), "CPU cores on the host (default: the catalog's)"),
-    clock: help(frequency.optional(), "clock of every core; cycles become time at this rate (default: the catalog's)"),
+    cpu: help(
+      z.enum(CPU_PLATFORM_NAMES, { error: `a CPU platform (one of: ${CPU_PLATFORM_NAMES.join(', ')})` }).optional(),
+      "the CPU generation (docs/platforms.md): it sets the clock, the cores, and the costs that differ between generations (exits, copies, interrupts); explicit `costs` still win. None: iovsim's default platform, a 2009-2010 two-socket server core",
+    ),
+    cores: help(
+      count('number of cores', 1, 1024).optional(),
+      "CPU cores on the host (default: the platform's, else the catalog's)",
+    ),
+    clock: help(
+      frequency.optional(),
+      "clock of every core; cycles become time at this rate (default: the platform's, else the catalog's)",
+    ),
     hypervisor_cores: help(
-      count('number of hypervisor I/O cores', 1, 1024).default(1),
-      "cores 0..n-1 carry the hypervisor's per-VM I/O work (`io-per-vm` hops: VM i on core i mod n); `io` hops always use core 0. At most `cores`",
+      z
+        .union([z.literal('auto'), count('number of hypervisor I/O cores', 1, 1024)], {
+          error: '"auto" or a number of hypervisor I/O cores from 1 to 1024',
+        })
+        .default('auto'),
+      "cores 0..n-1 carry the hypervisor's per-VM I/O work (`io-per-vm` hops: VM i on core i mod n); `io` hops always use core 0. At most `cores`. `auto`: the cores the VMs leave free (cores - VMs, at least 1), as a hypervisor schedules its I/O threads on idle cores",
+      '"auto" or int 1..1024',
     ),
     vcpu_cores: help(
       z
@@ -479,6 +547,15 @@ const hostFields = z.strictObject(
       count('NAPI budget (packets per poll turn)', 1, 65536).default(64),
       "packets a ring consumer may take in a row before it goes to the back of its core's queue ([L1])",
     ),
+    posted_interrupts: help(
+      z.boolean({ error: 'true or false' }).default(false),
+      'the CPU and hypervisor deliver interrupts to a running vCPU without exits (APICv/AVIC posted interrupts); applies to notifications marked `posted`',
+    ),
+    gro: help(
+      z.boolean({ error: 'true or false' }).default(false),
+      'generic receive offload in the kernels (hypervisor, guests, native): a NAPI poll merges consecutive frames of a flow (hops marked `aggregate: [gro]`)',
+    ),
+    gro_max: help(size(1518, 262_144).prefault('64 KiB'), 'largest GRO aggregate'),
   },
   { error: `a host: a catalog name (${HOST_MODELS.join(', ')}) or a mapping of fields` },
 );
@@ -510,7 +587,7 @@ const nicFields = z.strictObject(
       z
         .union(
           [
-            z.enum(Object.keys(ITR_PRESETS) as [keyof typeof ITR_PRESETS]),
+            z.enum(ITR_CHOICES as [string, ...string[]]),
             z
               .number({ error: ITR_EXPECTED })
               .int({ error: ITR_EXPECTED })
@@ -520,19 +597,24 @@ const nicFields = z.strictObject(
           { error: ITR_EXPECTED },
         )
         .default('bulk'),
-      `interrupt throttle rate per vector, in interrupts/s, for hops whose notification is \`moderated\`: a preset (${Object.entries(
+      `interrupt moderation per vector, for hops whose notification is \`moderated\`: a fixed throttle rate in interrupts/s (a preset, ${Object.entries(
         ITR_PRESETS,
       )
         .map(([k, v]) => `\`${k}\` ${v}`)
         .join(
           ', ',
-        )}; ixgbe, [I1]) or a number. The default is the rate ixgbe's dynamic moderation settles at under bulk traffic (docs/calibration.md)`,
-      `${Object.keys(ITR_PRESETS).join(', ')}, or int ${ITR_RANGE.min}..${ITR_RANGE.max}`,
+        )}, [I1]; or a number), or adaptive as the ixgbe driver: \`adaptive\` (its current algorithm, [I4]) or \`adaptive-classes\` (its early one, [I3])`,
+      `${ITR_CHOICES.join(', ')}, or int ${ITR_RANGE.min}..${ITR_RANGE.max}`,
     ),
     switch_buffer: help(
       count('upstream switch buffer (frames)', 1, 10_000_000).default(1024),
       'frames the upstream switch port can queue in front of the receive wire',
     ),
+    lro: help(
+      z.boolean({ error: 'true or false' }).default(false),
+      'large receive offload: the NIC merges frames of a flow waiting in its ring into one descriptor (hops marked `aggregate: [lro]`)',
+    ),
+    lro_max: help(size(1518, 262_144).prefault('64 KiB'), 'largest LRO aggregate'),
   },
   { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` },
 );
@@ -606,9 +688,49 @@ export const scenarioSchema = z.strictObject({
           `Ethernet frame size, header and FCS included, without the 20 B of preamble and gap. \`imix\` is 64/594/1518 B in the ratio 7:4:1 (mean 361.83 B)`,
           `int ${MIN_FRAME}..${MAX_FRAME}, "imix", or list of {bytes, weight}`,
         ),
+        kind: help(
+          z.enum(['bulk', 'request_response'], { error: 'bulk or request_response' }).default('bulk'),
+          '`bulk`: a stream of data (TCP when saturating, with ACKs; open loop otherwise); `request_response`: transactions, see `traffic.request_response`',
+        ),
         window: help(
-          count('packets in flight per VM', 1, 1_000_000).default(64),
-          'saturate mode: packets each VM keeps in flight',
+          size(1518, 64 * 1024 * 1024).prefault('256 KiB'),
+          "saturate mode: bytes of frames each VM's TCP sender keeps unacknowledged (the receive window). Queues build where the path is slowest, never beyond it",
+        ),
+        ack_every: help(
+          count('segments per ACK', 1, 64).default(2),
+          'saturate mode: the receiver ACKs every this many full segments it holds unacknowledged ([L2]); an LRO or GRO aggregate is acknowledged at once',
+        ),
+        peer_gro: help(
+          z.boolean({ error: 'true or false' }).default(true),
+          "transmit: the remote receiver merges each TSO segment's frames (GRO) and ACKs it once; false: it ACKs every `ack_every` frames",
+        ),
+        request_response: help(
+          z
+            .strictObject({
+              request_bytes: help(size(64, 1518).prefault('64 B'), 'frame size of a request (one frame)'),
+              response_bytes: help(
+                size(1, 16 * 1024 * 1024).prefault('1 KiB'),
+                'TCP payload of a response, carried in frames of `traffic.frame_bytes` (or TSO segments)',
+              ),
+              concurrency: help(
+                count('transactions outstanding per VM', 1, 100_000).optional(),
+                "closed loop: transactions each VM's client keeps outstanding (default 1, unless `rate_per_vm` is set)",
+              ),
+              rate_per_vm: help(
+                requestRate.optional(),
+                "open loop: requests/s each VM's client sends, as a Poisson stream",
+              ),
+              app_cycles: help(
+                z.number({ error: 'a non-negative number of cycles' }).min(0).max(1e9).default(0),
+                "the application's cycles per request, on the VM's vCPU (cause `app`)",
+              ),
+              peer_latency: help(
+                duration.prefault('5 us'),
+                "the remote client's own time per transaction (its stack, both ways); an assumption, no source measures it",
+              ),
+            })
+            .prefault({}),
+          'request/response traffic (with `traffic.kind: request_response`): each VM serves transactions; a request comes in, the application works, a response goes out',
         ),
         socket_buffer: help(
           count('socket buffer (packets)', 1, 10_000_000).default(1024),

@@ -48,6 +48,24 @@ export const PACKET_RATE: QuantityKind = {
   maxText: '20000 Mpps',
 };
 
+export const BYTES: QuantityKind = {
+  noun: 'a size',
+  units: { B: 1, KB: 1e3, KiB: 1024, MB: 1e6, MiB: 1024 * 1024 },
+  base: 'B',
+  example: '"256 KiB"',
+  max: 1024 * 1024 * 1024,
+  maxText: '1024 MiB',
+};
+
+export const TRANSACTION_RATE: QuantityKind = {
+  noun: 'a request rate',
+  units: { 'req/s': 1, 'kreq/s': 1e3, 'Mreq/s': 1e6 },
+  base: 'req/s',
+  example: '"20 kreq/s"',
+  max: 1e9,
+  maxText: '1000 Mreq/s',
+};
+
 export const FREQUENCY: QuantityKind = {
   noun: 'a clock frequency',
   units: { MHz: 1e-3, GHz: 1 },
@@ -140,6 +158,8 @@ export function quantityTable(): string {
     [BIT_RATE, '`nic.line_rate`, and any rate'],
     [PACKET_RATE, 'any rate (`load`, `load_per_vm`, `per_vm[].rate`, `search.from`/`to`), `validation.arrival_rate`'],
     [FREQUENCY, '`host.clock`'],
+    [BYTES, '`traffic.window`, `host.gro_max`, `nic.lro_max`, `request_response.request_bytes`/`response_bytes`'],
+    [TRANSACTION_RATE, '`request_response.rate_per_vm`'],
   ];
   const lines = ['| kind | units | the model works in | at most | used by |', '|---|---|---|---|---|'];
   for (const [k, used] of rows)
