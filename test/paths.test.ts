@@ -1,6 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CAUSES, type Cause } from '../src/model/causes.js';
 import { COSTS } from '../src/model/costs.js';
+import { runPath } from '../src/model/network.js';
+import { BUILTIN_PATHS } from '../src/model/paths.js';
+import { planFile } from '../src/scenario/plan.js';
+import { cli } from './support/cli.js';
 import { run, sum } from './support/scenario.js';
 
 /**
@@ -202,4 +209,100 @@ describe('each path on a tiny deterministic scenario matches the hand-computed c
       expect(r.latencyNs.max).toBeCloseTo(r.latencyNs.mean, 3);
     });
   }
+});
+
+describe('reusable path files and patches', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iovsim-pathfile-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  write(
+    'fastswitch.yaml',
+    `description: paravirtual with a switch twice as fast
+nic_sorting: none
+rx:
+  - { kind: wire, name: wire, ring: switch_buffer }
+  - { kind: delay, name: dma, ns: [dma_ns] }
+  - kind: cpu
+    name: backend
+    core: io
+    instances: shared
+    ring: nic_rx
+    notify: { kind: interrupt, moderated: true, consumer: [{ cause: interrupts, cycles: irq_handler }] }
+    work: [{ cause: driver, cycles: host_driver }, { cause: switch, cycles: 1750 }, { cause: copy, cycles_per_byte: copy_per_byte }]
+  - kind: cpu
+    name: guest
+    core: vcpu
+    instances: per-vm
+    ring: vring
+    notify: { kind: interrupt, producer: [{ cause: interrupts, cycles: notify_signal }], consumer: [{ cause: interrupts, cycles: irq_handler }] }
+    work: [{ cause: driver, cycles: guest_driver }, { cause: guest, cycles: guest_stack }, { cause: guest, cycles_per_byte: copy_per_byte }]
+tx:
+  - { kind: cpu, name: guest, core: vcpu, instances: per-vm, ring: socket_buffer, notify: { kind: poll }, work: [{ cause: guest, cycles: guest_stack }] }
+  - { kind: wire, name: wire, ring: nic_tx }
+costs: { host_driver: 1000 }
+`,
+  );
+  const scenario = (custom: Record<string, unknown>) =>
+    write(
+      `s-${Object.keys(custom).join('-')}.yaml`,
+      JSON.stringify({
+        host: { cores: 4, clock: '2.9 GHz', hypervisor_cores: 2 },
+        nic: { itr: 'off' },
+        vms: { count: 1 },
+        traffic: { load_per_vm: '10 kpps', arrivals: 'constant', frame_bytes: 1518 },
+        paths: ['mine'],
+        custom_paths: { mine: custom },
+      }),
+    );
+
+  it("a scenario names a path file: its hops and its costs, under the scenario's", () => {
+    const f = scenario({ file: 'fastswitch.yaml' });
+    const exp = planFile(f.replace(/\.yaml$/, '.yaml')).points[0].exp;
+    expect(exp.paths[0].spec.description).toBe('fastswitch.yaml, modified');
+    expect(exp.paths[0].costs.host_driver).toBe(1000);
+    const r = runPath(exp.config, exp.paths[0]);
+    // I/O core per packet: irq + host_driver (the file's 1000) + switch 1750 + copy + the guest's signal.
+    expect(sum(r.coreCycles[0]) / r.deliveredPackets).toBeCloseTo(
+      c.irq_handler + 1000 + 1750 + copy + c.notify_signal,
+      6,
+    );
+  });
+
+  it('a patch changes one hop and keeps the rest', () => {
+    const f = scenario({ base: 'paravirtual', patch: { rx: { backend: { core: 1 } } } });
+    const exp = planFile(f).points[0].exp;
+    const hops = exp.paths[0].spec.rx;
+    expect(hops.map((h) => h.name)).toEqual(['wire', 'dma', 'backend', 'guest', 'socket']);
+    const backend = hops[2];
+    expect(backend.kind === 'cpu' && backend.core).toBe(1);
+    expect(backend.kind === 'cpu' && backend.work).toEqual(
+      BUILTIN_PATHS.paravirtual.rx[2].kind === 'cpu' ? BUILTIN_PATHS.paravirtual.rx[2].work : [],
+    );
+    const r = runPath(exp.config, exp.paths[0]);
+    expect(sum(r.coreCycles[0])).toBe(0);
+    expect(sum(r.coreCycles[1])).toBeGreaterThan(0);
+  });
+
+  it('a patch naming a hop the path lacks, a field the hop cannot have, or a missing file is refused', async () => {
+    const bad = (custom: Record<string, unknown>) => cli(['validate', scenario(custom)]);
+    expect((await bad({ base: 'sriov', patch: { rx: { backend: { core: 1 } } } })).err).toMatch(
+      /custom_paths\.mine\.patch\.rx\.backend: expected a hop of the path's rx list \(one of: wire, dma, guest, socket\), found "backend"/,
+    );
+    expect((await bad({ base: 'sriov', patch: { rx: { dma: { core: 1 } } } })).err).toMatch(
+      /custom_paths\.mine\.patch\.rx\.dma\.core: expected a field of a delay hop \(ns\)/,
+    );
+    expect((await bad({ file: 'nowhere.yaml' })).err).toMatch(
+      /custom_paths\.mine\.file: expected a readable path file.*found nowhere\.yaml \(no such file\)/,
+    );
+    expect((await bad({ base: 'sriov', file: 'fastswitch.yaml' })).err).toMatch(
+      /custom_paths\.mine: expected either base .* or file .*not both/,
+    );
+    write('broken.yaml', 'description: x\nnic_sorting: none\nrx: [{kind: teleport}]\ntx: []\n');
+    expect((await bad({ file: 'broken.yaml' })).err).toMatch(
+      /broken\.yaml: rx\[0\]\.kind: expected a hop with kind wire, delay or cpu/,
+    );
+  });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { COSTS } from '../src/model/costs.js';
+import { experiment, run } from './support/scenario.js';
 import { readFileSync } from 'node:fs';
 import {
   CPU_PLATFORMS,
@@ -62,5 +64,61 @@ describe('the CPU platform catalog', () => {
     expect(rows.find((r) => r.startsWith('| `netburst-xeon`'))).toContain('| ~6,000 |');
     expect(platformSources(CPU_PLATFORMS['nehalem-x5570'])[0]).toBe('[X1]');
     expect(platformFits()).toContain('### `epyc-genoa`');
+  });
+});
+
+describe('the same scenario on two CPU platforms', () => {
+  // One VM, native receive, 10 kpps of 1518-B frames, no moderation: every packet pays its
+  // interrupt, NAPI and the socket copy, at the platform's copy rate and interrupt cost.
+  const perPacket = (cpu: string) => {
+    const r = run({
+      duration: '51 ms',
+      warmup: '1 ms',
+      host: { cpu, cores: 2, hypervisor_cores: 1 },
+      nic: { itr: 'off' },
+      vms: { count: 1 },
+      traffic: { load_per_vm: '10 kpps', arrivals: 'constant', frame_bytes: 1518 },
+      paths: ['native', 'sriov'],
+    });
+    const cycles = (p: string) =>
+      r[p].coreCycles.reduce((s, c) => s + c.reduce((a, b) => a + b, 0), 0) / r[p].deliveredPackets;
+    return { native: cycles('native'), sriov: cycles('sriov'), clock: r.native.clockGhz };
+  };
+  const d = (k: keyof typeof COSTS) => COSTS[k].default;
+
+  it('costs what each platform says, by hand', () => {
+    for (const cpu of ['nehalem-x5570', 'netburst-xeon'] as const) {
+      const p = CPU_PLATFORMS[cpu];
+      const copy = p.copy_cycles_per_byte_dram.value * 1518;
+      const irq = p.irq_cycles.value;
+      const exit = p.vm_exit_cycles.value;
+      const eoi = Math.round(d('eoi_exit') * (exit / 1300));
+      const got = perPacket(cpu);
+      expect(got.clock).toBe(p.clock_ghz.value);
+      expect(got.native).toBeCloseTo(irq + d('guest_driver') + d('guest_stack') + copy, 6);
+      // A VF interrupt: exit, the hypervisor's handler, the guest's, and the EOI exit.
+      expect(got.sriov).toBeCloseTo(exit + 2 * irq + eoi + d('guest_driver') + d('guest_stack') + copy, 6);
+    }
+  });
+
+  it('an old platform pays several times more per byte than a new one, and for its exits', () => {
+    const old = perPacket('netburst-xeon');
+    const modern = perPacket('sapphire-rapids');
+    expect(old.native).toBeGreaterThan(modern.native * 1.3);
+    expect(old.sriov - old.native).toBeGreaterThan(2 * (modern.sriov - modern.native));
+  });
+
+  it('an explicit cost still wins over the platform', () => {
+    const r = run({
+      host: { cpu: 'netburst-xeon' },
+      costs: { copy_per_byte: 0.1 },
+      paths: ['native'],
+      duration: '5 ms',
+      warmup: '1 ms',
+    });
+    expect(r.native).toBeDefined();
+    const exp = experiment({ host: { cpu: 'netburst-xeon' }, costs: { copy_per_byte: 0.1 }, paths: ['native'] });
+    expect(exp.paths[0].costs.copy_per_byte).toBe(0.1);
+    expect(exp.paths[0].costs.vm_exit).toBe(CPU_PLATFORMS['netburst-xeon'].vm_exit_cycles.value);
   });
 });

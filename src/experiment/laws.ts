@@ -3,7 +3,7 @@ import { MAX_FRAME, WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { CostValues } from '../model/costs.js';
 import { runHops } from '../model/network.js';
 import { KIND_COUNT, PACKET_KINDS } from '../model/packets.js';
-import type { Amount, CpuHop, ServiceSpec, WorkSpec } from '../model/path-spec.js';
+import { effectiveWork, type Amount, type CpuHop, type ServiceSpec, type WorkSpec } from '../model/path-spec.js';
 import type { ResolvedPath, RunResult } from '../model/result.js';
 
 /** One operational law checked on a run. `exact` laws hold to rounding; the others within a tolerance. */
@@ -60,7 +60,12 @@ export interface DeclaredCost {
 const value = (a: Amount | undefined, costs: CostValues, fallback: number): number =>
   a === undefined ? fallback : typeof a === 'number' ? a : costs[a];
 
-export function declaredCost(hop: CpuHop, costs: CostValues, postedHost: boolean): DeclaredCost {
+export function declaredCost(
+  hop: CpuHop,
+  costs: CostValues,
+  postedHost: boolean,
+  checksumOffload = true,
+): DeclaredCost {
   const d: DeclaredCost = {
     packet: new Array(KIND_COUNT).fill(0),
     entry: new Array(KIND_COUNT).fill(0),
@@ -69,7 +74,7 @@ export function declaredCost(hop: CpuHop, costs: CostValues, postedHost: boolean
     notify: 0,
   };
   PACKET_KINDS.forEach((kind, k) => {
-    for (const w of hop.work) {
+    for (const w of effectiveWork(hop, checksumOffload)) {
       if (w.kinds !== undefined && !w.kinds.includes(kind)) continue;
       const n = value(w.count, costs, 1);
       (w.per_descriptor ? d.entry : d.packet)[k] += value(w.cycles, costs, 0) * n;
@@ -202,7 +207,7 @@ function utilizationLaw(r: RunResult, cfg: ModelConfig, path: ResolvedPath): Law
   const packets = new Array(cores).fill(0);
   hops.forEach((hop, h) => {
     if (hop.spec.kind !== 'cpu') return;
-    const d = declaredCost(hop.spec, path.costs, cfg.host.postedInterrupts);
+    const d = declaredCost(hop.spec, path.costs, cfg.host.postedInterrupts, cfg.nic.checksumOffload);
     const cv2 = serviceCv2(hop.spec.service);
     for (let k = 0; k < cores; k++) {
       const slot = h * cores + k;

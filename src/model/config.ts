@@ -75,6 +75,8 @@ export interface ModelConfig {
     /** Large receive offload in the NIC: frames of a flow merge before DMA, up to lroMaxBytes. */
     lro: boolean;
     lroMaxBytes: number;
+    /** The NIC computes and checks checksums; hops marked `checksum: without_offload` then do none in software. */
+    checksumOffload: boolean;
   };
   vms: number;
   traffic: {

@@ -1,5 +1,7 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
-import { CAUSES } from './causes.js';
+import { CAUSES, causeIndex } from './causes.js';
+
+const DRIVER = causeIndex('driver');
 
 /** Work a core can be given: a ring consumer that serves one packet (or one aggregate) per turn. */
 export interface CoreClient {
@@ -68,6 +70,12 @@ export class Core implements EventHandler {
   exits = 0;
   /** Time spent busy in the window, measured on the clock. */
   busyNs = 0;
+  /**
+   * A poll-mode driver spins on this core: the time it is not serving work is spent
+   * polling, charged at window close as driver cycles (the core is never idle). busyNs
+   * keeps counting only the work.
+   */
+  busyPoll = false;
   private windowStart = 0;
   private readonly urgentQueue = new ClientQueue();
   private readonly normalQueue = new ClientQueue();
@@ -132,6 +140,8 @@ export class Core implements EventHandler {
   closeWindow(): void {
     this.addBurstFraction(-1);
     if (this.busy) this.busyNs += Math.max(0, this.sim.now - Math.max(this.burstStart, this.windowStart));
+    if (this.busyPoll)
+      this.cycles[DRIVER] += Math.max(0, this.sim.now - this.windowStart - this.busyNs) * this.cyclesPerNs;
   }
 
   onEvent(): void {

@@ -77,6 +77,13 @@ export const COSTS = {
     help: 'copying one byte from DRAM (hypervisor copy into the guest, or socket copy to user space)',
     source: '[C1], [C2]: 5.9 GB/s single-thread copy (E5-2670) at 2.93 GHz = 0.50 cycles/byte; 1,500 B = 254 ns',
   },
+  checksum_per_byte: {
+    unit: 'cycles/byte',
+    default: 0.25,
+    help: 'computing the Internet checksum of one byte in software (csum_partial), where no NIC offload does it',
+    source:
+      '[C6]: about 4 bytes per cycle with 2-clock ADC (Intel before Sandy Bridge/Broadwell) = 0.25 cycles/byte; 8 bytes per cycle on later parts and AMD ([C8], [C10])',
+  },
   host_driver: {
     unit: 'cycles',
     default: 1500,

@@ -16,7 +16,7 @@ import {
 } from './hops.js';
 import { moderator } from './moderation.js';
 import { ACK, PACKET_KINDS, PacketTable, REQUEST, RESPONSE } from './packets.js';
-import type { CpuHop, RingRef, ServiceSpec } from './path-spec.js';
+import { effectiveWork, type CpuHop, type RingRef, type ServiceSpec } from './path-spec.js';
 import type { HopInfo, ResolvedPath, RunResult } from './result.js';
 import { BulkSender, OpenLoopSource, RrClient, RrServer, TcpReceiver, TransactionTable } from './traffic.js';
 import { amount, coreFor, cycleVector, kindCosts } from './work.js';
@@ -172,7 +172,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
       capacity,
       kind: hop.notify.kind,
       budget: cfg.host.napiBudget,
-      costs: kindCosts(hop.work, path.costs),
+      costs: kindCosts(effectiveWork(hop, cfg.nic.checksumOffload), path.costs),
       producer: cycleVector(hop.notify.producer, path.costs),
       consumer: cycleVector(hop.notify.consumer, path.costs, posted),
       urgent: (hop.context ?? 'softirq') === 'softirq',
@@ -190,6 +190,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
         );
       const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
       const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
+      if (hop.busy_poll) for (const core of hopCores) core.busyPoll = true;
       const moderators = hopCores.map(() =>
         moderator(cfg.nic.moderation, hop.notify.moderated === true, cfg.nic.lineRateGbps),
       );

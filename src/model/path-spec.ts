@@ -123,9 +123,45 @@ export interface CpuHop {
    * aggregate size; per-packet work is then paid once per aggregate.
    */
   aggregate?: ('lro' | 'gro')[];
+  /**
+   * Copies of each payload byte this hop makes besides those its work list names, at the
+   * platform's copy rate (cause `copy`): a user-space backend that reads from a TAP device
+   * and writes into the guest copies twice. Default 0.
+   */
+  copies?: Amount;
+  /**
+   * The hop checksums payload in software (cause `copy`, at checksum_per_byte): `always`
+   * (a device model emulating checksum offload), or `without_offload` (only when the
+   * scenario's NIC does not offload checksums). Default: never.
+   */
+  checksum?: 'always' | 'without_offload';
+  /**
+   * The consumer polls instead of sleeping (a DPDK poll-mode driver): its core counts as
+   * busy all the time, the polling between packets charged as driver cycles. Needs
+   * `notify: {kind: poll}`.
+   */
+  busy_poll?: boolean;
 }
 
 export type HopSpec = WireHop | DelayHop | CpuHop;
+
+/** Payload-carrying packet kinds (everything but a pure ACK). */
+const PAYLOAD_KINDS: PacketKind[] = ['data', 'request', 'response'];
+
+/**
+ * A cpu hop's whole per-packet work: its work list, plus the copies and the software
+ * checksum it declares (both per payload byte, cause copy). The model and the laws both
+ * read a hop's work through this.
+ */
+export function effectiveWork(hop: CpuHop, checksumOffload: boolean): WorkSpec[] {
+  const extra: WorkSpec[] = [];
+  if (hop.copies !== undefined && hop.copies !== 0)
+    extra.push({ cause: 'copy', cycles_per_byte: 'copy_per_byte', count: hop.copies, kinds: PAYLOAD_KINDS });
+  if (hop.checksum === 'always' || (hop.checksum === 'without_offload' && !checksumOffload)) {
+    extra.push({ cause: 'copy', cycles_per_byte: 'checksum_per_byte', kinds: PAYLOAD_KINDS });
+  }
+  return extra.length > 0 ? [...hop.work, ...extra] : hop.work;
+}
 
 /** Which NIC resource a path needs one of per VM; checked against the NIC's limits. */
 export type NicSorting = 'none' | 'rss' | 'vmdq' | 'vf';

@@ -360,18 +360,19 @@ const E5_2450_EXIT = 1300;
 
 /**
  * The costs a platform sets: its own exit round trip, the other exits measured on the
- * E5-2450 scaled by its exit against that platform's ([X4]), its copy rate from DRAM, and
- * its interrupt cost. Costs not listed are taken to cost the same cycles everywhere.
+ * E5-2450 scaled by its exit against that platform's ([X4]), its copy rate from DRAM, its
+ * software checksum rate, and its interrupt cost. Costs not listed are taken to cost the same cycles everywhere.
  */
 export function platformCosts(
   p: CpuPlatform,
-): Record<'vm_exit' | 'eoi_exit' | 'kick_exit' | 'copy_per_byte' | 'irq_handler', number> {
+): Record<'vm_exit' | 'eoi_exit' | 'kick_exit' | 'copy_per_byte' | 'checksum_per_byte' | 'irq_handler', number> {
   const exitScale = p.vm_exit_cycles.value / E5_2450_EXIT;
   return {
     vm_exit: p.vm_exit_cycles.value,
     eoi_exit: Math.round(COSTS.eoi_exit.default * exitScale),
     kick_exit: Math.round(COSTS.kick_exit.default * exitScale),
     copy_per_byte: p.copy_cycles_per_byte_dram.value,
+    checksum_per_byte: p.checksum_cycles_per_byte.value,
     irq_handler: p.irq_cycles.value,
   };
 }

@@ -20,6 +20,13 @@ export function checkPath(cfg: ModelConfig, path: ResolvedPath, o: { nicLimits: 
           describe(hop.instances),
         );
       }
+      if (hop.busy_poll && hop.notify.kind !== 'poll') {
+        throw new InputError(
+          `${o.where}.${dir}[${i}].busy_poll`,
+          'a poll notification (notify: {kind: poll}) for a busy-polling hop',
+          describe(hop.notify.kind),
+        );
+      }
       if ((hop.servers ?? 1) > 1 && hop.instances !== 'shared') {
         throw new InputError(
           `${o.where}.${dir}[${i}].servers`,

@@ -2,7 +2,7 @@ import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, InputErrors } from '../errors.js';
 import { describe, dotted, inputErrors, readScenarioData, suggestion, validateScenario } from './load.js';
 import { resolveScenario, type Experiment, type Overrides, type ResolveOptions } from './resolve.js';
-import { fieldSchema, objectOf, scenarioSchema, type Scenario } from './schema.js';
+import { fieldSchema, objectOf, pathFileSchema, scenarioSchema, type PathFile, type Scenario } from './schema.js';
 import { expandSweep, type Assignment } from './sweep.js';
 
 /** One point of a parameter study: the swept values and the experiment they make. */
@@ -101,6 +101,7 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
   const base = validateScenario(raw, file);
   if (base.search && base.sweep)
     throw new InputError('search', 'a search or a sweep in one scenario, not both', 'both', file);
+  const pathFiles = loadPathFiles(base, file);
   const sweepKeys = Object.keys(base.sweep ?? {});
   const typed = new Map<string, Map<unknown, unknown>>();
   const pointScenario = (assignment: Assignment): Scenario =>
@@ -112,7 +113,7 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
     }, base);
   const resolveAt = (s: Scenario, keys: string[], options?: ResolveOptions) => {
     try {
-      return resolveScenario(s, overrides, options);
+      return resolveScenario(s, overrides, { ...options, pathFiles });
     } catch (e) {
       throw blameSweep(e, keys, file);
     }
@@ -142,6 +143,36 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
   withFile(file, () => checkSearchBounds(plan));
   if (checkOthers) checkClaimFiles(plan, overrides);
   return plan;
+}
+
+/**
+ * The path files the scenario's custom paths start from, read relative to the scenario and
+ * checked against the path file schema; an error names the path file and its field.
+ */
+function loadPathFiles(s: Scenario, file: string): Map<string, PathFile> {
+  const out = new Map<string, PathFile>();
+  for (const [name, custom] of Object.entries(s.custom_paths)) {
+    if (custom.file === undefined) continue;
+    const pathFile = resolvePath(dirname(file), custom.file);
+    let raw: unknown;
+    try {
+      raw = readScenarioData(pathFile);
+    } catch (e) {
+      const why = e instanceof InputError ? `${e.found}` : String(e);
+      throw new InputError(
+        `custom_paths.${name}.file`,
+        'a readable path file (.yaml, .yml or .json), relative to the scenario',
+        `${custom.file} (${why})`,
+        file,
+      );
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new InputError('', 'a path (a mapping with description, nic_sorting, rx, tx)', describe(raw), pathFile);
+    const r = pathFileSchema.safeParse(raw);
+    if (!r.success) throw inputErrors(r.error.issues, raw, pathFile);
+    out.set(name, r.data);
+  }
+  return out;
 }
 
 /** Both ends of a capacity search must resolve, so every probe between them does. */

@@ -13,7 +13,7 @@ import {
   type VmTraffic,
 } from '../model/config.js';
 import { resolveCosts, type CostValues } from '../model/costs.js';
-import type { PathSpec } from '../model/path-spec.js';
+import type { HopSpec, PathSpec } from '../model/path-spec.js';
 import { CPU_PLATFORMS, platformCosts } from '../model/platforms.js';
 import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
 import type { ResolvedPath } from '../model/result.js';
@@ -23,6 +23,7 @@ import {
   ITR_ADAPTIVE,
   type ArrivalsInput,
   type FramesInput,
+  type PathFile,
   type RequestRate,
   type Scenario,
   type SearchSpec,
@@ -58,6 +59,8 @@ export interface Overrides {
 export interface ResolveOptions {
   /** Check the NIC's per-VM resources (VMDq pools, VFs); a capacity search over the VM count stops at them itself. */
   nicLimits?: boolean;
+  /** The path files custom paths start from, read by the plan (resolution reads no files). */
+  pathFiles?: ReadonlyMap<string, PathFile>;
 }
 
 /** Simple IMIX: 64, 594 and 1518-byte frames in the ratio 7:4:1. */
@@ -258,6 +261,7 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
       switchBuffer: s.nic.switch_buffer,
       lro: s.nic.lro,
       lroMaxBytes: s.nic.lro_max,
+      checksumOffload: s.nic.checksum_offload,
     },
     vms,
     traffic: {
@@ -287,7 +291,7 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     };
   }
 
-  const paths = resolvePaths(s, o, platform ? platformCosts(platform) : {});
+  const paths = resolvePaths(s, o, platform ? platformCosts(platform) : {}, opts.pathFiles ?? new Map());
   for (const p of paths)
     checkPath(config, p, {
       nicLimits: opts.nicLimits ?? true,
@@ -310,8 +314,13 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
   };
 }
 
-/** The paths to run, each with its costs: the defaults, then the platform's, the scenario's and the custom path's. */
-function resolvePaths(s: Scenario, o: Overrides, platformCosts: Partial<CostValues>): ResolvedPath[] {
+/** The paths to run, each with its costs: the defaults, then the platform's, the path file's, the scenario's and the custom path's. */
+function resolvePaths(
+  s: Scenario,
+  o: Overrides,
+  platformCosts: Partial<CostValues>,
+  pathFiles: ReadonlyMap<string, PathFile>,
+): ResolvedPath[] {
   const scenarioCosts = s.costs as Partial<CostValues>;
   for (const name of Object.keys(s.custom_paths)) {
     if ((BUILTIN_PATH_NAMES as readonly string[]).includes(name)) {
@@ -327,15 +336,65 @@ function resolvePaths(s: Scenario, o: Overrides, platformCosts: Partial<CostValu
     const custom = s.custom_paths[name];
     if (!custom)
       return { name, spec: BUILTIN_PATHS[name as BuiltinPathName], costs: resolveCosts(platformCosts, scenarioCosts) };
-    const base: PathSpec = BUILTIN_PATHS[custom.base];
-    const spec: PathSpec = {
-      description: custom.description ?? `${custom.base}, modified`,
+    const file = custom.file !== undefined ? pathFiles.get(name) : undefined;
+    const base: PathSpec = file ?? BUILTIN_PATHS[custom.base!];
+    let spec: PathSpec = {
+      description: custom.description ?? `${custom.base ?? custom.file}, modified`,
       nic_sorting: custom.nic_sorting ?? base.nic_sorting,
       rx: custom.rx ?? base.rx,
       tx: custom.tx ?? base.tx,
     };
-    return { name, spec, costs: resolveCosts(platformCosts, scenarioCosts, custom.costs as Partial<CostValues>) };
+    if (custom.patch) spec = patched(spec, custom.patch, `custom_paths.${name}.patch`);
+    return {
+      name,
+      spec,
+      costs: resolveCosts(
+        platformCosts,
+        file?.costs as Partial<CostValues> | undefined,
+        scenarioCosts,
+        custom.costs as Partial<CostValues>,
+      ),
+    };
   });
+}
+
+type HopPatch = Record<string, unknown>;
+
+/** A path with single hops changed: each patch names a hop of its direction and gives the fields to replace. */
+function patched(
+  spec: PathSpec,
+  patch: { rx?: Record<string, HopPatch>; tx?: Record<string, HopPatch> },
+  where: string,
+): PathSpec {
+  const out = { ...spec };
+  for (const dir of ['rx', 'tx'] as const) {
+    const changes = patch[dir];
+    if (!changes) continue;
+    const hops = [...spec[dir]];
+    for (const [hopName, change] of Object.entries(changes)) {
+      const at = hops.findIndex((h) => h.name === hopName);
+      if (at < 0)
+        fail(
+          `${where}.${dir}.${hopName}`,
+          `a hop of the path's ${dir} list (one of: ${hops.map((h) => h.name).join(', ')})`,
+          hopName,
+        );
+      const hop = hops[at];
+      const allowed =
+        hop.kind === 'cpu' ? Object.keys(change).filter((k) => k !== 'ns') : hop.kind === 'delay' ? ['ns'] : ['ring'];
+      for (const k of Object.keys(change)) {
+        if (!allowed.includes(k))
+          fail(
+            `${where}.${dir}.${hopName}.${k}`,
+            `a field of a ${hop.kind} hop (${hop.kind === 'cpu' ? 'anything but ns' : allowed.join(', ')})`,
+            k,
+          );
+      }
+      hops[at] = { ...hop, ...change } as HopSpec;
+    }
+    out[dir] = hops;
+  }
+  return out;
 }
 
 /** A capacity search's bounds must be of the kind of the field it varies, in order, with a resolution in that unit. */

@@ -194,6 +194,17 @@ const hopName = z
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9_.-]+$/, { error: 'a hop name of letters, digits, "_", "-" and "."' });
+const notifySpec = z.strictObject({
+  kind: z.enum(['interrupt', 'kick', 'poll']),
+  moderated: z.boolean().optional(),
+  posted: z.boolean().optional(),
+  producer: z.array(work).max(100).optional(),
+  consumer: z.array(work).max(100).optional(),
+});
+const serviceSpec = z.union(
+  [z.enum(['deterministic', 'exponential', 'uniform']), z.strictObject({ erlang: count('Erlang phases', 1, 1000) })],
+  { error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}' },
+);
 const hop = z.discriminatedUnion(
   'kind',
   [
@@ -207,25 +218,9 @@ const hop = z.discriminatedUnion(
       }),
       instances: z.enum(['shared', 'per-vm']),
       ring: ringRef,
-      notify: z.strictObject({
-        kind: z.enum(['interrupt', 'kick', 'poll']),
-        moderated: z.boolean().optional(),
-        posted: z.boolean().optional(),
-        producer: z.array(work).max(100).optional(),
-        consumer: z.array(work).max(100).optional(),
-      }),
+      notify: notifySpec,
       work: z.array(work).max(100),
-      service: z
-        .union(
-          [
-            z.enum(['deterministic', 'exponential', 'uniform']),
-            z.strictObject({ erlang: count('Erlang phases', 1, 1000) }),
-          ],
-          {
-            error: 'a service distribution: deterministic, exponential, uniform, or {erlang: k}',
-          },
-        )
-        .optional(),
+      service: serviceSpec.optional(),
       servers: count('servers sharing the ring', 1, 1024).optional(),
       context: z.enum(['softirq', 'process']).optional(),
       carries: packetKinds.optional(),
@@ -233,6 +228,9 @@ const hop = z.discriminatedUnion(
         .array(z.enum(['lro', 'gro']))
         .max(2)
         .optional(),
+      copies: amount.optional(),
+      checksum: z.enum(['always', 'without_offload']).optional(),
+      busy_poll: z.boolean().optional(),
     }),
   ],
   { error: 'a hop with kind wire, delay or cpu' },
@@ -240,32 +238,88 @@ const hop = z.discriminatedUnion(
 
 const NIC_SORTINGS = ['none', 'rss', 'vmdq', 'vf'] as const satisfies readonly NicSorting[];
 
-const customPath = z.strictObject({
-  base: help(
-    z.enum(BUILTIN_PATH_NAMES, { error: `a built-in path to start from (one of: ${BUILTIN_PATH_NAMES.join(', ')})` }),
-    'the built-in path to start from',
-  ),
-  description: help(z.string().max(1000).optional(), 'what the variant is; default "<base>, modified"'),
+/** Changes to one named hop of a path: any of its fields, the rest kept. */
+const hopPatch = z.strictObject({
+  core: z
+    .union([z.enum(['io', 'io-per-vm', 'vcpu']), count('core index', 0, 1023)], {
+      error: 'a core: io, io-per-vm, vcpu, or a core index',
+    })
+    .optional(),
+  instances: z.enum(['shared', 'per-vm']).optional(),
+  ring: ringRef.optional(),
+  notify: notifySpec.optional(),
+  work: z.array(work).max(100).optional(),
+  service: serviceSpec.optional(),
+  servers: count('servers sharing the ring', 1, 1024).optional(),
+  context: z.enum(['softirq', 'process']).optional(),
+  carries: packetKinds.optional(),
+  aggregate: z
+    .array(z.enum(['lro', 'gro']))
+    .max(2)
+    .optional(),
+  copies: amount.optional(),
+  checksum: z.enum(['always', 'without_offload']).optional(),
+  busy_poll: z.boolean().optional(),
+  ns: z.array(amount).max(100).optional(),
+});
+const hopPatches = z.record(hopName, hopPatch);
+
+/** A path in a file of its own, for teams to share: what a built-in path is, as data. */
+export const pathFileSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: help(z.string().max(1000), 'what the path is'),
+  nic_sorting: help(z.enum(NIC_SORTINGS), 'NIC resource needed per VM (none, rss, vmdq, vf)'),
+  rx: help(z.array(hop).min(1).max(64), 'receive hops, in order', 'list of hops (see "Hops")'),
+  tx: help(z.array(hop).min(1).max(64), 'transmit hops, in order', 'list of hops (see "Hops")'),
   costs: help(
     costs.optional(),
-    "cost overrides for this path only, applied on top of the scenario's `costs`",
+    "cost overrides the path brings (a scenario's own `costs` and the custom path's win)",
     'map cost name -> number >= 0',
   ),
-  nic_sorting: help(
-    z.enum(NIC_SORTINGS).optional(),
-    "NIC resource needed per VM: `vmdq` is checked against `nic.vmdq_pools`, `vf` against `nic.vfs`; anything but `none` makes the transmit wire's `nic_tx` queue `tx_ring` x VMs deep. Default: the base's",
-  ),
-  rx: help(
-    z.array(hop).min(1).max(64).optional(),
-    "replaces the whole receive hop list (default: the base's)",
-    'list of hops (see "Hops")',
-  ),
-  tx: help(
-    z.array(hop).min(1).max(64).optional(),
-    "replaces the whole transmit hop list (default: the base's)",
-    'list of hops (see "Hops")',
-  ),
 });
+export type PathFile = z.output<typeof pathFileSchema>;
+
+const customPath = z
+  .strictObject({
+    base: help(
+      z
+        .enum(BUILTIN_PATH_NAMES, { error: `a built-in path to start from (one of: ${BUILTIN_PATH_NAMES.join(', ')})` })
+        .optional(),
+      'the built-in path to start from (or give `file`)',
+    ),
+    file: help(
+      z.string().min(1).max(1000).optional(),
+      'a path file to start from (YAML or JSON, relative to the scenario; `paths/` has examples): description, nic_sorting, rx, tx and optional costs',
+    ),
+    description: help(z.string().max(1000).optional(), 'what the variant is; default "<base>, modified"'),
+    costs: help(
+      costs.optional(),
+      "cost overrides for this path only, applied on top of the scenario's `costs`",
+      'map cost name -> number >= 0',
+    ),
+    nic_sorting: help(
+      z.enum(NIC_SORTINGS).optional(),
+      "NIC resource needed per VM: `vmdq` is checked against `nic.vmdq_pools`, `vf` against `nic.vfs`; anything but `none` makes the transmit wire's `nic_tx` queue `tx_ring` x VMs deep. Default: the base's",
+    ),
+    rx: help(
+      z.array(hop).min(1).max(64).optional(),
+      "replaces the whole receive hop list (default: the base's)",
+      'list of hops (see "Hops")',
+    ),
+    tx: help(
+      z.array(hop).min(1).max(64).optional(),
+      "replaces the whole transmit hop list (default: the base's)",
+      'list of hops (see "Hops")',
+    ),
+    patch: help(
+      z.strictObject({ rx: hopPatches.optional(), tx: hopPatches.optional() }).optional(),
+      'changes to single hops, by direction and hop name: `{rx: {guest: {notify: ...}}}`; the hop keeps every field not given',
+      '{rx?, tx?}: hop name -> fields',
+    ),
+  })
+  .refine((c) => (c.base === undefined) !== (c.file === undefined), {
+    error: 'either base (a built-in path) or file (a path file), not both',
+  });
 
 const fraction = (what: string) => {
   const expected = `${what} as a fraction from 0 to 1`;
@@ -615,6 +669,10 @@ const nicFields = z.strictObject(
       'large receive offload: the NIC merges frames of a flow waiting in its ring into one descriptor (hops marked `aggregate: [lro]`)',
     ),
     lro_max: help(size(1518, 262_144).prefault('64 KiB'), 'largest LRO aggregate'),
+    checksum_offload: help(
+      z.boolean({ error: 'true or false' }).default(true),
+      'the NIC computes and checks TCP/IP checksums; false: hops marked `checksum: without_offload` do it in software',
+    ),
   },
   { error: `a NIC: a catalog name (${NIC_MODELS.join(', ')}) or a mapping of fields` },
 );
