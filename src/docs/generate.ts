@@ -3,6 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { columnReference } from '../metrics/reference.js';
 import { catalogTable } from '../model/catalog.js';
 import { costTable } from '../model/costs.js';
+import { BUILTIN_PATHS } from '../model/paths.js';
+import { pathsText } from '../output/paths.js';
 import { platformFits, platformTable } from '../model/platforms.js';
 import { fieldReference, scenarioJsonSchema } from '../scenario/reference.js';
 import { quantityTable } from '../scenario/units.js';
@@ -17,6 +19,7 @@ export const GENERATED: { file: string; name: string; render: () => string }[] =
   { file: 'docs/scenarios.md', name: 'fields', render: fieldReference },
   { file: 'docs/scenarios.md', name: 'catalogs', render: catalogTable },
   { file: 'docs/scenarios.md', name: 'columns', render: columnReference },
+  { file: 'docs/model.md', name: 'paths', render: () => '```\n' + pathsText(BUILTIN_PATHS).trimEnd() + '\n```\n' },
   { file: 'docs/model.md', name: 'costs', render: costTable },
   { file: 'docs/platforms.md', name: 'platforms', render: platformTable },
   { file: 'docs/platforms.md', name: 'platform-fits', render: platformFits },

@@ -8,6 +8,6 @@ export const builder = (y: Argv) => y;
 
 export async function handler(_argv: unknown, { io }: CommandContext): Promise<void> {
   const { BUILTIN_PATHS } = await import('../../model/paths.js');
-  const { describePaths } = await import('../describe-paths.js');
+  const { describePaths } = await import('../../output/paths.js');
   io.out(describePaths(BUILTIN_PATHS));
 }
