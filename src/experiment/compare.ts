@@ -29,6 +29,8 @@ export interface CompareOptions {
   runner: TaskRunner;
   concurrency: number;
   overrides?: Overrides;
+  /** Where a law that missed its tolerance is reported: compare never drops them. */
+  onWarning?: (message: string) => void;
 }
 
 const sig = (x: number): number => Number(x.toPrecision(4));
@@ -48,7 +50,7 @@ class Runs {
           runner: this.o.runner,
           concurrency: this.o.concurrency,
           resume: false,
-          onWarning: () => {},
+          onWarning: this.o.onWarning ?? (() => {}),
           aborted: () => false,
         });
         return { name: plan.name, rows };

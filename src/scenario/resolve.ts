@@ -12,7 +12,7 @@ import {
   type RequestResponse,
   type VmTraffic,
 } from '../model/config.js';
-import { resolveCosts, type CostValues } from '../model/costs.js';
+import { resolveCosts, type CostName, type CostValues } from '../model/costs.js';
 import type { HopSpec, PathSpec } from '../model/path-spec.js';
 import { CPU_PLATFORMS, platformCosts } from '../model/platforms.js';
 import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
@@ -54,6 +54,8 @@ export interface Overrides {
   paths?: string[];
   /** Simulated duration in ns instead of the scenario's. */
   durationNs?: number;
+  /** Factors on costs after everything else (a sensitivity study: every cost x 0.75, say). */
+  costFactors?: Partial<Record<CostName, number>>;
 }
 
 export interface ResolveOptions {
@@ -291,7 +293,9 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     };
   }
 
-  const paths = resolvePaths(s, o, platform ? platformCosts(platform) : {}, opts.pathFiles ?? new Map());
+  const paths = resolvePaths(s, o, platform ? platformCosts(platform) : {}, opts.pathFiles ?? new Map()).map((p) =>
+    o.costFactors ? { ...p, costs: scaled(p.costs, o.costFactors) } : p,
+  );
   for (const p of paths)
     checkPath(config, p, {
       nicLimits: opts.nicLimits ?? true,
@@ -356,6 +360,13 @@ function resolvePaths(
       ),
     };
   });
+}
+
+/** Costs with factors applied last, so a factor scales whatever value the scenario ends up with. */
+function scaled(costs: CostValues, factors: Partial<Record<CostName, number>>): CostValues {
+  const out = { ...costs };
+  for (const [name, f] of Object.entries(factors) as [CostName, number][]) out[name] = costs[name] * f;
+  return out;
 }
 
 type HopPatch = Record<string, unknown>;

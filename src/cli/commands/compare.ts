@@ -18,7 +18,13 @@ export function builder(y: Argv) {
     })
     .option('out', { type: 'string', default: 'results', describe: 'directory for published.csv' })
     .option('duration', { type: 'string', describe: "simulated duration, instead of each scenario's" })
-    .option('jobs', jobsOption);
+    .option('jobs', jobsOption)
+    .option('sensitivity', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'also scale each default cost by 0.75 and 1.25 in turn and report which published checks constrain it (writes sensitivity.csv)',
+    });
 }
 
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
@@ -63,13 +69,46 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { writeAtomic } = await import('../../output/write.js');
   const runner = taskRunner(jobs);
   try {
-    const rows = await comparePlans(plans, { runner, concurrency: jobs, overrides });
+    const onWarning = (message: string) => io.err(`iovsim: warning: ${message}\n`);
+    const rows = await comparePlans(plans, { runner, concurrency: jobs, overrides, onWarning });
     writeAtomic(join(argv.out, 'published.csv'), toCsv(rows));
     io.out(comparisonTable(rows));
     const failed = rows.filter((r) => r.result === 'fail').length;
     const passed = rows.filter((r) => r.result === 'pass').length;
     io.out(`${passed} passed, ${failed} failed\n`);
     if (failed > 0) ctx.exit(EXIT.disagrees.code);
+    if (argv.sensitivity) {
+      const { sensitivity } = await import('../../experiment/sensitivity.js');
+      const files = plans.map((p) => p.file);
+      const result = await sensitivity(files, {
+        runner,
+        concurrency: jobs,
+        overrides,
+        onProgress: (done, total) => {
+          if (io.isTty) io.err(`\rsensitivity: ${done}/${total} runs`);
+        },
+      });
+      const table = result.costs.map((c) => ({
+        cost: c.cost,
+        default: c.default,
+        checks_constraining: new Set([...c.failLow, ...c.failHigh]).size,
+        fail_at_0_75: c.failLow.join('; '),
+        fail_at_1_25: c.failHigh.join('; '),
+      }));
+      writeAtomic(join(argv.out, 'sensitivity.csv'), toCsv(table));
+      io.out(
+        `\nchecks that constrain each cost (fail with it x 0.75 or x 1.25), of ${result.checks.length} distinct checks:\n`,
+      );
+      const width = Math.max(...table.map((t) => t.cost.length));
+      for (const t of table) {
+        const which = [...new Set([...t.fail_at_0_75.split('; '), ...t.fail_at_1_25.split('; ')].filter(Boolean))].map(
+          (k) => k.split(' ')[0],
+        );
+        io.out(
+          `  ${t.cost.padEnd(width)}  ${String(t.checks_constraining).padStart(2)}  ${t.checks_constraining === 0 ? 'unconstrained by the published set' : [...new Set(which)].join(', ')}\n`,
+        );
+      }
+    }
   } finally {
     await runner.close();
   }
