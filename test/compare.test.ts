@@ -83,7 +83,7 @@ describe('hardware catalogs', () => {
     expect((await cli(['validate', f])).err).toMatch(/vms\.count: expected at most nic\.vfs = 63 VMs.*found 64/);
     writeFileSync(f, 'nic: intel-82599x\n');
     expect((await cli(['validate', f])).err).toMatch(
-      /nic: expected a NIC in the catalog \(one of: generic, intel-82598, intel-82599, intel-82576\) or a mapping of fields, found "intel-82599x"/,
+      /nic: expected a NIC in the catalog \(one of: generic, intel-82598, intel-82599, intel-82576, intel-e810-25g, intel-e810-100g, nvidia-cx6dx-100g\) or a mapping of fields, found "intel-82599x"/,
     );
   });
 });

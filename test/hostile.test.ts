@@ -194,7 +194,7 @@ const CASES: [string, string, RegExp][] = [
   [
     'an unknown NIC',
     'nic: intel-82599x\n',
-    /^nic: expected a NIC in the catalog \(one of: generic, intel-82598, intel-82599, intel-82576\) or a mapping of fields, found "intel-82599x"$/,
+    /^nic: expected a NIC in the catalog \(one of: generic, intel-82598, intel-82599, intel-82576, intel-e810-25g, intel-e810-100g, nvidia-cx6dx-100g\) or a mapping of fields, found "intel-82599x"$/,
   ],
   [
     'an unknown host',

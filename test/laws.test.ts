@@ -176,4 +176,11 @@ describe('each law fails when what it checks is wrong: a case just inside and on
     // The accounting identity sees the same change exactly.
     expect(law(placeArea(1.0001), 'frames in system are in places')?.ok).toBe(false);
   });
+
+  it("Little's law is not judged when frames still inside at the close have sat there for much of the window", () => {
+    // A starved ring holds frames that count in L all window and never reach W.
+    const inside = (age: number) => ({ ...r, inFlightAtClose: 10, inFlightAgeNs: 10 * age * r.windowNs });
+    expect(law(inside(0.5), "Little's law")).toBeUndefined();
+    expect(law(inside(0.004), "Little's law")).toBeDefined();
+  });
 });

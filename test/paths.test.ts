@@ -109,7 +109,8 @@ const cases: Case[] = [
       interrupts: c.notify_signal,
       emulation: c.emulation_access,
       switch: c.vswitch_sort,
-      copy,
+      // The device model also checksums the frame the guest asked it to offload.
+      copy: copy + c.checksum_per_byte * BYTES,
       driver: c.host_driver,
     };
     return {
@@ -182,6 +183,119 @@ const cases: Case[] = [
     };
   })(),
   { path: 'sriov', dir: 'tx', io: {}, vcpu: send, exits: 0, onPath: total(send), delayNs: c.dma_ns + c.iommu_ns },
+  (() => {
+    // Exitless delivery whatever the host: only the guest's handler, no exits.
+    const guest = add(irq, napi, socket);
+    const d = c.dma_ns + c.iommu_ns;
+    return {
+      path: 'sriov-posted',
+      dir: 'rx' as const,
+      io: {},
+      vcpu: guest,
+      exits: 0,
+      onPath: total(guest),
+      delayNs: d,
+    };
+  })(),
+  ...(['vhost-net', 'userspace-virtio'] as const).map((path) => {
+    // Host softirq (driver, bridge) and the backend thread both on hypervisor core 0; the thread
+    // is woken by a signal, copies (QEMU twice, the second from cache), and signals the guest.
+    const copies = path === 'vhost-net' ? copy : copy + c.copy_cached_per_byte * BYTES;
+    const host = add(irq, { driver: c.guest_driver, switch: c.kernel_switch });
+    const backend = { interrupts: c.notify_signal, driver: c.vhost_per_packet, copy: copies };
+    const guest = add(virq, napi, socket);
+    return {
+      path,
+      dir: 'rx' as const,
+      io: add(host, backend, { interrupts: c.notify_signal }),
+      vcpu: guest,
+      exits: 2,
+      onPath: total(host) + total(backend) + total(guest),
+      delayNs: c.dma_ns,
+    };
+  }),
+  (() => {
+    // The kick exits on the vCPU (after the hand-over); the vhost thread copies, bridges and drives the NIC.
+    const backend = {
+      interrupts: c.notify_signal,
+      driver: c.vhost_per_packet + c.guest_driver,
+      copy,
+      switch: c.kernel_switch,
+    };
+    const vcpu = add(send, { exits: c.kick_exit });
+    return {
+      path: 'vhost-net',
+      dir: 'tx' as const,
+      io: backend,
+      vcpu,
+      exits: 1,
+      onPath: total(send) + total(backend),
+      delayNs: c.dma_ns,
+    };
+  })(),
+  (() => {
+    // dom0's softirq bridges to the vif; netback wakes, makes one grant-copy hypercall for its batch, grant-copies the packet.
+    const host = add(irq, { driver: c.guest_driver, switch: c.kernel_switch });
+    const netback = { interrupts: c.notify_signal, exits: c.vm_exit, copy: c.xen_grant_rx + copy };
+    const guest = add(virq, napi, socket);
+    return {
+      path: 'xen-netback',
+      dir: 'rx' as const,
+      io: add(host, netback, { interrupts: c.notify_signal }),
+      vcpu: guest,
+      exits: 3,
+      onPath: total(host) + total(netback) + total(guest),
+      delayNs: c.dma_ns,
+    };
+  })(),
+  (() => {
+    // The payload is grant-mapped, not copied: only the grant operations, the bridge and dom0's driver.
+    const netback = {
+      interrupts: c.notify_signal,
+      copy: c.xen_grant_tx,
+      switch: c.kernel_switch,
+      driver: c.guest_driver,
+    };
+    const vcpu = add(send, { exits: c.kick_exit });
+    return {
+      path: 'xen-netback',
+      dir: 'tx' as const,
+      io: netback,
+      vcpu,
+      exits: 1,
+      onPath: total(send) + total(netback),
+      delayNs: c.dma_ns,
+    };
+  })(),
+  (() => {
+    // The host OS takes the interrupt and the packet; the VMM gets it by a world switch, copies
+    // it into the emulated ring, and the guest's handler makes its three register accesses.
+    const host = add(irq, { driver: c.hosted_host_io });
+    const guest = add(
+      { exits: c.world_switch, interrupts: c.irq_handler },
+      access(c.emulated_accesses_per_interrupt),
+      { copy },
+      access(c.emulated_accesses_per_packet),
+      napi,
+      socket,
+    );
+    return {
+      path: 'hosted',
+      dir: 'rx' as const,
+      io: add(host, { interrupts: c.notify_signal }),
+      vcpu: guest,
+      exits: 1 + c.emulated_accesses_per_interrupt + c.emulated_accesses_per_packet,
+      onPath: total(host) + total(guest),
+      delayNs: c.dma_ns,
+    };
+  })(),
+  (() => {
+    // The guest's transmit access exits, then a world switch hands the send to the host OS.
+    const vcpu = add(send, access(c.emulated_accesses_per_packet), { exits: c.world_switch });
+    const host = { driver: c.hosted_host_io };
+    const onPath = total(add(send, access(c.emulated_accesses_per_packet))) + total(host);
+    return { path: 'hosted', dir: 'tx' as const, io: host, vcpu, exits: 2, onPath, delayNs: c.dma_ns };
+  })(),
 ];
 
 describe('each path on a tiny deterministic scenario matches the hand-computed costs, cause by cause', () => {
@@ -304,5 +418,70 @@ costs: { host_driver: 1000 }
     expect((await bad({ file: 'broken.yaml' })).err).toMatch(
       /broken\.yaml: rx\[0\]\.kind: expected a hop with kind wire, delay or cpu/,
     );
+  });
+});
+
+describe('hypervisor families with their own core use', () => {
+  it('vhost-user: the poll-mode core is busy the whole window, its idle polling charged to the driver', () => {
+    const r = tiny('vhost-user', 'rx');
+    const packets = r.deliveredPackets;
+    const perPacket = (core: number, cause: Cause) => r.coreCycles[core][CAUSES.indexOf(cause)] / packets;
+    // Core 0 runs the PMD: every cycle of the window is charged, whatever the load.
+    expect(sum(r.coreCycles[0])).toBeCloseTo(GHZ * r.windowNs, 0);
+    expect(perPacket(0, 'switch')).toBeCloseTo(c.dpdk_switch, 6);
+    expect(perPacket(0, 'copy')).toBeCloseTo(copy, 6);
+    // The guest's interrupt is signalled through an eventfd: the PMD pays the signal.
+    expect(perPacket(0, 'interrupts')).toBeCloseTo(c.notify_signal, 6);
+    // The guest side is a paravirtual guest's, with no kick on transmit.
+    const guest = add(virq, napi, socket);
+    CAUSES.forEach((cause) => expect(perPacket(2, cause), cause).toBeCloseTo(guest[cause] ?? 0, 6));
+    // Two exits per packet, both the guest's: the injected interrupt and its EOI.
+    expect(r.exits / packets).toBeCloseTo(2, 6);
+  });
+
+  it('vhost-user transmit: the guest never kicks, the PMD polls its ring', () => {
+    const r = tiny('vhost-user', 'tx');
+    expect(r.exits).toBe(0);
+    const packets = r.deliveredPackets;
+    expect(r.coreCycles[2][CAUSES.indexOf('exits')]).toBe(0);
+    expect(r.coreCycles[0][CAUSES.indexOf('switch')] / packets).toBeCloseTo(c.dpdk_switch, 6);
+  });
+
+  it('virtio-mq: each VM has a backend thread per queue pair on its own hypervisor core', () => {
+    // 2 VMs, 4 hypervisor cores: VM 0's two threads on cores 0 and 1, VM 1's on cores 2 and 3.
+    const r = run({
+      seed: 1,
+      duration: '21 ms',
+      warmup: '1 ms',
+      host: { cores: 6, clock: '2.9 GHz', hypervisor_cores: 4 },
+      nic: { itr: 'off' },
+      vms: { count: 2 },
+      traffic: { direction: 'rx', load_per_vm: '200 kpps', arrivals: 'poisson', frame_bytes: BYTES },
+      paths: ['virtio-mq'],
+    })['virtio-mq'];
+    const busy = r.coreCycles.map((cs) => sum(cs));
+    for (const core of [0, 1, 2, 3]) expect(busy[core], `core ${core}`).toBeGreaterThan(0);
+    // Per packet the hypervisor cores together do the host and vhost work once.
+    const hostWork = c.guest_driver + c.kernel_switch + c.vhost_per_packet + copy;
+    const hyper = (busy[0] + busy[1] + busy[2] + busy[3]) / r.deliveredPackets;
+    expect(hyper).toBeGreaterThan(hostWork);
+    // Interrupts and wake-ups add at most one of each per packet.
+    expect(hyper).toBeLessThan(hostWork + c.irq_handler + 2 * c.notify_signal);
+  });
+
+  it('a per-VM hop with several servers must run on the hypervisor cores', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iovsim-servers-'));
+    const f = join(dir, 's.yaml');
+    writeFileSync(
+      f,
+      JSON.stringify({
+        paths: ['mine'],
+        custom_paths: { mine: { base: 'vhost-net', patch: { rx: { guest: { servers: 2 } } } } },
+      }),
+    );
+    const r = await cli(['validate', f]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/custom_paths\.mine\.rx\[4\]\.servers: expected 1 for a per-vm hop off the hypervisor cores/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -317,10 +317,23 @@ describe('colours', () => {
     expect(BUILTIN.map((p) => COLOUR[p])).not.toContain([...seen.get(custom)!][0]);
   });
 
-  it('the built-in paths keep their place in the palette whatever paths a report has', () => {
-    expect(pathPalette(['sriov']).domain.slice(0, 5)).toEqual(BUILTIN);
-    expect(pathPalette(['x', 'sriov', 'y']).domain).toEqual([...BUILTIN, 'x', 'y']);
-    expect(pathPalette([]).range).toEqual(BUILTIN.map((p) => COLOUR[p]));
+  it('each built-in path keeps its colour whatever paths a report has, and only drawn paths are listed', () => {
+    expect(pathPalette(['sriov'])).toEqual({ domain: ['sriov'], range: [COLOUR.sriov] });
+    expect(pathPalette(['y', 'sriov', 'x', 'native']).domain).toEqual(['native', 'sriov', 'y', 'x']);
+    expect(pathPalette(BUILTIN).range).toEqual(BUILTIN.map((p) => COLOUR[p]));
+    // The hypervisor families each get a colour of their own, none shared with another built-in.
+    const all = [
+      ...BUILTIN,
+      'vhost-net',
+      'virtio-mq',
+      'userspace-virtio',
+      'vhost-user',
+      'sriov-posted',
+      'xen-netback',
+      'hosted',
+    ];
+    expect(new Set(pathPalette(all).range).size).toBe(all.length);
+    expect(pathPalette(['hosted', 'x']).range[0]).toBe(pathPalette(all).range[all.indexOf('hosted')]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,15 +9,11 @@ describe('committed results match their scenarios', () => {
   const root = join(__dirname, '..');
   const cases: [string, string][] = [
     ['scenarios/quickstart.yaml', 'results/quickstart.csv'],
-    ...readdirSync(join(root, 'scenarios/published'))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f): [string, string] => [`scenarios/published/${f}`, `results/published/${f.replace(/\.yaml$/, '.csv')}`]),
-    ...readdirSync(join(root, 'scenarios/experiments'))
-      .filter((f) => f.endsWith('.yaml'))
-      .map((f): [string, string] => [
-        `scenarios/experiments/${f}`,
-        `results/experiments/${f.replace(/\.yaml$/, '.csv')}`,
-      ]),
+    ...['published', 'experiments', 'modern'].flatMap((dir) =>
+      readdirSync(join(root, 'scenarios', dir))
+        .filter((f) => f.endsWith('.yaml'))
+        .map((f): [string, string] => [`scenarios/${dir}/${f}`, `results/${dir}/${f.replace(/\.yaml$/, '.csv')}`]),
+    ),
   ];
 
   for (const [scenario, csv] of cases) {
@@ -26,6 +22,7 @@ describe('committed results match their scenarios', () => {
       const r = await cli(['run', join(root, scenario), '--out', out, '--quiet', '--format', 'csv']);
       expect(r.code).toBe(0);
       const produced = readFileSync(join(out, csv.split('/').pop()!), 'utf8');
+      rmSync(out, { recursive: true, force: true });
       expect(produced).toBe(readFileSync(join(root, csv), 'utf8'));
     });
   }

@@ -8,6 +8,7 @@ import { pathsText } from '../output/paths.js';
 import { platformFits, platformTable } from '../model/platforms.js';
 import { fieldReference, scenarioJsonSchema } from '../scenario/reference.js';
 import { quantityTable } from '../scenario/units.js';
+import { comparisonTable, pathsSummary, sensitivityTable } from './results-tables.js';
 
 /**
  * The parts of the docs that are rendered from declarations in the code: each sits in its
@@ -23,6 +24,10 @@ export const GENERATED: { file: string; name: string; render: () => string }[] =
   { file: 'docs/model.md', name: 'costs', render: costTable },
   { file: 'docs/platforms.md', name: 'platforms', render: platformTable },
   { file: 'docs/platforms.md', name: 'platform-fits', render: platformFits },
+  { file: 'docs/calibration.md', name: 'comparison', render: comparisonTable },
+  { file: 'docs/calibration.md', name: 'sensitivity', render: sensitivityTable },
+  { file: 'README.md', name: 'modern-25g', render: pathsSummary('results/modern/paths-25g-rx.csv') },
+  { file: 'README.md', name: 'modern-100g', render: pathsSummary('results/modern/one-vm-100g-rx.csv') },
 ];
 
 const root = fileURLToPath(new URL('../../', import.meta.url));

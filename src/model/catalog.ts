@@ -40,6 +40,27 @@ export const NIC_CATALOG = {
     help: 'Intel 82576 1 GbE: up to 7 VFs per port; 8 pools (7 VFs and the PF)',
     source: '[N3]: Linux igb documentation (pools derived as VFs + 1)',
   },
+  'intel-e810-25g': {
+    lineRateGbps: 25,
+    vmdq_pools: 0,
+    vfs: 256,
+    help: 'Intel E810 (800 series) 25 GbE port: up to 256 VFs per device (shared by its ports), no VMDq pools',
+    source: '[N7]: Linux ice documentation and driver (ICE_MAX_SRIOV_VFS); DPDK ice feature matrix',
+  },
+  'intel-e810-100g': {
+    lineRateGbps: 100,
+    vmdq_pools: 0,
+    vfs: 256,
+    help: 'Intel E810 (800 series) 100 GbE port: up to 256 VFs per device, no VMDq pools',
+    source: '[N7]: Linux ice documentation and driver (ICE_MAX_SRIOV_VFS); DPDK ice feature matrix',
+  },
+  'nvidia-cx6dx-100g': {
+    lineRateGbps: 100,
+    vmdq_pools: 0,
+    vfs: 127,
+    help: 'NVIDIA ConnectX-6 Dx 100 GbE port: up to 127 VFs per port (firmware-set), no VMDq pools',
+    source: '[N9]: NVIDIA MLNX_OFED and DOCA SR-IOV documentation; DPDK mlx5 feature matrix',
+  },
 } as const satisfies Record<string, NicModel>;
 
 export interface HostModel {

@@ -94,7 +94,8 @@ export const COSTS = {
     unit: 'cycles',
     default: 800,
     help: 'per-packet NIC driver work in the guest (or native kernel): descriptors, buffers, doorbell',
-    source: 'fit to [R2] (25-35 % of 8 cores) and [R6] (one VM near line rate); docs/calibration.md',
+    source:
+      "fit, with guest_stack and tcp_ack, to [R2]'s CPU (25-35 % of 8 cores); the driver/stack split follows [L4] (netdev 16 % against TCP/IP 37 %); docs/calibration.md",
   },
   tcp_ack: {
     unit: 'cycles',
@@ -106,7 +107,71 @@ export const COSTS = {
     unit: 'cycles',
     default: 1800,
     help: 'per-packet TCP/IP stack and socket work in the guest (or native kernel), excluding the data copy',
-    source: 'fit to [R2] (25-35 % of 8 cores) and [R6] (one VM near line rate); docs/calibration.md',
+    source:
+      "fit, with guest_driver and tcp_ack, to [R2]'s CPU (25-35 % of 8 cores), consistent with [R7]'s native receive; docs/calibration.md",
+  },
+  copy_cached_per_byte: {
+    unit: 'cycles/byte',
+    default: 0.125,
+    help: 'copying one byte that is already in cache (a second copy of data just copied, e.g. a user-space backend forwarding what it read)',
+    source:
+      '[C9], [C15]: 16 B/cycle for rep movs and 8 B/cycle for a plain loop on cached data (Ivy Bridge and later); the plain-loop rate, 0.125 cycles/byte, is taken (estimate)',
+  },
+  kernel_switch: {
+    unit: 'cycles',
+    default: 500,
+    help: 'a Linux host kernel forwarding one packet between a physical NIC and a VM port (bridge or Open vSwitch kernel datapath lookup, tap or vif hand-off), excluding the NIC driver',
+    source:
+      'estimate from [L8]: the OvS kernel datapath forwards 1.88 Mpps per core between two physical ports, 1,400-1,750 cycles per packet at an assumed 2.6-3.3 GHz for receive driver, switching and transmit driver; about a third is taken as the switching',
+  },
+  vhost_per_packet: {
+    unit: 'cycles',
+    default: 800,
+    help: 'an in-kernel (vhost-net) or user-space virtio backend handling one packet: virtqueue descriptors, the tap socket, bookkeeping; excluding the byte copy',
+    source:
+      '[K7]: host NIC to guest through tap and vhost-net at 64 B, 2.50-3.05 Mpps on a 2.4 GHz Xeon: 787-960 cycles per packet on the busiest core, of which the 64-byte copy is a few tens (derived)',
+  },
+  pmd_io: {
+    unit: 'cycles',
+    default: 50,
+    help: 'a DPDK poll-mode driver receiving or transmitting one packet (descriptor and mbuf handling, no interrupt)',
+    source:
+      '[D1]: testpmd io forwarding on one 2.3 GHz Haswell core reaches 23.3 Mpps, NIC-limited, so at most 99 cycles for receive and transmit together; half each (an upper bound)',
+  },
+  dpdk_switch: {
+    unit: 'cycles',
+    default: 400,
+    help: 'a user-space (DPDK) switch passing one packet between a NIC queue and a vhost-user ring: lookup, virtio descriptors; excluding the PMD I/O and the byte copy',
+    source:
+      '[D2]: VPP L2 bridge with vhost-user on one 2.3 GHz Haswell core, 935 cycles per packet for two passes, ~470 per pass including PMD I/O (~50, [D1]) and a 64-byte vhost copy (~20); OVS-DPDK exact-match hits cost more, 814-895 per packet ([D5])',
+  },
+  xen_grant_rx: {
+    unit: 'cycles',
+    default: 4270,
+    help: "Xen netback's grant operations to deliver one received packet into a guest's granted page (grant copy hypercall work per packet), excluding the byte copy",
+    source:
+      '[XN6]: per queue, 64-byte UDP receive, 5,011 cycles per packet with grant copy against 743 with pre-mapped grants on a 2.2 GHz Broadwell: ~4,270 for the grant operations (derived)',
+  },
+  xen_grant_tx: {
+    unit: 'cycles',
+    default: 2330,
+    help: "Xen netback's grant operations to take one packet from a guest (grant copy of the header, grant map and unmap of the rest)",
+    source:
+      '[XN6]: per queue, 64-byte UDP transmit, 3,216 cycles per packet with grant copy against 884 with pre-mapped grants on a 2.2 GHz Broadwell: ~2,330 for the grant operations (derived); [XN8] for what they do',
+  },
+  world_switch: {
+    unit: 'cycles',
+    default: 5461,
+    help: "a hosted VMM's world switch: leaving the VM's world for the host OS (and back) to have the host do I/O",
+    source:
+      '[X10]: 7.45 us for a world-switching I/O-port access on a 733 MHz Pentium III, VMware Workstation = 5,461 cycles',
+  },
+  hosted_host_io: {
+    unit: 'cycles',
+    default: 16639,
+    help: "the host OS's work to send or receive one packet on a hosted VMM's behalf: system call, VMNet driver, host NIC driver",
+    source:
+      "[X26]: 22.7 us per packet transmitted (and per packet received) through the host's VMNet driver on a 733 MHz Pentium III, after Sugerman et al.'s optimisations = 16,639 cycles; measured on that platform only",
   },
   dma_ns: {
     unit: 'ns',

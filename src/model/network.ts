@@ -19,7 +19,7 @@ import { ACK, PACKET_KINDS, PacketTable, REQUEST, RESPONSE } from './packets.js'
 import { effectiveWork, type CpuHop, type RingRef, type ServiceSpec } from './path-spec.js';
 import type { HopInfo, ResolvedPath, RunResult } from './result.js';
 import { BulkSender, OpenLoopSource, RrClient, RrServer, TcpReceiver, TransactionTable } from './traffic.js';
-import { amount, coreFor, cycleVector, kindCosts } from './work.js';
+import { amount, coresFor, cycleVector, kindCosts } from './work.js';
 
 export function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
   switch (ref) {
@@ -183,13 +183,11 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
     const n = hop.instances === 'shared' ? 1 : cfg.vms;
     const servers = hop.servers ?? 1;
     return Array.from({ length: n }, (_, instance) => {
-      const first = coreFor(cfg, hop.core, instance);
-      if (first + servers > cfg.host.cores)
-        throw new Error(
-          `hop ${hop.name} of path ${path.name} on cores ${first}..${first + servers - 1} of ${cfg.host.cores}`,
-        );
+      const ids = coresFor(cfg, hop.core, instance, servers);
+      if (ids.some((c) => c >= cfg.host.cores))
+        throw new Error(`hop ${hop.name} of path ${path.name} on cores ${ids.join(',')} of ${cfg.host.cores}`);
       const service = serviceFactor(hop.service, new RngStream(cfg.seed, `${hop.name}/${instance}/service`));
-      const hopCores = Array.from({ length: servers }, (_, j) => cores[first + j]);
+      const hopCores = ids.map((c) => cores[c]);
       if (hop.busy_poll) for (const core of hopCores) core.busyPoll = true;
       const moderators = hopCores.map(() =>
         moderator(cfg.nic.moderation, hop.notify.moderated === true, cfg.nic.lineRateGbps),
@@ -391,6 +389,8 @@ function collect(
     meanInSystem: windowNs > 0 ? m.area / windowNs : NaN,
     departures: m.departures,
     departuresSojournNs: m.sojournNs,
+    inFlightAtClose: packets.liveFrames,
+    inFlightAgeNs: packets.liveFrames * sim.now - packets.liveBornTotal,
     conservation: {
       offered: m.totalOffered,
       delivered: m.totalDelivered,

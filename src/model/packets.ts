@@ -39,6 +39,8 @@ export class PacketTable {
   liveFrames = 0;
   /** Live ACKs. */
   liveAcks = 0;
+  /** Sum of the birth times of the frames in liveFrames: their total age at time t is liveFrames x t - this. */
+  liveBornTotal = 0;
 
   alloc(vm: number, bytes: number, born: number, frames = 1, kind = DATA, info = 0): number {
     let id: number;
@@ -56,7 +58,10 @@ export class PacketTable {
     this.info[id] = info;
     this.live++;
     if (kind === ACK) this.liveAcks++;
-    else this.liveFrames += frames;
+    else {
+      this.liveFrames += frames;
+      this.liveBornTotal += born * frames;
+    }
     return id;
   }
 
@@ -64,7 +69,10 @@ export class PacketTable {
     this.free[this.freeCount++] = id;
     this.live--;
     if (this.kind[id] === ACK) this.liveAcks--;
-    else this.liveFrames -= this.frames[id];
+    else {
+      this.liveFrames -= this.frames[id];
+      this.liveBornTotal -= this.bornTotal[id];
+    }
   }
 
   /**

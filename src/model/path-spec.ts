@@ -107,7 +107,12 @@ export interface CpuHop {
   notify: NotifySpec;
   work: WorkSpec[];
   service?: ServiceSpec;
-  /** Consumers sharing the ring, on consecutive cores from the hop's core (an M/M/c station). Shared hops only. Default 1. */
+  /**
+   * Consumers sharing the ring (an M/M/c station). On a shared hop they sit on consecutive
+   * cores from the hop's core; on a per-VM hop (only on `io-per-vm`: a backend thread per
+   * queue pair) VM i's servers take hypervisor cores i x servers, i x servers + 1, ...,
+   * wrapping. Default 1.
+   */
   servers?: number;
   /**
    * Which context the work runs in on its core: `softirq` (kernel: NAPI polls, backends) is

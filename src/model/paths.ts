@@ -1,5 +1,5 @@
 import type { PacketKind } from './packets.js';
-import type { HopSpec, NotifySpec, PathSpec, WorkSpec } from './path-spec.js';
+import type { CpuHop, HopSpec, NotifySpec, PathSpec, WorkSpec } from './path-spec.js';
 
 /**
  * The built-in I/O paths, as data. Each mechanism follows the sources' description of the
@@ -135,14 +135,14 @@ const guestTx: HopSpec = {
  * takes every packet and the switch sorts it; with a queue per VM (VMDq) the NIC has sorted
  * it and each queue's interrupt goes to its own core. Either way the hypervisor copies.
  */
-const backendRx = (sorting: 'software' | 'nic', extra: WorkSpec[] = []): HopSpec => ({
+const backendRx = (sorting: 'software' | 'nic', extra: WorkSpec[] = [], aggregates = true): HopSpec => ({
   kind: 'cpu',
   name: 'backend',
   core: sorting === 'software' ? 'io' : 'io-per-vm',
   instances: sorting === 'software' ? 'shared' : 'per-vm',
   ring: 'nic_rx',
   notify: physicalInterrupt,
-  aggregate: ['lro', 'gro'],
+  aggregate: aggregates ? ['lro', 'gro'] : [],
   work: [
     { cause: 'driver', cycles: 'host_driver', per_descriptor: true },
     ...(sorting === 'software' ? [{ cause: 'switch', cycles: 'vswitch_sort' } as WorkSpec] : []),
@@ -161,7 +161,7 @@ const backendTx = (
   core: 'io' | 'io-per-vm' | 'vcpu',
   extra: WorkSpec[] = [],
   notify: NotifySpec = paravirtualKick,
-): HopSpec => ({
+): CpuHop => ({
   kind: 'cpu',
   name: 'backend',
   core,
@@ -175,6 +175,111 @@ const backendTx = (
     { cause: 'driver', cycles: 'host_driver' },
   ],
 });
+
+/**
+ * A Linux host kernel receiving from its NIC for a VM (KVM's host, Xen's dom0): the NIC's
+ * RSS queue for the VM's flow interrupts a host core, the driver takes the frames and the
+ * bridge (or OvS kernel datapath) hands them to the VM's tap or vif. The host's driver is
+ * a Linux driver, so it costs what the native one does.
+ */
+const hostKernelRx: CpuHop = {
+  kind: 'cpu',
+  name: 'host',
+  core: 'io-per-vm',
+  instances: 'per-vm',
+  ring: 'nic_rx',
+  notify: physicalInterrupt,
+  aggregate: ['lro', 'gro'],
+  work: [
+    { cause: 'driver', cycles: 'guest_driver', per_descriptor: true },
+    { cause: 'switch', cycles: 'kernel_switch' },
+  ],
+};
+
+/** A Linux host kernel sending a VM's packet: bridge to the NIC, then its driver. */
+const hostKernelTxWork: WorkSpec[] = [
+  { cause: 'switch', cycles: 'kernel_switch' },
+  { cause: 'driver', cycles: 'guest_driver' },
+];
+
+/** The tap device's queue between the host bridge and a virtio backend: 500 packets ([K13], docs/references.md). */
+const TAP_QUEUE = 500;
+
+/** A kernel thread or process woken by the host: the wake-up is a signal, no exit. */
+const hostWakeup: NotifySpec = { kind: 'kick', consumer: [{ cause: 'interrupts', cycles: 'notify_signal' }] };
+
+/**
+ * A virtio backend thread (vhost-net worker, or a user-space device model's thread) taking
+ * packets from the tap queue into the guest's ring, in process context on a host core.
+ */
+const virtioBackendRx = (name: string, copies: WorkSpec[]): CpuHop => ({
+  kind: 'cpu',
+  name,
+  core: 'io-per-vm',
+  instances: 'per-vm',
+  ring: TAP_QUEUE,
+  notify: hostWakeup,
+  context: 'process',
+  work: [{ cause: 'driver', cycles: 'vhost_per_packet' }, ...copies],
+});
+
+/** The same thread taking a guest's transmitted packets from its ring to the tap and the NIC. */
+const virtioBackendTx = (name: string, copies: WorkSpec[]): CpuHop => ({
+  kind: 'cpu',
+  name,
+  core: 'io-per-vm',
+  instances: 'per-vm',
+  ring: 'vring',
+  notify: paravirtualKick,
+  context: 'process',
+  work: [{ cause: 'driver', cycles: 'vhost_per_packet' }, ...copies, ...hostKernelTxWork],
+});
+
+const copyFromDram: WorkSpec = { cause: 'copy', cycles_per_byte: 'copy_per_byte' };
+
+/**
+ * An OVS-DPDK poll-mode thread: it polls NIC queues and vhost-user rings without sleeping
+ * (its core is 100 % busy even when idle, [D6]), switches in user space and copies into or
+ * out of the guest's virtio ring. The guest's kicks are suppressed while it polls.
+ */
+const pmd = (ring: 'nic_rx' | 'vring'): HopSpec => ({
+  kind: 'cpu',
+  name: 'pmd',
+  core: 'io-per-vm',
+  instances: 'per-vm',
+  ring,
+  notify: poll,
+  busy_poll: true,
+  work: [
+    { cause: 'driver', cycles: 'pmd_io', per_descriptor: true },
+    { cause: 'switch', cycles: 'dpdk_switch' },
+    copyFromDram,
+  ],
+});
+
+/** The hosted VMM's guest, taking forwarded host interrupts in its world: each costs a world switch, then the emulated NIC's accesses. */
+const hostedGuestRx: HopSpec = {
+  kind: 'cpu',
+  name: 'guest',
+  core: 'vcpu',
+  instances: 'per-vm',
+  ring: 'vring',
+  notify: {
+    kind: 'interrupt',
+    producer: [{ cause: 'interrupts', cycles: 'notify_signal' }],
+    consumer: [
+      { cause: 'exits', cycles: 'world_switch' },
+      { cause: 'interrupts', cycles: 'irq_handler' },
+      ...emulatedAccesses('emulated_accesses_per_interrupt'),
+    ],
+  },
+  work: [
+    // The VMM copies the frame from the host's buffer into the guest's emulated ring.
+    { cause: 'copy', cycles_per_byte: 'copy_per_byte' },
+    ...emulatedAccesses('emulated_accesses_per_packet').map((w) => ({ ...w, per_descriptor: true })),
+    ...stackRxWork,
+  ],
+};
 
 export const BUILTIN_PATHS = {
   native: {
@@ -206,8 +311,9 @@ export const BUILTIN_PATHS = {
     rx: [
       wireRx,
       dma,
-      // The device model also writes the received descriptor back into the emulated ring.
-      backendRx('software', [{ cause: 'emulation', cycles: 'emulation_access' }]),
+      // The device model also writes the received descriptor back into the emulated ring. An
+      // e1000 takes frames, not aggregates, into its 2 KB receive buffers: nothing is merged.
+      backendRx('software', [{ cause: 'emulation', cycles: 'emulation_access' }], false),
       {
         kind: 'cpu',
         name: 'guest',
@@ -234,10 +340,14 @@ export const BUILTIN_PATHS = {
         work: [...stackTxWork, ...emulatedAccesses('emulated_accesses_per_packet')],
       },
       // The tail-register write is the notification, and its exit is already charged per packet.
-      backendTx('io', [{ cause: 'emulation', cycles: 'emulation_access' }], {
-        kind: 'kick',
-        consumer: [{ cause: 'interrupts', cycles: 'notify_signal' }],
-      }),
+      // The device model computes the checksum the guest asked the "NIC" to offload ([C19]).
+      {
+        ...backendTx('io', [{ cause: 'emulation', cycles: 'emulation_access' }], {
+          kind: 'kick',
+          consumer: [{ cause: 'interrupts', cycles: 'notify_signal' }],
+        }),
+        checksum: 'always',
+      },
       dma,
       wireTx,
     ],
@@ -280,7 +390,158 @@ export const BUILTIN_PATHS = {
     ],
     tx: [guestTx, dmaIommu, wireTx],
   },
+
+  'vhost-net': {
+    description:
+      "KVM with vhost-net: the host kernel bridges each VM's packets to its tap; an in-kernel worker thread per VM copies them into the guest's virtio ring and signals it through irqfd; guest kicks reach the worker through ioeventfd without leaving the kernel",
+    nic_sorting: 'rss',
+    rx: [wireRx, dma, hostKernelRx, virtioBackendRx('vhost', [copyFromDram]), guestRxParavirtual, socketRead],
+    tx: [guestTx, virtioBackendTx('vhost', [copyFromDram]), dma, wireTx],
+  },
+
+  'virtio-mq': {
+    description:
+      "multi-queue virtio over vhost-net: two queue pairs per VM, each with its own vhost worker thread and host queue, on the hypervisor cores (patch servers for more). iovsim's guest has one vCPU, so the queues relieve the host side only",
+    nic_sorting: 'rss',
+    rx: [
+      wireRx,
+      dma,
+      { ...hostKernelRx, servers: 2 },
+      { ...virtioBackendRx('vhost', [copyFromDram]), servers: 2 },
+      guestRxParavirtual,
+      socketRead,
+    ],
+    tx: [guestTx, { ...virtioBackendTx('vhost', [copyFromDram]), servers: 2 }, dma, wireTx],
+  },
+
+  'userspace-virtio': {
+    description:
+      "KVM with QEMU's own virtio-net device (no vhost): a device-model thread per VM reads each packet from the tap into its buffer and copies it again into the guest (two copies on receive, one on transmit)",
+    nic_sorting: 'rss',
+    rx: [
+      wireRx,
+      dma,
+      hostKernelRx,
+      // read() from the tap copies out of the kernel; the second copy reads what the first wrote, from cache.
+      virtioBackendRx('qemu', [copyFromDram, { cause: 'copy', cycles_per_byte: 'copy_cached_per_byte' }]),
+      guestRxParavirtual,
+      socketRead,
+    ],
+    tx: [guestTx, virtioBackendTx('qemu', [copyFromDram]), dma, wireTx],
+  },
+
+  'vhost-user': {
+    description:
+      'OVS-DPDK with vhost-user: poll-mode threads on dedicated hypervisor cores (busy even when idle) take packets from the NIC, switch them in user space and copy them into the guest ring; the guest is still interrupted (through an eventfd), but its kicks are suppressed while the threads poll',
+    nic_sorting: 'rss',
+    rx: [wireRx, dma, pmd('nic_rx'), guestRxParavirtual, socketRead],
+    tx: [guestTx, pmd('vring'), dma, wireTx],
+  },
+
+  'sriov-posted': {
+    description:
+      "SR-IOV with exitless interrupt delivery (VT-d posted interrupts, ELI, DID): the VF's interrupt reaches the running vCPU without an exit, so only the guest's own handler runs",
+    nic_sorting: 'vf',
+    rx: [
+      wireRx,
+      dmaIommu,
+      {
+        kind: 'cpu',
+        name: 'guest',
+        core: 'vcpu',
+        instances: 'per-vm',
+        ring: 'nic_rx',
+        notify: { kind: 'interrupt', moderated: true, consumer: [{ cause: 'interrupts', cycles: 'irq_handler' }] },
+        aggregate: ['lro', 'gro'],
+        work: stackRxWork,
+      },
+      socketRead,
+    ],
+    tx: [guestTx, dmaIommu, wireTx],
+  },
+
+  'xen-netback': {
+    description:
+      "Xen split drivers: dom0's kernel bridges each packet to the VM's vif, where a netback thread grant-copies it into the guest's page (the copy hypercall batched per wake-up) and notifies netfront by event channel; on transmit netback grant-copies the header and grant-maps the rest",
+    nic_sorting: 'rss',
+    rx: [
+      wireRx,
+      dma,
+      hostKernelRx,
+      {
+        kind: 'cpu',
+        name: 'netback',
+        core: 'io-per-vm',
+        instances: 'per-vm',
+        ring: TAP_QUEUE,
+        // One grant-copy hypercall per wake-up carries the batch ([XN2]).
+        notify: { ...hostWakeup, consumer: [...(hostWakeup.consumer ?? []), { cause: 'exits', cycles: 'vm_exit' }] },
+        context: 'process',
+        work: [{ cause: 'copy', cycles: 'xen_grant_rx' }, copyFromDram],
+      },
+      guestRxParavirtual,
+      socketRead,
+    ],
+    tx: [
+      guestTx,
+      {
+        kind: 'cpu',
+        name: 'netback',
+        core: 'io-per-vm',
+        instances: 'per-vm',
+        ring: 'vring',
+        notify: paravirtualKick,
+        context: 'process',
+        // The payload is grant-mapped and sent from the guest's page: only the header is copied ([XN8]).
+        work: [{ cause: 'copy', cycles: 'xen_grant_tx' }, ...hostKernelTxWork],
+      },
+      dma,
+      wireTx,
+    ],
+  },
+
+  hosted: {
+    description:
+      'a hosted VMM (VMware Workstation style): the VMM cannot drive the NIC, so each send is a world switch to the host OS, whose VMNet and NIC drivers do the I/O; received packets arrive in the host, which forwards the interrupt to the VMM by another world switch; the guest sees an emulated NIC',
+    nic_sorting: 'none',
+    rx: [
+      wireRx,
+      dma,
+      {
+        kind: 'cpu',
+        name: 'host',
+        core: 'io',
+        instances: 'shared',
+        ring: 'nic_rx',
+        notify: physicalInterrupt,
+        work: [{ cause: 'driver', cycles: 'hosted_host_io' }],
+      },
+      hostedGuestRx,
+      socketRead,
+    ],
+    tx: [
+      { ...guestTx, work: [...stackTxWork, ...emulatedAccesses('emulated_accesses_per_packet')] },
+      {
+        kind: 'cpu',
+        name: 'host',
+        core: 'io-per-vm',
+        instances: 'per-vm',
+        ring: 'vring',
+        // The guest's transmit access world-switches to the host; sends queued meanwhile go with it.
+        notify: { kind: 'kick', producer: [{ cause: 'exits', cycles: 'world_switch' }] },
+        work: [{ cause: 'driver', cycles: 'hosted_host_io' }],
+      },
+      dma,
+      wireTx,
+    ],
+  },
 } as const satisfies Record<string, PathSpec>;
 
 export type BuiltinPathName = keyof typeof BUILTIN_PATHS;
 export const BUILTIN_PATH_NAMES = Object.keys(BUILTIN_PATHS) as BuiltinPathName[];
+
+/**
+ * The paths a scenario runs when it names none: the five of the 10GbE-era comparison. The
+ * hypervisor families are run by naming them (`paths: [vhost-net, sriov-posted]`).
+ */
+export const DEFAULT_PATH_NAMES: readonly BuiltinPathName[] = ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov'];

@@ -365,13 +365,17 @@ const E5_2450_EXIT = 1300;
  */
 export function platformCosts(
   p: CpuPlatform,
-): Record<'vm_exit' | 'eoi_exit' | 'kick_exit' | 'copy_per_byte' | 'checksum_per_byte' | 'irq_handler', number> {
+): Record<
+  'vm_exit' | 'eoi_exit' | 'kick_exit' | 'copy_per_byte' | 'copy_cached_per_byte' | 'checksum_per_byte' | 'irq_handler',
+  number
+> {
   const exitScale = p.vm_exit_cycles.value / E5_2450_EXIT;
   return {
     vm_exit: p.vm_exit_cycles.value,
     eoi_exit: Math.round(COSTS.eoi_exit.default * exitScale),
     kick_exit: Math.round(COSTS.kick_exit.default * exitScale),
     copy_per_byte: p.copy_cycles_per_byte_dram.value,
+    copy_cached_per_byte: p.copy_cycles_per_byte_cache.value,
     checksum_per_byte: p.checksum_cycles_per_byte.value,
     irq_handler: p.irq_cycles.value,
   };

@@ -63,6 +63,9 @@ export interface RunResult {
   /** Packets that left the system in the window (delivered or dropped), and their summed time in it. */
   departures: number;
   departuresSojournNs: number;
+  /** Frames still in the system when the window closes, and their summed age then (ns). */
+  inFlightAtClose: number;
+  inFlightAgeNs: number;
   /** Whole-run accounting in frames, offered = delivered + dropped + inFlight, and of ACKs. */
   conservation: {
     offered: number;

@@ -91,3 +91,18 @@ export function coreFor(cfg: ModelConfig, role: CoreRole, vm: number): number {
   if (role === 'io-per-vm') return vm % cfg.host.hypervisorCores;
   return cfg.host.vcpuCores[vm % cfg.host.vcpuCores.length];
 }
+
+/**
+ * The cores of the `servers` consumers of VM `vm`'s instance of a hop. A per-VM hop on the
+ * hypervisor cores with several servers (a backend thread per queue pair) spreads them over
+ * those cores round-robin, VM by VM, wrapping; otherwise the servers sit on consecutive
+ * cores from the hop's first core.
+ */
+export function coresFor(cfg: ModelConfig, role: CoreRole, vm: number, servers: number): number[] {
+  if (role === 'io-per-vm' && servers > 1) {
+    const n = cfg.host.hypervisorCores;
+    return Array.from({ length: servers }, (_, j) => (vm * servers + j) % n);
+  }
+  const first = coreFor(cfg, role, vm);
+  return Array.from({ length: servers }, (_, j) => first + j);
+}

@@ -20,12 +20,12 @@ function hop(h: HopSpec): string[] {
     h.context === 'process' ? 'process context' : 'softirq context',
     notify.moderated ? 'ITR-moderated' : '',
     notify.posted ? 'can be posted' : '',
-    h.aggregate ? `aggregates: ${h.aggregate.join(', ')}` : '',
+    h.aggregate?.length ? `aggregates: ${h.aggregate.join(', ')}` : '',
     h.carries ? `stops ${h.carries.join(', ')}; others pass` : '',
     h.busy_poll ? 'busy-polls its core' : '',
   ].filter(Boolean);
   const lines = [
-    `cpu "${h.name}" on ${h.core} core, ${h.instances} ring (${h.ring}), woken by ${notify.kind}; ${traits.join('; ')}`,
+    `cpu "${h.name}" on ${h.core} core${(h.servers ?? 1) > 1 ? ` x ${h.servers} servers` : ''}, ${h.instances} ring (${h.ring}), woken by ${notify.kind}; ${traits.join('; ')}`,
   ];
   if (notify.producer?.length) lines.push(`    per notification, producer: ${notify.producer.map(work).join('; ')}`);
   if (notify.consumer?.length) lines.push(`    per batch, consumer: ${notify.consumer.map(work).join('; ')}`);

@@ -48,18 +48,20 @@ export interface ColourScale {
 }
 
 /**
- * The path colour scale of one report: the built-in paths first, always in the same place,
- * then the custom paths of all its CSVs. Built from the whole report rather than per chart
- * so that a custom path, too, keeps its colour across charts.
+ * The path colour scale of one report: the built-in paths it draws, in the model's order,
+ * each in its own fixed colour, then its custom paths. Built from the whole report rather
+ * than per chart so that a custom path, too, keeps its colour across charts; built-ins the
+ * report does not draw stay out of its legends.
  */
 export function pathPalette(paths: Iterable<string>): ColourScale {
   const builtin: readonly string[] = BUILTIN_PATHS;
-  const custom: string[] = [];
-  for (const p of paths) if (!builtin.includes(p) && !custom.includes(p)) custom.push(p);
+  const seen = new Set(paths);
+  const custom = [...seen].filter((p) => !builtin.includes(p));
+  const drawn = builtin.filter((p) => seen.has(p));
   return {
-    domain: [...BUILTIN_PATHS, ...custom],
+    domain: [...drawn, ...custom],
     range: [
-      ...BUILTIN_PATHS.map((_, i) => BUILTIN_COLOURS[i % BUILTIN_COLOURS.length]),
+      ...drawn.map((p) => BUILTIN_COLOURS[builtin.indexOf(p) % BUILTIN_COLOURS.length]),
       ...custom.map((_, i) => CUSTOM_COLOURS[i % CUSTOM_COLOURS.length]),
     ],
   };

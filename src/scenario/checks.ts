@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import type { ModelConfig } from '../model/config.js';
 import type { ResolvedPath } from '../model/result.js';
-import { amount, coreFor, workCycles } from '../model/work.js';
+import { amount, coresFor, workCycles } from '../model/work.js';
 import { describe } from './load.js';
 
 /**
@@ -27,10 +27,10 @@ export function checkPath(cfg: ModelConfig, path: ResolvedPath, o: { nicLimits: 
           describe(hop.notify.kind),
         );
       }
-      if ((hop.servers ?? 1) > 1 && hop.instances !== 'shared') {
+      if ((hop.servers ?? 1) > 1 && hop.instances !== 'shared' && hop.core !== 'io-per-vm') {
         throw new InputError(
           `${o.where}.${dir}[${i}].servers`,
-          '1 for a per-vm hop (several servers share one ring: use instances: shared)',
+          '1 for a per-vm hop off the hypervisor cores (several servers per VM need core: io-per-vm, or instances: shared)',
           describe(hop.servers),
         );
       }
@@ -42,12 +42,13 @@ export function checkPath(cfg: ModelConfig, path: ResolvedPath, o: { nicLimits: 
     const servers = hop.servers ?? 1;
     const instances = hop.instances === 'shared' ? 1 : cfg.vms;
     for (let vm = 0; vm < instances; vm++) {
-      const first = coreFor(cfg, hop.core, vm);
-      if (first + servers > cfg.host.cores) {
+      const ids = coresFor(cfg, hop.core, vm, servers);
+      const bad = ids.find((c) => c >= cfg.host.cores);
+      if (bad !== undefined) {
         throw new InputError(
           `${o.where}.${dir}[${i}].core`,
           `a hop on cores that exist (host.cores = ${cfg.host.cores})`,
-          `hop "${hop.name}" on cores ${first}..${first + servers - 1}`,
+          `hop "${hop.name}" on cores ${ids[0]}..${ids[ids.length - 1]}`,
         );
       }
     }

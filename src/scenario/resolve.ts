@@ -15,7 +15,7 @@ import {
 import { resolveCosts, type CostName, type CostValues } from '../model/costs.js';
 import type { HopSpec, PathSpec } from '../model/path-spec.js';
 import { CPU_PLATFORMS, platformCosts } from '../model/platforms.js';
-import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, type BuiltinPathName } from '../model/paths.js';
+import { BUILTIN_PATH_NAMES, BUILTIN_PATHS, DEFAULT_PATH_NAMES, type BuiltinPathName } from '../model/paths.js';
 import type { ResolvedPath } from '../model/result.js';
 import { checkPath } from './checks.js';
 import { describe } from './load.js';
@@ -29,7 +29,7 @@ import {
   type SearchSpec,
   type ValidationSpec,
 } from './schema.js';
-import type { Rate } from './units.js';
+import { formatRate, type Rate } from './units.js';
 import { checkValidation } from './validation.js';
 
 /** A scenario turned into what the model runs: one config and the paths to run it on, every number in base units. */
@@ -45,6 +45,8 @@ export interface Experiment {
   precision?: { metric: MetricName; relativeHalfWidth: number; maxReplications: number };
   search?: SearchSpec;
   reference?: Scenario['reference'];
+  /** What a user should know about how the scenario was read, for stderr (not errors). */
+  notes: string[];
 }
 
 /** What the command line may change in a scenario, already parsed (scenario/overrides.ts). */
@@ -68,8 +70,12 @@ export interface ResolveOptions {
 /** Simple IMIX: 64, 594 and 1518-byte frames in the ratio 7:4:1. */
 export const IMIX: FrameMix = { bytes: [64, 594, 1518], weights: [7, 4, 1] };
 
+const isRate = (v: unknown): v is Rate =>
+  typeof v === 'object' && v !== null && ('bitsPerSec' in v || 'packetsPerSec' in v);
+
+/** Refuses a value; a typed rate is shown as the text it was written as ("1 Gbit/s"). */
 const fail = (path: string, expected: string, found: unknown): never => {
-  throw new InputError(path, expected, describe(found));
+  throw new InputError(path, expected, describe(isRate(found) ? formatRate(found) : found));
 };
 
 function frameMix(f: FramesInput): FrameMix {
@@ -249,7 +255,7 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
       vcpuCores,
       vringDescriptors: s.host.vring,
       napiBudget: s.host.napi_budget,
-      postedInterrupts: s.host.posted_interrupts,
+      postedInterrupts: s.host.posted_interrupts ?? platform?.posted_interrupts ?? false,
       gro: s.host.gro,
       groMaxBytes: s.host.gro_max,
     },
@@ -315,6 +321,11 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     precision,
     search: s.search,
     reference: s.reference,
+    notes: platform
+      ? []
+      : [
+          "host.cpu is not set, so the costs are iovsim's defaults, measured on 2009-2016 Xeons; name the host's CPU platform (docs/platforms.md) for its exit, copy and interrupt costs",
+        ],
   };
 }
 
@@ -332,7 +343,7 @@ function resolvePaths(
     }
   }
   const known = [...BUILTIN_PATH_NAMES, ...Object.keys(s.custom_paths)];
-  const names = o.paths ?? s.paths ?? [...BUILTIN_PATH_NAMES];
+  const names = o.paths ?? s.paths ?? [...DEFAULT_PATH_NAMES];
   return names.map((name, i) => {
     if (!known.includes(name))
       fail(o.paths ? '--modes' : `paths[${i}]`, `a path name (one of: ${known.join(', ')})`, name);

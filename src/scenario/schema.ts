@@ -15,7 +15,7 @@ import { PACKET_KINDS } from '../model/packets.js';
 import { MAX_FRAME, MIN_FRAME } from '../model/config.js';
 import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
 import type { HopSpec, NicSorting, WorkSpec } from '../model/path-spec.js';
-import { BUILTIN_PATH_NAMES } from '../model/paths.js';
+import { BUILTIN_PATH_NAMES, DEFAULT_PATH_NAMES } from '../model/paths.js';
 import { CPU_PLATFORM_NAMES } from '../model/platforms.js';
 import {
   BIT_RATE,
@@ -602,8 +602,8 @@ const hostFields = z.strictObject(
       "packets a ring consumer may take in a row before it goes to the back of its core's queue ([L1])",
     ),
     posted_interrupts: help(
-      z.boolean({ error: 'true or false' }).default(false),
-      'the CPU and hypervisor deliver interrupts to a running vCPU without exits (APICv/AVIC posted interrupts); applies to notifications marked `posted`',
+      z.boolean({ error: 'true or false' }).optional(),
+      "the CPU and hypervisor deliver interrupts to a running vCPU without exits (APICv/AVIC posted interrupts); applies to notifications marked `posted` (default: what `cpu`'s platform has, as KVM enables it where the CPU does; false without a platform)",
     ),
     gro: help(
       z.boolean({ error: 'true or false' }).default(false),
@@ -823,7 +823,11 @@ export const scenarioSchema = z.strictObject({
       .min(1)
       .max(256)
       .optional(),
-    `paths to run, in order (default: the built-ins, ${BUILTIN_PATH_NAMES.map((p) => `\`${p}\``).join(', ')}); a custom path runs only if listed here or in --modes`,
+    `paths to run, in order (default: ${DEFAULT_PATH_NAMES.map((p) => `\`${p}\``).join(', ')}; the other built-ins are ${BUILTIN_PATH_NAMES.filter(
+      (p) => !DEFAULT_PATH_NAMES.includes(p),
+    )
+      .map((p) => `\`${p}\``)
+      .join(', ')}); a custom path runs only if listed here or in --modes`,
     'list of path names',
   ),
   costs: help(

@@ -111,6 +111,8 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   try {
     for (const plan of plans as Plan[]) {
       const started = Date.now();
+      if (!argv.quiet)
+        for (const note of plan.points[0]?.exp.notes ?? []) io.err(`iovsim: note: ${plan.file}: ${note}\n`);
       const csvFile = csvFileFor(out, plan.file);
       const rows = await runPlan(plan, {
         runner,
