@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { EnvironmentError, EXIT, InputError, InputErrors } from '../errors.js';
 import * as compare from './commands/compare.js';
+import * as estimate from './commands/estimate.js';
 import * as paths from './commands/paths.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
@@ -20,7 +21,7 @@ interface Command {
   handler: (argv: never, ctx: CommandContext) => Promise<void>;
 }
 
-const COMMANDS: Command[] = [run, validate, verify, compare, report, paths, schema] as unknown as Command[];
+const COMMANDS: Command[] = [run, estimate, validate, verify, compare, report, paths, schema] as unknown as Command[];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
