@@ -352,7 +352,7 @@ function showEstimate(estimates: PathEstimate[], rows?: Row[]): void {
     'delivered Gbit/s <=',
     'TCP payload Gbit/s <=',
     ...(rr ? ['transactions/s <='] : []),
-    'simulated Gbit/s',
+    rr ? 'simulated transactions/s' : 'simulated Gbit/s',
     'of the bound',
   ];
   for (const h of headings) {
@@ -365,7 +365,9 @@ function showEstimate(estimates: PathEstimate[], rows?: Row[]): void {
     tr.dataset.path = e.path;
     const r = e.resources.find((x) => x.name === e.bottleneck);
     const sim = rows?.find((x) => x.path === e.path);
-    const simulated = sim ? Number(sim.delivered_gbps) : NaN;
+    // Request/response: the transactions are what the bound is about (delivered bits are only the requests').
+    const simulated = sim ? Number(rr ? sim.transactions_per_s : sim.delivered_gbps) : NaN;
+    const bound = rr ? (e.transactionsPerSec ?? NaN) : e.deliveredGbps;
     tr.append(
       cell(e.path),
       cell(e.bottleneck),
@@ -373,8 +375,8 @@ function showEstimate(estimates: PathEstimate[], rows?: Row[]): void {
       cell(fmt(e.deliveredGbps), true),
       cell(fmt(e.payloadGbps), true),
       ...(rr ? [cell(e.transactionsPerSec === undefined ? '' : fmt(e.transactionsPerSec, 0), true)] : []),
-      cell(sim ? fmt(simulated) : '...', true),
-      cell(sim && e.deliveredGbps > 0 ? `${Math.round((100 * simulated) / e.deliveredGbps)} %` : '', true),
+      cell(sim ? fmt(simulated, rr ? 0 : 3) : '...', true),
+      cell(sim && bound > 0 ? `${Math.round((100 * simulated) / bound)} %` : '', true),
     );
     return tr;
   });
