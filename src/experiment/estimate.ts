@@ -133,9 +133,15 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
     return resource(`wire:${h.chain}:${h.index}`, () => ({ name, kind: 'wire', capacity: cfg.nic.lineRateGbps * 1e9 }));
   };
   const hopLabel = (h: HopInfo) => (h.chain === 'reverse' ? `return ${h.name}` : h.name);
+  /** Per resource, the demand of the forward chain alone (what a delivered request needs, if its response may be lost). */
+  const forward = new Map<EstimateResource, number[]>();
   const charge = (r: EstimateResource, h: HopInfo, vm: number, amountPerUnit: number) => {
     if (!(amountPerUnit > 0)) return;
     r.perUnit[vm] += amountPerUnit;
+    if (h.chain === 'forward') {
+      if (!forward.has(r)) forward.set(r, new Array<number>(vms).fill(0));
+      forward.get(r)![vm] += amountPerUnit;
+    }
     if (!r.hops.includes(hopLabel(h))) r.hops.push(hopLabel(h));
   };
 
@@ -263,7 +269,12 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
     capKind = 'window';
   }
 
-  return solve(path.name, rr !== undefined, resources, deliveredBits, payloadBits, capPerVm, capKind, {
+  // An open request/response loop may lose responses (a full ring drops them): a delivered
+  // request then needs only its own chain's work. Elsewhere nothing on the return chain is
+  // lost (closed loops hold their rings unbounded), so every unit needs all of its work.
+  const lossyReturn = rr !== undefined && rr.concurrency === 0;
+  const delivery = resources.map((r) => (lossyReturn ? (forward.get(r) ?? new Array<number>(vms).fill(0)) : r.perUnit));
+  return solve(path.name, rr !== undefined, resources, delivery, deliveredBits, payloadBits, capPerVm, capKind, {
     acksPerFrame,
     roundTripNs: roundTrip.length > 0 ? roundTrip : undefined,
   });
@@ -292,6 +303,8 @@ function solve(
   path: string,
   transactions: boolean,
   resources: EstimateResource[],
+  /** Per resource and VM, the demand of a delivered frame or request (perUnit: of a whole unit). */
+  delivery: number[][],
   deliveredBits: number[],
   payloadBits: number[],
   capPerVm: number[],
@@ -302,7 +315,12 @@ function solve(
   // VMs with the same demands, values and kind of cap are interchangeable: one column each class, caps added up.
   const classes = new Map<string, { members: number[]; cap: number }>();
   for (let vm = 0; vm < vms; vm++) {
-    const key = JSON.stringify([resources.map((r) => r.perUnit[vm]), deliveredBits[vm], payloadBits[vm]]);
+    const key = JSON.stringify([
+      resources.map((r) => r.perUnit[vm]),
+      delivery.map((d) => d[vm]),
+      deliveredBits[vm],
+      payloadBits[vm],
+    ]);
     const c = classes.get(key);
     if (c) {
       c.members.push(vm);
@@ -310,27 +328,40 @@ function solve(
     } else classes.set(key, { members: [vm], cap: capPerVm[vm] });
   }
   const cols = [...classes.values()];
-  const rows = resources.map((r) => cols.map((c) => r.perUnit[c.members[0]]));
+  const whole = resources.map((r) => cols.map((c) => r.perUnit[c.members[0]]));
+  const delivering = delivery.map((d) => cols.map((c) => d[c.members[0]]));
   const b = resources.map((r) => r.capacity);
   const u = cols.map((c) => c.cap);
-  const lp = (value: number[]) => maximize(value, rows, b, u);
-  const delivered = lp(cols.map((c) => deliveredBits[c.members[0]]));
-  const payload = lp(cols.map((c) => payloadBits[c.members[0]]));
-  const units = lp(cols.map(() => 1));
+  const ones = cols.map(() => 1);
+  const delivered = maximize(
+    cols.map((c) => deliveredBits[c.members[0]]),
+    delivering,
+    b,
+    u,
+  );
+  const payload = maximize(
+    cols.map((c) => payloadBits[c.members[0]]),
+    delivering,
+    b,
+    u,
+  );
+  const frames = maximize(ones, delivering, b, u);
+  const done = transactions ? maximize(ones, whole, b, u) : undefined;
 
-  for (const r of resources) r.aloneGbps = alone(r, deliveredBits, capPerVm) / 1e9;
+  resources.forEach((r, i) => (r.aloneGbps = alone(r, delivery[i], deliveredBits, capPerVm) / 1e9));
   // The bottleneck: what contributes most to the bound (shadow price x capacity, by LP duality).
+  const named = done ?? delivered;
   let bottleneck = 'none';
   let most = 0;
   resources.forEach((r, i) => {
-    const share = delivered.duals[i] * r.capacity;
+    const share = named.duals[i] * r.capacity;
     if (share > most * (1 + 1e-9)) {
       most = share;
       bottleneck = r.name;
     }
   });
-  const capShare = cols.reduce((s, c, j) => s + delivered.capDuals[j] * (Number.isFinite(c.cap) ? c.cap : 0), 0);
-  if (capKind && (capShare > most * (1 + 1e-9) || (delivered.value === 0 && Number.isFinite(delivered.value))))
+  const capShare = cols.reduce((s, c, j) => s + named.capDuals[j] * (Number.isFinite(c.cap) ? c.cap : 0), 0);
+  if (capKind && (capShare > most * (1 + 1e-9) || (named.value === 0 && Number.isFinite(named.value))))
     bottleneck = capKind;
   return {
     path,
@@ -338,8 +369,8 @@ function solve(
     bottleneck,
     deliveredGbps: delivered.value / 1e9,
     payloadGbps: payload.value / 1e9,
-    deliveredMpps: units.value / 1e6,
-    ...(transactions ? { transactionsPerSec: units.value } : {}),
+    deliveredMpps: frames.value / 1e6,
+    ...(done ? { transactionsPerSec: done.value } : {}),
     resources,
     ...(capKind ? { cap: { kind: capKind, perVm: capPerVm } } : {}),
     ...extra,
@@ -347,18 +378,18 @@ function solve(
 }
 
 /** Bits/s one resource allows on its own: a fractional knapsack over the VMs (best bits per unit of demand first), within their caps. */
-function alone(r: EstimateResource, bits: number[], caps: number[]): number {
+function alone(r: EstimateResource, demand: number[], bits: number[], caps: number[]): number {
   let total = 0;
   let left = r.capacity;
   const order = bits.map((_, vm) => vm).filter((vm) => bits[vm] > 0);
-  for (const vm of order) if (r.perUnit[vm] === 0) total += bits[vm] * caps[vm];
+  for (const vm of order) if (demand[vm] === 0) total += bits[vm] * caps[vm];
   order
-    .filter((vm) => r.perUnit[vm] > 0)
-    .sort((a, b) => bits[b] / r.perUnit[b] - bits[a] / r.perUnit[a] || a - b)
+    .filter((vm) => demand[vm] > 0)
+    .sort((a, b) => bits[b] / demand[b] - bits[a] / demand[a] || a - b)
     .forEach((vm) => {
-      const x = Math.min(caps[vm], left / r.perUnit[vm]);
+      const x = Math.min(caps[vm], left / demand[vm]);
       total += bits[vm] * x;
-      left -= x * r.perUnit[vm];
+      left -= x * demand[vm];
     });
   return total;
 }

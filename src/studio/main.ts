@@ -290,6 +290,8 @@ function update(now = false): void {
   } catch (e) {
     results.dataset.state = 'error';
     $('estimate-table').replaceChildren();
+    // What is exported is a scenario the schema accepts: not this one.
+    $<HTMLAnchorElement>('download').removeAttribute('href');
     say(describeError(e), true);
     return;
   }
