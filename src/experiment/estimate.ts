@@ -89,7 +89,12 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
   const t = cfg.traffic;
   const rr = t.mode === 'request-response' ? t.rr! : undefined;
   const vms = cfg.vms;
-  const cost = (hop: CpuHop) => declaredCost(hop, path.costs, cfg.host.postedInterrupts);
+  const costs = new Map<CpuHop, ReturnType<typeof declaredCost>>();
+  const cost = (hop: CpuHop) => {
+    let d = costs.get(hop);
+    if (!d) costs.set(hop, (d = declaredCost(hop, path.costs, cfg.host.postedInterrupts)));
+    return d;
+  };
 
   // Cores that serve one ring together (`servers` > 1) are one resource: the ring's work may go to any of them.
   const parent = Array.from({ length: cfg.host.cores }, (_, i) => i);
@@ -113,6 +118,8 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
   };
   const coreOf = (hop: CpuHop, vm: number) => {
     const root = find(coreFor(cfg, hop.core, hop.instances === 'shared' ? 0 : vm));
+    const known = byKey.get(`core:${root}`);
+    if (known) return known;
     const pool = parent.map((_, c) => c).filter((c) => find(c) === root);
     const name =
       pool.length === 1
@@ -126,10 +133,13 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
       capacity: cfg.host.clockGhz * 1e9 * pool.length,
     }));
   };
-  const wires = (chain: 'forward' | 'reverse') => hops.filter((h) => h.chain === chain && h.spec.kind === 'wire');
+  const wiresIn = (chain: 'forward' | 'reverse') =>
+    hops.filter((h) => h.chain === chain && h.spec.kind === 'wire').length;
   const wireOf = (h: HopInfo) => {
+    const known = byKey.get(`wire:${h.chain}:${h.index}`);
+    if (known) return known;
     const base = h.chain === 'forward' ? 'wire' : 'return wire';
-    const name = wires(h.chain).length > 1 ? `${base} (${h.name} #${h.index})` : base;
+    const name = wiresIn(h.chain) > 1 ? `${base} (${h.name} #${h.index})` : base;
     return resource(`wire:${h.chain}:${h.index}`, () => ({ name, kind: 'wire', capacity: cfg.nic.lineRateGbps * 1e9 }));
   };
   const hopLabel = (h: HopInfo) => (h.chain === 'reverse' ? `return ${h.name}` : h.name);
