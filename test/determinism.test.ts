@@ -8,6 +8,8 @@ import type { VmTraffic } from '../src/model/config.js';
 import { resultRow } from '../src/metrics/metrics.js';
 import { toCsv } from '../src/output/csv.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
+import { runTask } from '../src/experiment/task.js';
+import { PROGRESS_STEPS } from '../src/model/network.js';
 import { experiment } from './support/scenario.js';
 
 const csvOf = (data: Record<string, unknown>) => {
@@ -76,5 +78,20 @@ describe('determinism', () => {
       ],
     };
     expect(csvOf(a)).toBe(csvOf(b));
+  });
+
+  it('a run watched for progress (the studio) gives the same numbers as one that is not', () => {
+    for (const warmup of ['2 ms', 'auto']) {
+      const exp = experiment({ ...scenario, warmup, traffic: { load: 'saturate' }, paths: ['paravirtual', 'sriov'] });
+      for (const path of exp.paths) {
+        const task = { config: exp.config, path, warmupAuto: exp.warmupAuto, label: exp.name };
+        const seen: number[] = [];
+        const watched = runTask(task, (done) => seen.push(done));
+        expect(resultRow(exp.name, watched.result)).toEqual(resultRow(exp.name, runTask(task).result));
+        expect(seen).toHaveLength(warmup === 'auto' ? 2 * PROGRESS_STEPS : PROGRESS_STEPS);
+        expect(seen[seen.length - 1]).toBe(1);
+        expect(seen.every((x, i) => i === 0 || x > seen[i - 1])).toBe(true);
+      }
+    }
   });
 });

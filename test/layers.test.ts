@@ -17,7 +17,7 @@ const LAYERS: string[][] = [
   ['scenario'],
   ['output'],
   ['experiment', 'report'],
-  ['cli', 'bench', 'docs'],
+  ['cli', 'bench', 'docs', 'studio'],
   ['index.ts'],
 ];
 

@@ -131,7 +131,9 @@ describe('iovsim verify', () => {
     expect(csv.split('\n')[0]).toBe(
       'case,metric,model,replications,theory,simulated_mean,ci95_half_width,ci95_half_width_pct,result,why',
     );
-  });
+    // 80 runs of 300-500 ms: about a minute on a quiet 2-core machine, so the default 60 s
+    // failed it whenever the machine was busy.
+  }, 180_000);
 
   it('fails (exit 4) when every service takes 5 % longer than declared: the theory does not follow the cost code', async () => {
     // A clock 5 % slow turns the same cycles into 5 % more time, as a cost pipeline biased by

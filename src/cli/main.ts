@@ -2,10 +2,12 @@ import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { EnvironmentError, EXIT, InputError, InputErrors } from '../errors.js';
 import * as compare from './commands/compare.js';
+import * as estimate from './commands/estimate.js';
 import * as paths from './commands/paths.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
 import * as schema from './commands/schema.js';
+import * as studio from './commands/studio.js';
 import * as validate from './commands/validate.js';
 import * as verify from './commands/verify.js';
 import { processIo, type CommandContext, type Io } from './context.js';
@@ -20,7 +22,17 @@ interface Command {
   handler: (argv: never, ctx: CommandContext) => Promise<void>;
 }
 
-const COMMANDS: Command[] = [run, validate, verify, compare, report, paths, schema] as unknown as Command[];
+const COMMANDS: Command[] = [
+  run,
+  estimate,
+  validate,
+  verify,
+  compare,
+  report,
+  paths,
+  schema,
+  studio,
+] as unknown as Command[];
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -31,17 +31,24 @@ const PILOT_BUCKETS = 500;
  * Runs a task and checks its operational laws: an exact law broken throws InvariantError;
  * a statistical one missed becomes a warning. With an automatic warm-up, a pilot run with
  * no warm-up records latency in 500 time buckets, MSER-5 picks the truncation point, and
- * the run is repeated with that warm-up (result.warmupNs says which).
+ * the run is repeated with that warm-up (result.warmupNs says which). `onProgress` hears the
+ * share of the task done (the studio's progress bar); it changes nothing in the result.
  */
-export function runTask(task: Task): TaskOutput {
+export function runTask(task: Task, onProgress?: (done: number) => void): TaskOutput {
   let config = task.config;
+  let progress = onProgress;
   if (task.warmupAuto) {
-    const pilot = runPath({ ...config, warmupNs: 0, latencyBuckets: PILOT_BUCKETS }, task.path);
+    const pilot = runPath(
+      { ...config, warmupNs: 0, latencyBuckets: PILOT_BUCKETS },
+      task.path,
+      onProgress && ((done) => onProgress(done / 2)),
+    );
+    progress = onProgress && ((done) => onProgress(0.5 + done / 2));
     const series = pilot.latencySeries!;
     const drop = mser5(series.sums, series.counts);
     config = { ...config, warmupNs: (drop * config.durationNs) / PILOT_BUCKETS };
   }
-  const result = runPath(config, task.path);
+  const result = runPath(config, task.path, progress);
   const warnings: string[] = [];
   for (const check of checkLaws(result, config, task.path)) {
     if (check.ok) continue;

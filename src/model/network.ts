@@ -107,12 +107,17 @@ const kindMask = (kinds: readonly string[] | undefined): number =>
     ? (1 << PACKET_KINDS.length) - 1
     : kinds.reduce((m, k) => m | (1 << PACKET_KINDS.indexOf(k as (typeof PACKET_KINDS)[number])), 0);
 
+/** Times `onProgress` of runPath is called per run: often enough for a progress bar, rarely enough to cost nothing. */
+export const PROGRESS_STEPS = 50;
+
 /**
  * Builds the network of hops for one path, runs it for the scenario's duration and returns
  * what the measurement window saw. Input has been checked by the scenario layer; an
- * impossible hop here is a bug.
+ * impossible hop here is a bug. `onProgress`, if given, hears the share of simulated time
+ * done, PROGRESS_STEPS times: the run is then cut into slices of simulated time, which fire
+ * the same events in the same order, so the result is the same.
  */
-export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
+export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done: number) => void): RunResult {
   const sim = new Simulator();
   const packets = new PacketTable();
   const hops = runHops(cfg, path);
@@ -308,7 +313,12 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
   if (cfg.warmupNs > 0) sim.schedule(cfg.warmupNs, opener);
   else opener.onEvent();
   for (const s of start) s();
-  sim.run(cfg.durationNs);
+  if (onProgress) {
+    for (let step = 1; step <= PROGRESS_STEPS; step++) {
+      sim.run(step === PROGRESS_STEPS ? cfg.durationNs : (cfg.durationNs * step) / PROGRESS_STEPS);
+      onProgress(step / PROGRESS_STEPS);
+    }
+  } else sim.run(cfg.durationNs);
   counters.settle(sim.now);
   for (const c of cores) c.closeWindow();
   counters.wireBusyNs += wire?.busyUntilNow() ?? 0;
