@@ -190,7 +190,13 @@ const TOLERANCE = 0.01;
 
 describe('the estimate bounds the simulation on every committed scenario', () => {
   const root = join(__dirname, '..');
-  const dirs = ['scenarios', 'scenarios/published', 'scenarios/experiments', 'scenarios/validation'];
+  const dirs = [
+    'scenarios',
+    'scenarios/published',
+    'scenarios/experiments',
+    'scenarios/modern',
+    'scenarios/validation',
+  ];
   const files = dirs.flatMap((d) =>
     readdirSync(join(root, d))
       .filter((f) => f.endsWith('.yaml'))

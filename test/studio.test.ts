@@ -18,7 +18,8 @@ import {
 } from '../src/studio/knobs.js';
 import * as shim from '../src/studio/shims/path.js';
 
-const plan = (raw: Raw) => planScenario(raw, 'studio.yaml').points[0].exp;
+// A path file is found relative to the scenario: plan a committed file under its own name.
+const plan = (raw: Raw, file = 'studio.yaml') => planScenario(raw, file).points[0].exp;
 const withKnobs = (change: Partial<Knobs>, from: Raw = DEFAULT_SCENARIO): Raw =>
   applyKnobs(from, { ...knobsOf(from), ...change });
 
@@ -30,7 +31,7 @@ describe('studio knobs', () => {
 
   it('every committed scenario, through the knobs and back, plans to the same experiment', () => {
     const root = join(__dirname, '..', 'scenarios');
-    const files = ['', 'published', 'experiments', 'validation'].flatMap((d) =>
+    const files = ['', 'published', 'experiments', 'modern', 'validation'].flatMap((d) =>
       readdirSync(join(root, d))
         .filter((f) => f.endsWith('.yaml'))
         .map((f) => join(root, d, f)),
@@ -40,8 +41,8 @@ describe('studio knobs', () => {
       const raw = readScenarioData(file) as Raw;
       for (const b of STUDY_BLOCKS) delete raw[b];
       raw.name ??= 'x';
-      const direct = plan(raw);
-      const through = plan(withKnobs({}, raw));
+      const direct = plan(raw, file);
+      const through = plan(withKnobs({}, raw), file);
       expect(through.config, file).toEqual(direct.config);
       expect(through.paths, file).toEqual(direct.paths);
     }

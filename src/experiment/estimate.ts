@@ -4,7 +4,7 @@ import { runHops } from '../model/network.js';
 import { ACK, DATA, REQUEST, RESPONSE, type PacketKind } from '../model/packets.js';
 import type { CpuHop, HopSpec } from '../model/path-spec.js';
 import type { HopInfo, ResolvedPath } from '../model/result.js';
-import { amount, coreFor } from '../model/work.js';
+import { amount, coreFor, coresFor } from '../model/work.js';
 import type { Plan } from '../scenario/plan.js';
 import type { Experiment } from '../scenario/resolve.js';
 import { maximize } from '../stats/lp.js';
@@ -92,7 +92,7 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
   const costs = new Map<CpuHop, ReturnType<typeof declaredCost>>();
   const cost = (hop: CpuHop) => {
     let d = costs.get(hop);
-    if (!d) costs.set(hop, (d = declaredCost(hop, path.costs, cfg.host.postedInterrupts)));
+    if (!d) costs.set(hop, (d = declaredCost(hop, path.costs, cfg.host.postedInterrupts, cfg.nic.checksumOffload)));
     return d;
   };
 
@@ -102,8 +102,12 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
   for (const h of hops) {
     const s = h.spec;
     if (s.kind !== 'cpu' || (s.servers ?? 1) <= 1) continue;
-    const first = coreFor(cfg, s.core, 0);
-    for (let k = 1; k < s.servers!; k++) parent[find(first + k)] = find(first);
+    // Per-VM servers wrap around the hypervisor cores, so pools of different VMs may merge:
+    // a pooled resource only loosens the bound.
+    for (let vm = 0; vm < (s.instances === 'shared' ? 1 : vms); vm++) {
+      const ids = coresFor(cfg, s.core, vm, s.servers!);
+      for (const c of ids.slice(1)) parent[find(c)] = find(ids[0]);
+    }
   }
   const resources: EstimateResource[] = [];
   const byKey = new Map<string, EstimateResource>();

@@ -1,6 +1,6 @@
 import { HOST_CATALOG, HOST_MODELS, ITR_PRESETS, NIC_CATALOG, NIC_MODELS } from '../model/catalog.js';
 import { COST_NAMES, COSTS, type CostName } from '../model/costs.js';
-import { BUILTIN_PATH_NAMES } from '../model/paths.js';
+import { BUILTIN_PATH_NAMES, DEFAULT_PATH_NAMES } from '../model/paths.js';
 import { CPU_PLATFORM_NAMES, CPU_PLATFORMS, platformCosts, type CpuPlatform } from '../model/platforms.js';
 
 /**
@@ -24,7 +24,7 @@ export const DEFAULT_SCENARIO: Raw = {
   nic: { line_rate: '10 Gbit/s' },
   vms: { count: 4 },
   traffic: { direction: 'rx', load: 'saturate', frame_bytes: 1518 },
-  paths: [...BUILTIN_PATH_NAMES],
+  paths: [...DEFAULT_PATH_NAMES],
 };
 
 /** Blocks that make a study rather than one point: the studio runs one point, so a loaded file loses them (and is told so). */
@@ -135,7 +135,7 @@ export function knobsOf(raw: Raw): Knobs {
     rrLoop: rr.rate_per_vm !== undefined ? 'open' : 'closed',
     concurrency: int(rr.concurrency, 1),
     ratePerVm: text(rr.rate_per_vm, '20 kreq/s'),
-    paths: Array.isArray(raw.paths) ? raw.paths.map(String) : [...BUILTIN_PATH_NAMES],
+    paths: Array.isArray(raw.paths) ? raw.paths.map(String) : [...DEFAULT_PATH_NAMES],
     duration: text(raw.duration, '100 ms'),
     warmup: text(raw.warmup, '10 ms'),
     seed: int(raw.seed, 1),
