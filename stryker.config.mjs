@@ -14,6 +14,11 @@ export default {
   // fresh module graph, for each of them. Run each such mutant with the tests that cover it instead;
   // a mutant that only module loading reaches (a table at the top of a file) is ignored.
   ignoreStatic: true,
+  // Stryker restarts a test runner after each timeout, and the new runner's first run also
+  // transforms and imports every file: with the default 5 s on top of the expected time, that
+  // run timed out too, and so on down a file (equivalent mutants reported as Timeout). Infinite
+  // loops in the test's thread still end at once on Stryker's hit limit.
+  timeoutMS: 15_000,
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
