@@ -1,0 +1,157 @@
+#!/usr/bin/env node
+// Turns Stryker's JSON report (mutation-testing-report-schema) into results/mutation.md: the score
+// per file and per folder, and every surviving mutant with its replacement, for a person to judge
+// whether it is equivalent or a hole in the tests. Run by `npm run mutation` after `stryker run`.
+//
+//   node scripts/mutation-summary.mjs [report.json] [out.md] [stryker.log]
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, posix, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const reportFile = process.argv[2] ?? join(root, 'reports/mutation/mutation.json');
+const outFile = process.argv[3] ?? join(root, 'results/mutation.md');
+const logFile = process.argv[4] ?? join(root, 'stryker.log');
+
+const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+const config = report.config ?? {};
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+const COLUMNS = ['Killed', 'Survived', 'NoCoverage', 'Timeout', 'Ignored', 'errors'];
+
+const blank = () => ({ Killed: 0, Survived: 0, NoCoverage: 0, Timeout: 0, Ignored: 0, errors: 0 });
+const add = (t, status) => {
+  if (status === 'CompileError' || status === 'RuntimeError') t.errors++;
+  else if (status in t) t[status]++;
+};
+const total = (t) => t.Killed + t.Survived + t.NoCoverage + t.Timeout;
+const score = (t) => (total(t) === 0 ? '–' : ((100 * (t.Killed + t.Timeout)) / total(t)).toFixed(1));
+const row = (name, t) => `| ${name} | ${t.Killed} | ${t.Survived} | ${t.NoCoverage} | ${t.Timeout} | ${t.Ignored} | ${t.errors} | ${total(t)} | ${score(t)} |`;
+
+/** One line of markdown table text: no pipes or newlines, and not too long. */
+const cell = (s, max = 70) => {
+  const one = s.replace(/\s+/g, ' ').trim();
+  const cut = one.length > max ? `${one.slice(0, max - 1)}…` : one;
+  return `\`${cut.replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+};
+
+/** The source text a mutant replaced (the report's lines and columns count from 1; end is exclusive). */
+function original(source, { start, end }) {
+  const lines = source.split('\n');
+  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
+  return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
+}
+
+const files = Object.entries(report.files)
+  .map(([name, f]) => [posix.normalize(name.replace(/\\/g, '/')), f])
+  .sort(([a], [b]) => a.localeCompare(b));
+
+const byFile = new Map();
+const byFolder = new Map();
+const all = blank();
+const survivors = [];
+const uncovered = [];
+for (const [name, f] of files) {
+  const t = blank();
+  const folder = posix.dirname(name);
+  if (!byFolder.has(folder)) byFolder.set(folder, blank());
+  for (const m of f.mutants) {
+    add(t, m.status);
+    add(byFolder.get(folder), m.status);
+    add(all, m.status);
+    const entry = { name, m, from: original(f.source, m.location) };
+    if (m.status === 'Survived') survivors.push(entry);
+    if (m.status === 'NoCoverage') uncovered.push(entry);
+  }
+  byFile.set(name, t);
+}
+const byLocation = (a, b) => a.name.localeCompare(b.name) || a.m.location.start.line - b.m.location.start.line || a.m.location.start.column - b.m.location.start.column;
+survivors.sort(byLocation);
+uncovered.sort(byLocation);
+
+// What ran: the test files on disk less those the mutation config excludes, and the tests that
+// its setup file skips (read from the two files, which name them as plain strings).
+const text = (f) => (existsSync(join(root, f)) ? readFileSync(join(root, f), 'utf8') : '');
+const vitestConfig = config.vitest?.configFile ?? 'vitest.config.ts';
+const excluded = [...text(vitestConfig).matchAll(/'(test\/[^']+\.test\.ts)'/g)].map((m) => m[1]);
+const skipped = [...(text('test/support/mutation-setup.ts').match(/const SLOW = \[([^\]]*)\]/)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+const onDisk = existsSync(join(root, 'test')) ? readdirSync(join(root, 'test')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/${f}`).sort() : [];
+const ranTests = onDisk.filter((f) => !excluded.includes(f));
+const leftOut = onDisk.filter((f) => excluded.includes(f));
+
+// How long it took, from Stryker's log file when there is one from this run.
+let took = '';
+if (existsSync(logFile) && (process.argv[4] || Math.abs(statSync(logFile).mtimeMs - statSync(reportFile).mtimeMs) < 60_000)) {
+  const log = readFileSync(logFile, 'utf8');
+  const done = [...log.matchAll(/Done in (.+?)\.?$/gm)].pop();
+  const dry = [...log.matchAll(/Initial test run succeeded\. Ran (\d+) tests in (.+?) \(/g)].pop();
+  if (done) took = `${done[1]}` + (dry ? ` (initial test run: ${dry[1]} tests in ${dry[2]})` : '');
+}
+
+const when = statSync(reportFile).mtime.toISOString().replace(/\.\d+Z$/, 'Z');
+const out = [];
+out.push('# Mutation testing');
+out.push('');
+out.push(`Generated by \`scripts/mutation-summary.mjs\` from \`${relative(root, reportFile)}\`, written ${when}.`);
+out.push('');
+// The command, as far as the report tells: the full run, or one narrowed with --mutate.
+let whole = [];
+try {
+  whole = (await import(pathToFileURL(join(root, 'stryker.config.mjs')).href)).default.mutate ?? [];
+} catch {}
+const mutate = config.mutate ?? [];
+const narrowed = whole.length > 0 && mutate.join(',') !== whole.join(',');
+const flags = `${config.incremental ? ' --incremental' : ''}${narrowed ? ` --mutate '${mutate.join(',')}'` : ''}`;
+out.push(`- Command: ${flags ? `\`npx stryker run${flags} && node scripts/mutation-summary.mjs\`` : '`npm run mutation` (`stryker run && node scripts/mutation-summary.mjs`)'}`);
+out.push(`- Stryker: ${report.framework?.name ?? 'StrykerJS'} ${report.framework?.version ?? ''}, runner \`${config.testRunner}\` with \`${config.vitest?.configFile ?? 'vitest.config'}\`, coverage analysis \`${config.coverageAnalysis}\`, concurrency ${config.concurrency}${config.ignoreStatic ? ', static mutants ignored' : ''}`);
+out.push(`- Mutated: ${mutate.map((p) => `\`${p}\``).join(', ')}${narrowed ? ` (of ${whole.map((p) => `\`${p}\``).join(', ')} in \`stryker.config.mjs\`)` : ''}`);
+out.push(`- Tests run: ${ranTests.map((f) => `\`${f}\``).join(', ')}`);
+if (leftOut.length) out.push(`- Test files left out (\`${vitestConfig}\`): ${leftOut.map((f) => `\`${f}\``).join(', ')}`);
+if (skipped.length) out.push(`- Tests skipped (\`test/support/mutation-setup.ts\`): ${skipped.map((s) => `"${s}…"`).join(', ')}`);
+if (took) out.push(`- Time: ${took}`);
+out.push('');
+out.push('Score = (killed + timeout) / total, where total = killed + survived + no coverage + timeout; ignored mutants and compile/runtime errors are not counted.');
+out.push('');
+out.push('## Per folder');
+out.push('');
+out.push('| folder | killed | survived | no coverage | timeout | ignored | errors | total | score % |');
+out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [folder, t] of byFolder) out.push(row(`\`${folder}\``, t));
+out.push(row('**all**', all));
+out.push('');
+const timeouts = files.flatMap(([, f]) => f.mutants).filter((m) => m.status === 'Timeout');
+const byHits = timeouts.filter((m) => /hit limit/i.test(m.statusReason ?? '')).length;
+if (timeouts.length) out.push(`Timeouts: ${byHits} stopped by Stryker's hit limit (a loop that would not end), ${timeouts.length - byHits} by the clock.`, '');
+out.push('## Per file');
+out.push('');
+out.push('| file | killed | survived | no coverage | timeout | ignored | errors | total | score % |');
+out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const [folder, ft] of byFolder) {
+  for (const [name, t] of byFile) if (posix.dirname(name) === folder) out.push(row(`\`${name}\``, t));
+  out.push(row(`**${folder}**`, ft));
+}
+out.push('');
+
+const listing = (title, intro, entries) => {
+  out.push(`## ${title} (${entries.length})`);
+  out.push('');
+  out.push(intro);
+  out.push('');
+  if (entries.length === 0) return;
+  out.push('| where | mutator | original | replacement |');
+  out.push('| --- | --- | --- | --- |');
+  for (const { name, m, from } of entries) {
+    out.push(`| \`${name}:${m.location.start.line}:${m.location.start.column}\` | ${m.mutatorName} | ${cell(from)} | ${cell(m.replacement ?? '')} |`);
+  }
+  out.push('');
+};
+listing(
+  'Surviving mutants',
+  'Every test that reached the mutant passed. Each is either equivalent (no test could tell it from the original) or a hole in the tests.',
+  survivors,
+);
+listing('Mutants no test reached', 'No test ran this code.', uncovered);
+
+writeFileSync(outFile, out.join('\n'));
+console.log(`mutation summary: ${relative(root, outFile)}: ${all.Killed + all.Timeout}/${total(all)} detected, score ${score(all)} %, ${all.Survived} survived, ${all.NoCoverage} without coverage`);

@@ -1,0 +1,31 @@
+// Mutation testing: npm run mutation (not part of npm test). See results/mutation.md.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: ['src/model/**/*.ts', 'src/engine/**/*.ts', 'src/stats/**/*.ts', 'src/experiment/**/*.ts'],
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts' },
+  // Compiles the instrumented sources into the sandbox's dist/, which worker threads and
+  // bin/iovsim.js load (see test/support/mutation-setup.ts).
+  buildCommand: 'npm run build',
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  // test/model.test.ts runs the quickstart in a describe body, outside any test, which makes almost
+  // every mutant of src/model and src/engine "static": Stryker would run the whole suite, with a
+  // fresh module graph, for each of them. Run each such mutant with the tests that cover it instead;
+  // a mutant that only module loading reaches (a table at the top of a file) is ignored.
+  ignoreStatic: true,
+  // A mutant that runs longer than timeoutFactor x its tests' time in the initial run, plus
+  // timeoutMS, counts as a timeout (detected). With Stryker's 1.5 and 5 s, equivalent mutants came
+  // out as timeouts when other work shared the 2 cores (simulator.ts: `stopped = true`, 10 s
+  // alone, timed out in a full run), so leave room; loops that never end in the test's own
+  // thread are stopped at once by Stryker's hit limit anyway.
+  timeoutFactor: 2.5,
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
+  fileLogLevel: 'info', // stryker.log: scripts/mutation-summary.mjs reads the time it took
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};
