@@ -11,7 +11,8 @@ import base from './vitest.config.js';
  */
 class QuickFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
-    const last = (f: TestSpecification) => this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`);
+    const last = (f: TestSpecification) =>
+      this.ctx.cache.getFileTestResults(`${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`);
     const rank = (f: TestSpecification): [number, number] => {
       const r = last(f);
       return [r?.failed ? 0 : 1, r?.duration ?? 0];

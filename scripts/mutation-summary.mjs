@@ -16,10 +16,6 @@ const logFile = process.argv[4] ?? join(root, 'stryker.log');
 const report = JSON.parse(readFileSync(reportFile, 'utf8'));
 const config = report.config ?? {};
 
-const DETECTED = new Set(['Killed', 'Timeout']);
-const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
-const COLUMNS = ['Killed', 'Survived', 'NoCoverage', 'Timeout', 'Ignored', 'errors'];
-
 const blank = () => ({ Killed: 0, Survived: 0, NoCoverage: 0, Timeout: 0, Ignored: 0, errors: 0 });
 const add = (t, status) => {
   if (status === 'CompileError' || status === 'RuntimeError') t.errors++;
@@ -27,7 +23,8 @@ const add = (t, status) => {
 };
 const total = (t) => t.Killed + t.Survived + t.NoCoverage + t.Timeout;
 const score = (t) => (total(t) === 0 ? '–' : ((100 * (t.Killed + t.Timeout)) / total(t)).toFixed(1));
-const row = (name, t) => `| ${name} | ${t.Killed} | ${t.Survived} | ${t.NoCoverage} | ${t.Timeout} | ${t.Ignored} | ${t.errors} | ${total(t)} | ${score(t)} |`;
+const row = (name, t) =>
+  `| ${name} | ${t.Killed} | ${t.Survived} | ${t.NoCoverage} | ${t.Timeout} | ${t.Ignored} | ${t.errors} | ${total(t)} | ${score(t)} |`;
 
 /** One line of markdown table text: no pipes or newlines, and not too long. */
 const cell = (s, max = 70) => {
@@ -40,7 +37,11 @@ const cell = (s, max = 70) => {
 function original(source, { start, end }) {
   const lines = source.split('\n');
   if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
-  return [lines[start.line - 1].slice(start.column - 1), ...lines.slice(start.line, end.line - 1), lines[end.line - 1].slice(0, end.column - 1)].join('\n');
+  return [
+    lines[start.line - 1].slice(start.column - 1),
+    ...lines.slice(start.line, end.line - 1),
+    lines[end.line - 1].slice(0, end.column - 1),
+  ].join('\n');
 }
 
 const files = Object.entries(report.files)
@@ -66,7 +67,10 @@ for (const [name, f] of files) {
   }
   byFile.set(name, t);
 }
-const byLocation = (a, b) => a.name.localeCompare(b.name) || a.m.location.start.line - b.m.location.start.line || a.m.location.start.column - b.m.location.start.column;
+const byLocation = (a, b) =>
+  a.name.localeCompare(b.name) ||
+  a.m.location.start.line - b.m.location.start.line ||
+  a.m.location.start.column - b.m.location.start.column;
 survivors.sort(byLocation);
 uncovered.sort(byLocation);
 
@@ -75,21 +79,33 @@ uncovered.sort(byLocation);
 const text = (f) => (existsSync(join(root, f)) ? readFileSync(join(root, f), 'utf8') : '');
 const vitestConfig = config.vitest?.configFile ?? 'vitest.config.ts';
 const excluded = [...text(vitestConfig).matchAll(/'(test\/[^']+\.test\.ts)'/g)].map((m) => m[1]);
-const skipped = [...(text('test/support/mutation-setup.ts').match(/const SLOW = \[([^\]]*)\]/)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
-const onDisk = existsSync(join(root, 'test')) ? readdirSync(join(root, 'test')).filter((f) => f.endsWith('.test.ts')).map((f) => `test/${f}`).sort() : [];
+const skipped = [
+  ...(text('test/support/mutation-setup.ts').match(/const SLOW = \[([^\]]*)\]/)?.[1] ?? '').matchAll(/'([^']+)'/g),
+].map((m) => m[1]);
+const onDisk = existsSync(join(root, 'test'))
+  ? readdirSync(join(root, 'test'))
+      .filter((f) => f.endsWith('.test.ts'))
+      .map((f) => `test/${f}`)
+      .sort()
+  : [];
 const ranTests = onDisk.filter((f) => !excluded.includes(f));
 const leftOut = onDisk.filter((f) => excluded.includes(f));
 
 // How long it took, from Stryker's log file when there is one from this run.
 let took = '';
-if (existsSync(logFile) && (process.argv[4] || Math.abs(statSync(logFile).mtimeMs - statSync(reportFile).mtimeMs) < 60_000)) {
+if (
+  existsSync(logFile) &&
+  (process.argv[4] || Math.abs(statSync(logFile).mtimeMs - statSync(reportFile).mtimeMs) < 60_000)
+) {
   const log = readFileSync(logFile, 'utf8');
   const done = [...log.matchAll(/Done in (.+?)\.?$/gm)].pop();
   const dry = [...log.matchAll(/Initial test run succeeded\. Ran (\d+) tests in (.+?) \(/g)].pop();
   if (done) took = `${done[1]}` + (dry ? ` (initial test run: ${dry[1]} tests in ${dry[2]})` : '');
 }
 
-const when = statSync(reportFile).mtime.toISOString().replace(/\.\d+Z$/, 'Z');
+const when = statSync(reportFile)
+  .mtime.toISOString()
+  .replace(/\.\d+Z$/, 'Z');
 const out = [];
 out.push('# Mutation testing');
 out.push('');
@@ -99,19 +115,31 @@ out.push('');
 let whole = [];
 try {
   whole = (await import(pathToFileURL(join(root, 'stryker.config.mjs')).href)).default.mutate ?? [];
-} catch {}
+} catch {
+  // No config to compare with: the command is reported as the report's own.
+}
 const mutate = config.mutate ?? [];
 const narrowed = whole.length > 0 && mutate.join(',') !== whole.join(',');
 const flags = `${config.incremental ? ' --incremental' : ''}${narrowed ? ` --mutate '${mutate.join(',')}'` : ''}`;
-out.push(`- Command: ${flags ? `\`npx stryker run${flags} && node scripts/mutation-summary.mjs\`` : '`npm run mutation` (`stryker run && node scripts/mutation-summary.mjs`)'}`);
-out.push(`- Stryker: ${report.framework?.name ?? 'StrykerJS'} ${report.framework?.version ?? ''}, runner \`${config.testRunner}\` with \`${config.vitest?.configFile ?? 'vitest.config'}\`, coverage analysis \`${config.coverageAnalysis}\`, concurrency ${config.concurrency}${config.ignoreStatic ? ', static mutants ignored' : ''}`);
-out.push(`- Mutated: ${mutate.map((p) => `\`${p}\``).join(', ')}${narrowed ? ` (of ${whole.map((p) => `\`${p}\``).join(', ')} in \`stryker.config.mjs\`)` : ''}`);
+out.push(
+  `- Command: ${flags ? `\`npx stryker run${flags} && node scripts/mutation-summary.mjs\`` : '`npm run mutation` (`stryker run && node scripts/mutation-summary.mjs`)'}`,
+);
+out.push(
+  `- Stryker: ${report.framework?.name ?? 'StrykerJS'} ${report.framework?.version ?? ''}, runner \`${config.testRunner}\` with \`${config.vitest?.configFile ?? 'vitest.config'}\`, coverage analysis \`${config.coverageAnalysis}\`, concurrency ${config.concurrency}${config.ignoreStatic ? ', static mutants ignored' : ''}`,
+);
+out.push(
+  `- Mutated: ${mutate.map((p) => `\`${p}\``).join(', ')}${narrowed ? ` (of ${whole.map((p) => `\`${p}\``).join(', ')} in \`stryker.config.mjs\`)` : ''}`,
+);
 out.push(`- Tests run: ${ranTests.map((f) => `\`${f}\``).join(', ')}`);
-if (leftOut.length) out.push(`- Test files left out (\`${vitestConfig}\`): ${leftOut.map((f) => `\`${f}\``).join(', ')}`);
-if (skipped.length) out.push(`- Tests skipped (\`test/support/mutation-setup.ts\`): ${skipped.map((s) => `"${s}…"`).join(', ')}`);
+if (leftOut.length)
+  out.push(`- Test files left out (\`${vitestConfig}\`): ${leftOut.map((f) => `\`${f}\``).join(', ')}`);
+if (skipped.length)
+  out.push(`- Tests skipped (\`test/support/mutation-setup.ts\`): ${skipped.map((s) => `"${s}…"`).join(', ')}`);
 if (took) out.push(`- Time: ${took}`);
 out.push('');
-out.push('Score = (killed + timeout) / total, where total = killed + survived + no coverage + timeout; ignored mutants and compile/runtime errors are not counted.');
+out.push(
+  'Score = (killed + timeout) / total, where total = killed + survived + no coverage + timeout; ignored mutants and compile/runtime errors are not counted.',
+);
 out.push('');
 out.push('## Per folder');
 out.push('');
@@ -122,7 +150,11 @@ out.push(row('**all**', all));
 out.push('');
 const timeouts = files.flatMap(([, f]) => f.mutants).filter((m) => m.status === 'Timeout');
 const byHits = timeouts.filter((m) => /hit limit/i.test(m.statusReason ?? '')).length;
-if (timeouts.length) out.push(`Timeouts: ${byHits} stopped by Stryker's hit limit (a loop that would not end), ${timeouts.length - byHits} by the clock.`, '');
+if (timeouts.length)
+  out.push(
+    `Timeouts: ${byHits} stopped by Stryker's hit limit (a loop that would not end), ${timeouts.length - byHits} by the clock.`,
+    '',
+  );
 out.push('## Per file');
 out.push('');
 out.push('| file | killed | survived | no coverage | timeout | ignored | errors | total | score % |');
@@ -142,7 +174,9 @@ const listing = (title, intro, entries) => {
   out.push('| where | mutator | original | replacement |');
   out.push('| --- | --- | --- | --- |');
   for (const { name, m, from } of entries) {
-    out.push(`| \`${name}:${m.location.start.line}:${m.location.start.column}\` | ${m.mutatorName} | ${cell(from)} | ${cell(m.replacement ?? '')} |`);
+    out.push(
+      `| \`${name}:${m.location.start.line}:${m.location.start.column}\` | ${m.mutatorName} | ${cell(from)} | ${cell(m.replacement ?? '')} |`,
+    );
   }
   out.push('');
 };
@@ -154,4 +188,6 @@ listing(
 listing('Mutants no test reached', 'No test ran this code.', uncovered);
 
 writeFileSync(outFile, out.join('\n'));
-console.log(`mutation summary: ${relative(root, outFile)}: ${all.Killed + all.Timeout}/${total(all)} detected, score ${score(all)} %, ${all.Survived} survived, ${all.NoCoverage} without coverage`);
+console.log(
+  `mutation summary: ${relative(root, outFile)}: ${all.Killed + all.Timeout}/${total(all)} detected, score ${score(all)} %, ${all.Survived} survived, ${all.NoCoverage} without coverage`,
+);

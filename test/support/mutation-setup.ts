@@ -29,4 +29,7 @@ beforeEach((ctx) => {
 // timeout), so under Stryker the default is one job, i.e. the CLI runs every task in the test's
 // own thread. Output does not depend on --jobs (test/experiments.test.ts); the tests that ask for
 // worker threads by name still get them.
-vi.mock('node:os', async (importOriginal) => ({ ...(await importOriginal<typeof import('node:os')>()), availableParallelism: () => 1 }));
+vi.mock('node:os', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('node:os')>()),
+  availableParallelism: () => 1,
+}));
