@@ -481,6 +481,22 @@ const CASES: [string, string, RegExp][] = [
   ['an empty file', '', /^expected a scenario \(a mapping of fields\), found an empty file$/],
   ['a list instead of a mapping', '- 1\n- 2\n', /^expected a scenario \(a mapping of fields\), found \[1,2\]$/],
   ['a plain string', 'hello\n', /^expected a scenario \(a mapping of fields\), found "hello"$/],
+  // The work budget: refused with the estimate before anything runs.
+  [
+    'a study far beyond the work budget',
+    'duration: 1000 s\n',
+    /^expected a study of at most 2\.0e\+10 events .*--max-events.*, found about 3\.0\de\+10 events \(frames x hops x runs\)$/,
+  ],
+  [
+    'a sweep too large to run',
+    `sweep: {vms.count: [${Array.from({ length: 8 }, (_, i) => i + 1).join(', ')}], traffic.frame_bytes: [${Array.from({ length: 200 }, (_, i) => 64 + i).join(', ')}]}\nduration: 200 ms\n`,
+    /^expected a study of at most 2\.0e\+10 events/,
+  ],
+  [
+    'a window per VM that would not fit in memory',
+    'vms: {count: 4096}\nhost: {cores: 1024}\ntraffic: {window: 64 MiB}\npaths: [native]\n',
+    /^expected a run that fits in memory: at most 2e\+7 frames alive at once .*, found about 3\.62e\+8 frames on path "native"$/,
+  ],
 ];
 
 const JSON_CASES: [string, string, RegExp][] = [
@@ -586,6 +602,16 @@ describe('hostile command lines: one line, exit 2, nothing written', () => {
     ],
     ['an unknown format', ['--format', 'xml'], /Invalid values:|--format/],
     ['an unknown option', ['--sed', '3'], /Unknown argument: sed/],
+    [
+      'a work budget of zero',
+      ['--max-events', '0'],
+      /--max-events: expected a number of events from 1 to 1e\+15, found 0$/,
+    ],
+    [
+      'a work budget that is not a number',
+      ['--max-events', 'lots'],
+      /--max-events: expected a number of events from 1 to 1e\+15, found NaN$/,
+    ],
   ];
   for (const [what, args, pattern] of CLI) {
     it(what, async () => {
@@ -597,6 +623,23 @@ describe('hostile command lines: one line, exit 2, nothing written', () => {
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  it('--max-events lets a study above the default budget through, knowingly', async () => {
+    const long = write('long.yaml', 'duration: 1000 s\n');
+    expect((await cli(['validate', long])).code).toBe(2);
+    const r = await cli(['validate', long, '--max-events', '1e11']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('an --out the system will not let us create is an environment error: exit 3, one line naming it', async () => {
+    // /sys is read-only, even to root.
+    const r = await cli(['run', good, '--out', '/sys/iovsim-test', '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.err.trimEnd()).toMatch(
+      /^iovsim: \/sys\/iovsim-test: cannot create the folder: .*\((EPERM|EACCES|EROFS|ENOENT)\)$/,
+    );
+  });
 
   it('an --out that is a file, or under a file', async () => {
     expect((await cli(['run', good, '--out', good])).err).toMatch(

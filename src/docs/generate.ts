@@ -8,6 +8,10 @@ import { pathsText } from '../output/paths.js';
 import { platformFits, platformTable } from '../model/platforms.js';
 import { fieldReference, scenarioJsonSchema } from '../scenario/reference.js';
 import { quantityTable } from '../scenario/units.js';
+import { limitsTable } from '../scenario/budget.js';
+import { MAX_SCENARIO_BYTES } from '../scenario/load.js';
+import { MAX_EVENTS_LIMIT, MAX_SEED } from '../scenario/overrides.js';
+import { MAX_SWEEP_POINTS } from '../scenario/sweep.js';
 import { comparisonTable, pathsSummary, sensitivityTable } from './results-tables.js';
 
 /**
@@ -17,6 +21,17 @@ import { comparisonTable, pathsSummary, sensitivityTable } from './results-table
  */
 export const GENERATED: { file: string; name: string; render: () => string }[] = [
   { file: 'docs/scenarios.md', name: 'quantities', render: quantityTable },
+  {
+    file: 'docs/scenarios.md',
+    name: 'limits',
+    render: () =>
+      limitsTable({
+        scenarioBytes: MAX_SCENARIO_BYTES,
+        sweepPoints: MAX_SWEEP_POINTS,
+        seed: MAX_SEED,
+        maxEventsLimit: MAX_EVENTS_LIMIT,
+      }),
+  },
   { file: 'docs/scenarios.md', name: 'fields', render: fieldReference },
   { file: 'docs/scenarios.md', name: 'catalogs', render: catalogTable },
   { file: 'docs/scenarios.md', name: 'columns', render: columnReference },

@@ -2,6 +2,9 @@ import { InputError } from '../errors.js';
 import type { Overrides } from './resolve.js';
 import { DURATION, parseQuantity } from './units.js';
 
+/** The largest work budget --max-events accepts: beyond it a run would outlast any job. */
+export const MAX_EVENTS_LIMIT = 1e15;
+
 /** The largest seed, on the command line as in a file. */
 export const MAX_SEED = 2 ** 31 - 1;
 
@@ -10,11 +13,13 @@ export interface OverrideArgs {
   seed?: number;
   modes?: string[];
   duration?: string;
+  maxEvents?: number;
 }
 
 /**
  * The command line's changes to a scenario, checked with the same rules (and bounds) as the
- * scenario fields they replace: `--seed`, `--modes`, `--duration`.
+ * scenario fields they replace: `--seed`, `--modes`, `--duration`; and `--max-events`, the
+ * work budget a study may not exceed (scenario/budget.ts).
  */
 export function parseOverrides(a: OverrideArgs): Overrides {
   const o: Overrides = {};
@@ -43,6 +48,15 @@ export function parseOverrides(a: OverrideArgs): Overrides {
       );
     }
     o.durationNs = ns;
+  }
+  if (a.maxEvents !== undefined) {
+    if (!(Number.isFinite(a.maxEvents) && a.maxEvents >= 1 && a.maxEvents <= MAX_EVENTS_LIMIT))
+      throw new InputError(
+        '--max-events',
+        `a number of events from 1 to ${MAX_EVENTS_LIMIT.toExponential(0)}`,
+        String(a.maxEvents),
+      );
+    o.maxEvents = a.maxEvents;
   }
   return o;
 }

@@ -3,6 +3,7 @@ import { InputError, InputErrors } from '../errors.js';
 import { describe, dotted, inputErrors, readScenarioData, suggestion, validateScenario } from './load.js';
 import { resolveScenario, type Experiment, type Overrides, type ResolveOptions } from './resolve.js';
 import { fieldSchema, objectOf, pathFileSchema, scenarioSchema, type PathFile, type Scenario } from './schema.js';
+import { checkBudget, DEFAULT_MAX_EVENTS, searchProbes, type BudgetItem } from './budget.js';
 import { expandSweep, type Assignment } from './sweep.js';
 
 /** One point of a parameter study: the swept values and the experiment they make. */
@@ -141,6 +142,7 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
     at,
   };
   withFile(file, () => checkSearchBounds(plan));
+  withFile(file, () => checkBudget(budgetItems(plan), overrides.maxEvents ?? DEFAULT_MAX_EVENTS));
   if (checkOthers) checkClaimFiles(plan, overrides);
   return plan;
 }
@@ -184,6 +186,37 @@ function checkSearchBounds(plan: Plan): void {
     else if ('requestsPerSec' in bound) plan.at((s) => (s.traffic.request_response.rate_per_vm = bound.requestsPerSec));
     else plan.at((s) => (s.traffic.load_per_vm = bound));
   }
+}
+
+/** The runs a plan will make, for the work budget: each point once, or a search's probes at its heaviest end. */
+function budgetItems(plan: Plan): BudgetItem[] {
+  const search = plan.scenario.search;
+  if (!search) return plan.points.map((p) => ({ exp: p.exp, runs: 1 }));
+  const base = plan.points[0].exp;
+  if (search.kind === 'zero-loss') {
+    const frames = search.frame_sizes ?? [Math.min(...base.config.traffic.perVm.flatMap((v) => v.frames.bytes))];
+    const fps = (base.config.nic.lineRateGbps * 1e9) / ((Math.min(...frames) + 20) * 8);
+    return [{ exp: base, runs: searchProbes(0, 1, search.resolution, false) * frames.length, fps }];
+  }
+  const to = search.to;
+  const top =
+    typeof to === 'number'
+      ? plan.at((s) => (s.vms.count = to), { nicLimits: false })
+      : 'requestsPerSec' in to
+        ? plan.at((s) => (s.traffic.request_response.rate_per_vm = to.requestsPerSec))
+        : plan.at((s) => (s.traffic.load_per_vm = to));
+  const value = (b: typeof to) =>
+    typeof b === 'number'
+      ? b
+      : 'requestsPerSec' in b
+        ? b.requestsPerSec
+        : 'bitsPerSec' in b
+          ? b.bitsPerSec
+          : b.packetsPerSec;
+  const lo = value(search.from);
+  const hi = value(to);
+  const resolution = search.resolution ? value(search.resolution) : typeof to === 'number' ? 1 : (hi - lo) / 100;
+  return [{ exp: top, runs: searchProbes(lo, hi, resolution, typeof to === 'number') }];
 }
 
 /** A `lower-than` claim names another scenario file: it must plan too, and run the claim's path. */

@@ -56,6 +56,8 @@ export interface Overrides {
   paths?: string[];
   /** Simulated duration in ns instead of the scenario's. */
   durationNs?: number;
+  /** The work budget of a study in estimated events (scenario/budget.ts); default DEFAULT_MAX_EVENTS. */
+  maxEvents?: number;
   /** Factors on costs after everything else (a sensitivity study: every cost x 0.75, say). */
   costFactors?: Partial<Record<CostName, number>>;
 }

@@ -30,6 +30,12 @@ export function builder(y: Argv) {
       array: true,
       describe: "paths to run, instead of the scenario's (e.g. --modes sriov,vmdq)",
     })
+    .option('max-events', {
+      type: 'number',
+      requiresArg: true,
+      describe:
+        'work budget in estimated events (frames x hops x runs); a study above it is refused before it runs (default 2e10, about an hour or two)',
+    })
     .option('duration', {
       type: 'string',
       requiresArg: true,
@@ -75,7 +81,12 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
   const { parseOverrides } = await import('../../scenario/overrides.js');
   const { planFile } = await import('../../scenario/plan.js');
-  const overrides = parseOverrides({ seed: argv.seed, modes: argv.modes, duration: argv.duration });
+  const overrides = parseOverrides({
+    seed: argv.seed,
+    modes: argv.modes,
+    duration: argv.duration,
+    maxEvents: argv['max-events'],
+  });
   const jobs = jobsOf(argv.jobs);
   const format = once('format', argv.format, FORMATS);
   const out = once('out', argv.out);

@@ -9,7 +9,13 @@ export function builder(y: Argv) {
     .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files' })
     .option('seed', { type: 'number', describe: 'check with this seed, as `run --seed` would' })
     .option('modes', { type: 'string', array: true, describe: 'check these paths, as `run --modes` would' })
-    .option('duration', { type: 'string', describe: 'check with this duration, as `run --duration` would' });
+    .option('duration', { type: 'string', describe: 'check with this duration, as `run --duration` would' })
+    .option('max-events', {
+      type: 'number',
+      requiresArg: true,
+      describe:
+        'work budget in estimated events (frames x hops x runs); a study above it is refused before it runs (default 2e10, about an hour or two)',
+    });
 }
 
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
@@ -18,7 +24,12 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 export async function handler(argv: Args, { io }: CommandContext): Promise<void> {
   const { parseOverrides } = await import('../../scenario/overrides.js');
   const { planFile } = await import('../../scenario/plan.js');
-  const overrides = parseOverrides({ seed: argv.seed, modes: argv.modes, duration: argv.duration });
+  const overrides = parseOverrides({
+    seed: argv.seed,
+    modes: argv.modes,
+    duration: argv.duration,
+    maxEvents: argv['max-events'],
+  });
   for (const file of argv.files as string[]) {
     const plan = withFile(file, () => planFile(file, overrides));
     const exp = plan.points[0].exp;
