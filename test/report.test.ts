@@ -246,17 +246,19 @@ describe('charts render to SVG with marks', () => {
         result: 'pass',
         source: 'x',
       },
-      // A claim carries text where the numbers go, and may name two paths: neither is drawn.
+      // A claim has its text in claim and finding, and may name two paths: neither is drawn.
       {
         id: 'R3',
         scenario: 'r3',
         path: 'paravirtual/native',
         metric: 'claim',
         unit: '',
-        published: 'far below native',
+        published: '',
         published_low: '',
         published_high: '',
-        simulated: 'ratio 0.63',
+        claim: 'far below native',
+        simulated: '',
+        finding: 'ratio 0.63',
         error_pct: '',
         tolerance: 'the claim holds',
         result: 'pass',

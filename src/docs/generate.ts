@@ -8,10 +8,13 @@ import { pathsText } from '../output/paths.js';
 import { platformFits, platformTable } from '../model/platforms.js';
 import { fieldReference, scenarioJsonSchema } from '../scenario/reference.js';
 import { quantityTable } from '../scenario/units.js';
+import { publishedTable, resultTable } from './results.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The parts of the docs that are rendered from declarations in the code: each sits in its
- * page between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. `npm run docs`
+ * The parts of the docs that are rendered from declarations in the code, or from the
+ * committed results (tables of docs/experiments.md and README): each sits in its page between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. `npm run docs`
  * rewrites them; a test fails when a committed page differs from what the code renders.
  */
 export const GENERATED: { file: string; name: string; render: () => string }[] = [
@@ -23,9 +26,25 @@ export const GENERATED: { file: string; name: string; render: () => string }[] =
   { file: 'docs/model.md', name: 'costs', render: costTable },
   { file: 'docs/platforms.md', name: 'platforms', render: platformTable },
   { file: 'docs/platforms.md', name: 'platform-fits', render: platformFits },
+  {
+    file: 'README.md',
+    name: 'quickstart',
+    render: () => resultTable(root, 'scenarios/quickstart.yaml', 'results/quickstart.csv'),
+  },
+  { file: 'README.md', name: 'published', render: () => publishedTable(root, 'results/published.csv') },
+  ...(
+    [
+      ['vm-count-sweep', { command: true, head: 3, tail: 2 }],
+      ['rfc2544-zero-loss', { head: 5, tail: 3 }],
+      ['capacity-1gbps-vms', {}],
+      ['capacity-2gbps-p99-100us', {}],
+    ] as const
+  ).map(([name, o]) => ({
+    file: 'docs/experiments.md',
+    name,
+    render: () => resultTable(root, `scenarios/experiments/${name}.yaml`, `results/experiments/${name}.csv`, o),
+  })),
 ];
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 const markers = (name: string) => [`<!-- generated:${name} -->`, `<!-- /generated:${name} -->`] as const;
 

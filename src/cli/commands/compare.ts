@@ -34,10 +34,10 @@ export function comparisonTable(rows: ComparisonRow[]): string {
   const lines = rows.map((r) => {
     const published =
       r.published !== '' ? String(r.published) : r.published_low !== '' ? `${r.published_low}-${r.published_high}` : '';
-    const what = r.metric === 'claim' ? `claim: ${published}` : `${r.metric} ${published} ${r.unit}`;
+    const what = r.metric === 'claim' ? `claim: ${r.claim}` : `${r.metric} ${published} ${r.unit}`;
     const err = r.error_pct !== '' ? ` (${Number(r.error_pct) > 0 ? '+' : ''}${r.error_pct} %)` : '';
     const result = r.result === 'pass' ? 'pass' : r.result === 'fail' ? 'FAIL' : 'info';
-    return [r.id, `${r.scenario} / ${r.path}`, what, `${r.simulated}${err}`, result];
+    return [r.id, `${r.scenario} / ${r.path}`, what, r.metric === 'claim' ? r.finding : `${r.simulated}${err}`, result];
   });
   const header = ['id', 'scenario / path', 'published', 'simulated', 'result'];
   const widths = header.map((h, i) =>
