@@ -173,7 +173,9 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
       }
       if (argv.report) {
         const { reportForRun } = await import('./report.js');
-        const written = await reportForRun(csvFile);
+        const { questionOf } = await import('../../report/question.js');
+        const provenance = printed[printed.length - 1].provenance;
+        const written = await reportForRun(csvFile, { question: questionOf(plan), provenance });
         if (!argv.quiet)
           io.err(`${plan.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
       }
