@@ -40,6 +40,7 @@ describe('iovsim compare', () => {
     expect(csv).toMatch(/^R1,r1-vmdq-82598,paravirtual,tcp_payload_gbps,Gbit\/s,4,.*,pass,/m);
     expect(csv).not.toMatch(/informational/);
     expect(r.out).toMatch(/^\d+ passed, 0 failed$/m);
+    expect(r.out).toContain(`\nwrote ${join(dir, 'published.csv')}\n`);
     // The committed comparison is this one (npm run results rewrites it).
     expect(csv).toBe(readFileSync(join(root, 'results/published.csv'), 'utf8'));
   });

@@ -16,7 +16,11 @@ export function builder(y: Argv) {
       demandOption: true,
       describe: 'scenario files with a reference: block',
     })
-    .option('out', { type: 'string', default: 'results', describe: 'directory for published.csv' })
+    .option('out', {
+      type: 'string',
+      default: 'results',
+      describe: 'directory for published.csv (and sensitivity.csv), relative to the current folder',
+    })
     .option('duration', { type: 'string', describe: "simulated duration, instead of each scenario's" })
     .option('jobs', jobsOption)
     .option('sensitivity', {
@@ -71,8 +75,10 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   try {
     const onWarning = (message: string) => io.err(`iovsim: warning: ${message}\n`);
     const rows = await comparePlans(plans, { runner, concurrency: jobs, overrides, onWarning });
-    writeAtomic(join(argv.out, 'published.csv'), toCsv(rows));
+    const csv = join(argv.out, 'published.csv');
+    writeAtomic(csv, toCsv(rows));
     io.out(comparisonTable(rows));
+    io.out(`wrote ${csv}\n`);
     const failed = rows.filter((r) => r.result === 'fail').length;
     const passed = rows.filter((r) => r.result === 'pass').length;
     io.out(`${passed} passed, ${failed} failed\n`);
