@@ -89,6 +89,18 @@ describe('iovsim run - (a scenario on standard input)', () => {
     expect(bad.stderr).toMatch(/^iovsim: <stdin>: traffic\.load: expected a non-negative rate.*found "5 Gbps"\n$/);
   });
 
+  it('refuses a terminal on standard input instead of waiting for it (script gives the run a terminal)', () => {
+    // script(1) is util-linux's, essential on Debian: it runs the command on a pseudo-terminal.
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${bin} run - --no-write`, '/dev/null'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stdout.trim()).toBe(
+      'iovsim: <stdin>: expected a scenario piped or redirected to standard input (iovsim run - < x.yaml), found a terminal',
+    );
+  });
+
   it('is named once at most', async () => {
     const r = await cli(['run', '-', '-', '--no-write'], SMALL);
     expect(r.code).toBe(2);
