@@ -13,9 +13,9 @@ iovsim run scenarios/modern/*.yaml --out results/modern --quiet --format csv > /
 iovsim verify --quiet > /dev/null
 # The comparison, and which published checks constrain each cost (about 35 comparisons).
 iovsim compare scenarios/published/*.yaml --out results --sensitivity > /dev/null
-iovsim report results/quickstart.csv -o results/quickstart.html > /dev/null
-iovsim report results/experiments/vm-count-sweep.csv -o results/experiments/vm-count-sweep.html > /dev/null
-iovsim report results/experiments/rfc2544-zero-loss.csv -o results/experiments/rfc2544-zero-loss.html > /dev/null
+iovsim report results/quickstart.csv --scenario scenarios/quickstart.yaml -o results/quickstart.html > /dev/null
+iovsim report results/experiments/vm-count-sweep.csv --scenario scenarios/experiments/vm-count-sweep.yaml -o results/experiments/vm-count-sweep.html > /dev/null
+iovsim report results/experiments/rfc2544-zero-loss.csv --scenario scenarios/experiments/rfc2544-zero-loss.yaml -o results/experiments/rfc2544-zero-loss.html > /dev/null
 iovsim report results/published.csv -o results/published.html > /dev/null
-iovsim report results/modern/paths-25g-rx.csv -o results/modern/paths-25g-rx.html > /dev/null
+iovsim report results/modern/paths-25g-rx.csv --scenario scenarios/modern/paths-25g-rx.yaml -o results/modern/paths-25g-rx.html > /dev/null
 npm run docs

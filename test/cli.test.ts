@@ -42,16 +42,26 @@ describe('iovsim run', () => {
     ]) {
       expect(header).toContain(col);
     }
-    // No temporary file is left behind.
-    expect(readdirSync(out)).toEqual(['small.csv']);
+    // No temporary file is left behind; per-VM and per-core values are also in long form.
+    expect(readdirSync(out).sort()).toEqual(['small.csv', 'small.per_core.csv', 'small.per_vm.csv']);
   });
 
   it('picks paths with --modes and prints json with --format json', async () => {
     const f = write('modes.yaml', SMALL);
     const r = await cli(['run', f, '--out', join(dir, 'out2'), '--modes', 'sriov,vmdq', '--format', 'json']);
     expect(r.code).toBe(0);
-    const rows = JSON.parse(r.out) as { path: string }[];
-    expect(rows.map((x) => x.path)).toEqual(['sriov', 'vmdq']);
+    const { results } = JSON.parse(r.out) as {
+      results: {
+        provenance: { iovsim: string; scenario: { file: string; sha256: string }; seed: number };
+        rows: { path: string }[];
+      }[];
+    };
+    expect(results).toHaveLength(1);
+    expect(results[0].rows.map((x) => x.path)).toEqual(['sriov', 'vmdq']);
+    expect(results[0].provenance.iovsim).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(results[0].provenance.scenario.file).toBe(f);
+    expect(results[0].provenance.scenario.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(results[0].provenance.seed).toBe(1);
   });
 
   it('gives byte-identical CSV for the same seed, and different samples for another seed', async () => {

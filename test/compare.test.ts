@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { COSTS } from '../src/model/costs.js';
 import { fitLine } from '../src/experiment/compare.js';
@@ -18,7 +19,7 @@ describe('iovsim compare', () => {
     expect(r.code).toBe(0);
     const csv = readFileSync(join(dir, 'published.csv'), 'utf8');
     expect(csv.split('\n')[0]).toBe(
-      'id,scenario,path,metric,unit,published,published_low,published_high,simulated,error_pct,tolerance,result,source',
+      'id,scenario,path,metric,unit,published,published_low,published_high,claim,simulated,finding,error_pct,tolerance,result,source',
     );
     for (const id of ['R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7']) expect(csv).toMatch(new RegExp(`^${id},`, 'm'));
     // The three claims of the issue are checked as claims.
@@ -26,10 +27,20 @@ describe('iovsim compare', () => {
     expect(r.out).toMatch(/^R6 .*claim: CPU grows roughly linearly.*pass$/m);
     expect(r.out).toMatch(/^R7 .*claim: paravirtual transmit is close to native.*pass$/m);
     expect(r.out).toMatch(/^R7 .*claim: paravirtual receive is 61 % below native.*pass$/m);
+    // Numbers and prose in columns of their own: a claim's words in claim and finding.
+    for (const row of parse(csv, { columns: true }) as Record<string, string>[]) {
+      if (row.metric === 'claim') {
+        expect([row.published, row.simulated, row.claim === '', row.finding === '']).toEqual(['', '', false, false]);
+      } else {
+        expect(Number.isFinite(Number(row.simulated)) && row.simulated !== '').toBe(true);
+        expect([row.claim, row.finding]).toEqual(['', '']);
+      }
+    }
     // R1 without VMDq is held to its figure like every other.
     expect(csv).toMatch(/^R1,r1-vmdq-82598,paravirtual,tcp_payload_gbps,Gbit\/s,4,.*,pass,/m);
     expect(csv).not.toMatch(/informational/);
     expect(r.out).toMatch(/^\d+ passed, 0 failed$/m);
+    expect(r.out).toContain(`\nwrote ${join(dir, 'published.csv')}\n`);
     // The committed comparison is this one (npm run results rewrites it).
     expect(csv).toBe(readFileSync(join(root, 'results/published.csv'), 'utf8'));
   });

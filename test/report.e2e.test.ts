@@ -27,19 +27,26 @@ const ARGS = [
 
 const dir = mkdtempSync(join(tmpdir(), 'iovsim-report-e2e-'));
 const SHORT = 'duration: 10 ms\nwarmup: 1 ms\nvms: {count: 2}\n';
+const POINT = `name: point\ndescription: two VMs, saturating, every path\n${SHORT}`;
+// Emulation cannot carry 8 Gbit/s: the sweep has drops, so its report has a loss chart.
+const SWEEP = `name: sweep\ndescription: load against loss\n${SHORT}traffic: {arrivals: poisson}\nsweep:\n  traffic.load: [2 Gbit/s, 8 Gbit/s]\n`;
 let browser: Browser | undefined;
 let html: string;
 let written: string[];
 
 beforeAll(async () => {
-  writeFileSync(join(dir, 'point.yaml'), SHORT);
-  writeFileSync(join(dir, 'sweep.yaml'), `${SHORT}sweep:\n  vms.count: [1, 2, 4]\n`);
+  writeFileSync(join(dir, 'point.yaml'), POINT);
+  writeFileSync(join(dir, 'sweep.yaml'), SWEEP);
   for (const f of ['point.yaml', 'sweep.yaml']) {
     const r = await cli(['run', join(dir, f), '--out', dir, '--quiet', '--jobs', '1']);
     expect(r.code, r.err).toBe(0);
   }
   html = join(dir, 'report.html');
-  written = await reportCommand([join(dir, 'point.csv'), join(dir, 'sweep.csv')], html);
+  // With the scenarios, as iovsim report --scenario: the page states each run's question.
+  written = await reportCommand([join(dir, 'point.csv'), join(dir, 'sweep.csv')], html, [
+    join(dir, 'sweep.yaml'),
+    join(dir, 'point.yaml'),
+  ]);
 }, 30_000);
 
 afterAll(async () => {
@@ -57,7 +64,7 @@ describe('the HTML report in headless Chromium', () => {
     }
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     expect(written).toContain(html);
-    expect(written.filter((f) => f.endsWith('.svg'))).toHaveLength(6);
+    expect(written.filter((f) => f.endsWith('.svg'))).toHaveLength(7);
     const page = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
     const errors: string[] = [];
     const requests: string[] = [];
@@ -88,6 +95,7 @@ describe('the HTML report in headless Chromium', () => {
       'delivered-gbps',
       'cores-used',
       'latency-p99',
+      'loss',
     ]);
     for (const c of charts) {
       expect(c.marks, `chart ${c.name} has no marks`).toBeGreaterThan(0);
@@ -95,6 +103,41 @@ describe('the HTML report in headless Chromium', () => {
       expect(c.caption.length).toBeGreaterThan(20);
     }
     expect(await page.$$eval('h2', (hs) => hs.map((h) => h.textContent))).toHaveLength(2);
+
+    // Each part starts with the question, what the run was, and a table of the key numbers.
+    const sections = await page.$$eval('section', (ss) =>
+      ss.map((s) => ({
+        question: s.querySelector('p.question')?.textContent ?? '',
+        facts: [...s.querySelectorAll('dl.facts dt')].map((d) => d.textContent),
+        host: s.querySelector('dl.facts dd')?.textContent ?? '',
+        header: [...s.querySelectorAll('table.key thead th')].map((h) => h.textContent),
+        rows: s.querySelectorAll('table.key tbody tr').length,
+        visible: (s.querySelector('table.key') as HTMLElement | null)?.offsetHeight ?? 0,
+      })),
+    );
+    expect(sections.map((s) => s.question)).toEqual([
+      'point: two VMs, saturating, every path',
+      'sweep: load against loss',
+    ]);
+    for (const s of sections) {
+      expect(s.facts).toEqual(expect.arrayContaining(['host', 'NIC', 'VMs', 'traffic', 'run']));
+      expect(s.host).toMatch(/^\d+ cores at [0-9.]+ GHz/);
+      expect(s.visible).toBeGreaterThan(0);
+    }
+    expect(sections[0].header).toEqual(['path', 'delivered (Gbit/s)', 'drops (%)', 'latency p99 (us)', 'cores used']);
+    expect(sections[0].rows).toBe(5);
+    expect(sections[1].header[0]).toBe('traffic.load');
+    expect(sections[1].rows).toBe(10);
+    // The cores axis carries the host's ceiling as a dashed rule; each sweep line has its own dash.
+    const ceiling = await page.$$eval('figure[data-chart="cores-by-cause"] svg text', (ts) =>
+      ts.map((t) => t.textContent).filter((t) => t?.startsWith('host:')),
+    );
+    expect(ceiling).toHaveLength(1);
+    const dashes = await page.$$eval(
+      'figure[data-chart="delivered-gbps"] svg path[aria-roledescription="line mark"]',
+      (ps) => ps.map((p) => p.getAttribute('stroke-dasharray')),
+    );
+    expect(new Set(dashes).size).toBe(5);
 
     const shot = join(mkdtempSync(join(tmpdir(), 'iovsim-report-shot-')), 'report.png');
     await page.screenshot({ path: shot, fullPage: true });

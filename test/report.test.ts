@@ -93,7 +93,7 @@ describe('charts render to SVG with marks', () => {
     }
     // Units on the axes.
     expect(charts[0].svg).toContain('delivered (Gbit/s)');
-    expect(charts[1].svg).toContain('>cores<');
+    expect(charts[1].svg).toContain('>cores used<');
     expect(charts[2].svg).toContain('latency (us)');
   });
 
@@ -148,7 +148,7 @@ describe('charts render to SVG with marks', () => {
       ),
     );
     const [charts] = await chartsOf(['sweep2.csv', rows]);
-    expect(charts[0].svg).toContain('traffic.load (Gbit/s)');
+    expect(charts[0].svg).toContain('offered load of all VMs together (traffic.load; Gbit/s)');
     expect(dataMarks(charts[0].svg).filter((m) => m.kind === 'line')).toHaveLength(4);
     expect(charts[0].caption).toContain('vms.count');
   });
@@ -166,7 +166,7 @@ describe('charts render to SVG with marks', () => {
     const [charts] = await chartsOf(['rfc2544.csv', rows]);
     expect(charts.map((c) => c.name)).toEqual(['zero-loss-load', 'zero-loss-gbps']);
     for (const c of charts) expect(dataMarks(c.svg).filter((m) => m.kind === 'line')).toHaveLength(5);
-    expect(charts[0].svg).toContain('frame size (bytes)');
+    expect(charts[0].svg).toContain('Ethernet frame size (traffic.frame_bytes; bytes, log scale)');
     expect(charts[0].title).toContain('% of line rate');
   });
 
@@ -246,17 +246,19 @@ describe('charts render to SVG with marks', () => {
         result: 'pass',
         source: 'x',
       },
-      // A claim carries text where the numbers go, and may name two paths: neither is drawn.
+      // A claim has its text in claim and finding, and may name two paths: neither is drawn.
       {
         id: 'R3',
         scenario: 'r3',
         path: 'paravirtual/native',
         metric: 'claim',
         unit: '',
-        published: 'far below native',
+        published: '',
         published_low: '',
         published_high: '',
-        simulated: 'ratio 0.63',
+        claim: 'far below native',
+        simulated: '',
+        finding: 'ratio 0.63',
         error_pct: '',
         tolerance: 'the claim holds',
         result: 'pass',
@@ -275,7 +277,9 @@ describe('charts render to SVG with marks', () => {
       'utf8',
     );
     expect(page).toContain('3 numeric comparisons drawn, 1 qualitative claim not drawn');
-    expect(page).not.toContain('paravirtual/native');
+    // The claim's pair of paths is in the key table, but takes no colour in the key of paths.
+    expect(page).toContain('<th scope="row">R3</th>');
+    expect(/<ul class="key">.*<\/ul>/.exec(page)![0]).not.toContain('paravirtual/native');
   });
 });
 
@@ -459,4 +463,152 @@ describe('bad input throws InputError naming the file, and writes nothing', () =
       expect(files.filter(existsSync).map((f) => readdirSync(join(f, '..')).sort())).toEqual(before);
     });
   }
+});
+
+describe('a report that answers the question', () => {
+  const question = {
+    question: {
+      title: 'slo: does it fit?',
+      facts: [
+        ['host', '8 cores at 2.9 GHz'],
+        ['NIC', '10 Gbit/s'],
+      ] as [string, string][],
+      slo: { p99LatencyUs: 200, lossPct: 0.1, cpuPct: 50 },
+      hostCores: 8,
+    },
+    provenance: {
+      iovsim: '9.9.9',
+      node: 'v20.0.0',
+      scenario: { file: 'x.yaml', name: 'slo', sha256: 'ab'.repeat(32) },
+      seed: 5,
+    },
+  };
+  const rules = (svg: string) => dataMarks(svg).filter((m) => m.kind === 'rule');
+
+  it('states the question, the facts and the provenance at the top, then a table of the key numbers', async () => {
+    const section = await reportForRows('slo.csv', singleRows(), question);
+    expect(section.question).toBe('slo: does it fit?');
+    expect(section.facts).toEqual(question.question.facts);
+    expect(section.provenance).toMatch(/^iovsim 9\.9\.9 on Node\.js v20\.0\.0; scenario x\.yaml \(SHA-256 abab/);
+    // Labels and units from the metric declarations, one row per path.
+    expect(section.table!.columns).toEqual([
+      'path',
+      'delivered (Gbit/s)',
+      'drops (%)',
+      'latency p99 (us)',
+      'cores used',
+    ]);
+    expect(section.table!.rows.map((r) => r[0])).toEqual(BUILTIN);
+    expect(section.table!.rows[1]).toEqual(['emulated', '8.87', '0', '230', '1.50']);
+  });
+
+  it('draws the p99 objective on latency, and the host ceiling and CPU objective on cores', async () => {
+    const section = await reportForRows('slo.csv', singleRows(), question);
+    const [, cores, latency] = section.charts;
+    expect(rules(latency.svg).map((m) => m.label)).toEqual(['latency (us): 200']);
+    expect(latency.svg).toContain('objective: p99 &lt;= 200 us');
+    expect(rules(cores.svg).map((m) => m.label)).toEqual(['cores used: 8', 'cores used: 4']);
+    expect(cores.svg).toContain('host: 8 cores');
+    expect(cores.svg).toContain('objective: CPU &lt;= 50 % (4 cores)');
+    // Without the scenario, the ceiling still comes from the CSV's per-core columns.
+    const rows = singleRows().map((r) => ({ ...r, core0_util_pct: 10, core1_util_pct: 20, core2_util_pct: 5 }));
+    const [[, bare]] = await chartsOf(['bare.csv', rows]);
+    expect(rules(bare.svg).map((m) => m.label)).toEqual(['cores used: 3']);
+  });
+
+  it('adds a loss chart when a path drops frames, and none when none does', async () => {
+    const lossy = singleRows().map((r, k) => ({ ...r, drop_pct: k === 2 ? 12.5 : 0 }));
+    const section = await reportForRows('lossy.csv', lossy, question);
+    expect(section.charts.map((c) => c.name)).toEqual(['throughput', 'cores-by-cause', 'latency', 'loss']);
+    const loss = section.charts[3];
+    expect(dataMarks(loss.svg).filter((m) => m.kind === 'bar')).toHaveLength(5);
+    expect(loss.svg).toContain('drops (%)');
+    expect(rules(loss.svg).map((m) => m.label)).toEqual(['drops (%): 0.1']);
+    expect((await reportForRows('clean.csv', singleRows())).charts.map((c) => c.name)).not.toContain('loss');
+
+    const sweep = [1, 2, 4].flatMap((vms) =>
+      BUILTIN.map((p, k) => ({ ...resultRow(p, k, { 'vms.count': vms }), drop_pct: k === 1 ? vms : 0 })),
+    );
+    const [charts] = await chartsOf(['lossy-sweep.csv', sweep]);
+    expect(charts.map((c) => c.name)).toEqual(['delivered-gbps', 'cores-used', 'latency-p99', 'loss']);
+  });
+
+  it('tells coinciding lines apart: each path has its own dash and point shape', async () => {
+    const rows = [1, 2, 4].flatMap((vms) => BUILTIN.map((p) => resultRow(p, 0, { 'vms.count': vms })));
+    const [[chart]] = await chartsOf(['same.csv', rows]);
+    const lines = [
+      ...chart.svg.matchAll(/<path aria-label="[^"]*" role="graphics-symbol" aria-roledescription="line mark"[^>]*>/g),
+    ].map((m) => m[0]);
+    expect(lines).toHaveLength(5);
+    const dashes = lines.map((l) => /stroke-dasharray="([^"]+)"/.exec(l)?.[1]);
+    expect(new Set(dashes).size).toBe(5);
+    const shapes = dataMarks(chart.svg).filter((m) => m.kind === 'point');
+    expect(shapes).toHaveLength(15);
+    // Axis titles in words, from the declarations: the swept field's help and the metric's label.
+    expect(chart.svg).toContain('number of VMs (vms.count)');
+    expect(chart.svg).toContain('delivered (Gbit/s)');
+  });
+
+  it('puts frame sizes on a numeric axis to scale (log 2): 64 to 128 as far as 128 to 256', async () => {
+    const rows = [64, 128, 256, 1024, 1518].flatMap((frame) =>
+      BUILTIN.map((p, k) => ({
+        frame_bytes: frame,
+        path: p,
+        zero_loss_load_pct: 50,
+        search_probes: 8,
+        ...resultRow(p, k),
+      })),
+    );
+    const [[chart]] = await chartsOf(['rfc.csv', rows]);
+    const ticks = new Map(
+      [...chart.svg.matchAll(/transform="translate\(([-0-9.e]+),16\)"[^>]*>(\d+)<\/text>/g)].map((m) => [
+        Number(m[2]),
+        Number(m[1]),
+      ]),
+    );
+    const x = (frame: number) => ticks.get(frame)!;
+    expect([...ticks.keys()]).toEqual([64, 128, 256, 1024, 1518]);
+    const octave = x(128) - x(64);
+    expect(octave).toBeGreaterThan(10);
+    expect(x(256) - x(128)).toBeCloseTo(octave, 3);
+    expect(x(1024) - x(256)).toBeCloseTo(2 * octave, 3);
+    expect(x(1518) - x(1024)).toBeCloseTo(Math.log2(1518 / 1024) * octave, 3);
+  });
+});
+
+describe('the question, from the scenario', () => {
+  it('says host, NIC, VMs, traffic, study, objectives and run in words', async () => {
+    const { planFile } = await import('../src/scenario/plan.js');
+    const { questionOf } = await import('../src/report/question.js');
+    const q = questionOf(planFile(join(__dirname, '..', 'scenarios/experiments/capacity-1gbps-vms.yaml')));
+    expect(q.title).toMatch(/^capacity-1gbps-vms: how many 1 Gbit\/s VMs fit/);
+    const facts = Object.fromEntries(q.facts);
+    expect(Object.keys(facts)).toEqual(['host', 'NIC', 'VMs', 'traffic', 'study', 'objectives', 'run']);
+    expect(facts.host).toMatch(/^8 cores at 2\.9 GHz/);
+    expect(facts.NIC).toMatch(/^10 Gbit\/s; interrupt moderation/);
+    expect(facts.study).toBe('capacity search: the largest vms.count that meets every objective');
+    expect(facts.objectives).toBe('p99 latency <= 200 us, loss <= 0.1 %, CPU <= 50 % of the host (4 cores)');
+    expect(q.slo).toEqual({ p99LatencyUs: 200, lossPct: 0.1, cpuPct: 50 });
+    expect(q.hostCores).toBe(8);
+  });
+
+  it('iovsim report --scenario matches scenarios to CSVs by name, and refuses one that matches none', async () => {
+    const csv = csvFile(
+      'named.csv',
+      singleRows().map((r) => ({ ...r, scenario: 'quickstart' })),
+    );
+    const out = join(dir, 'named.html');
+    const scenario = join(__dirname, '..', 'scenarios/quickstart.yaml');
+    const { cli } = await import('./support/cli.js');
+    const ok = await cli(['report', csv, '--scenario', scenario, '-o', out]);
+    expect(ok.code, ok.err).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('<p class="question">quickstart: 10 GbE, 8 cores');
+    const other = join(__dirname, '..', 'scenarios/published/r4-esx-netqueue-on-8vms.yaml');
+    const bad = await cli(['report', csv, '--scenario', other, '-o', join(dir, 'never.html')]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(
+      /^iovsim: --scenario: expected a scenario whose name is in the scenario column of one of the CSVs, found .*r4-esx-netqueue-on-8vms\.yaml \(name "r4-esx-netqueue-on-8vms"\)\n$/,
+    );
+    expect(existsSync(join(dir, 'never.html'))).toBe(false);
+  });
 });

@@ -149,6 +149,8 @@ describe('iovsim verify', () => {
     expect(r.code).toBe(4);
     expect(r.out).toMatch(/FAIL \(theory outside the 95 % interval\)/);
     expect(r.out).toMatch(/^0 passed, 1 failed$/m);
+    // It says where the CSV went: results/ of the current folder unless --out says otherwise.
+    expect(r.err).toBe(`verify: wrote ${join(dir, 'validation.csv')}\n`);
   });
 
   it('fails when the interval is too wide to judge: too few packets for a 2 % interval', async () => {

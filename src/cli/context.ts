@@ -1,20 +1,49 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors } from '../errors.js';
 
-/** Where a CLI run writes: injectable so tests can capture output without a child process. */
+/** Where a CLI run reads and writes: injectable so tests can capture output without a child process. */
 export interface Io {
   out: (text: string) => void;
   err: (text: string) => void;
   isTty: boolean;
+  /** Standard input as text, for `run -`; refused when it is a terminal. */
+  stdin?: () => Promise<string>;
+}
+
+/** The name standard input goes by in messages. */
+export const STDIN = '<stdin>';
+
+/** Reads standard input to its end: a scenario piped or redirected, of at most MAX_SCENARIO_BYTES. */
+async function readProcessStdin(): Promise<string> {
+  const { MAX_SCENARIO_BYTES } = await import('../scenario/load.js');
+  const expected = 'a scenario piped or redirected to standard input (iovsim run - < x.yaml)';
+  if (process.stdin.isTTY) throw new InputError('', expected, 'a terminal', STDIN);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_SCENARIO_BYTES)
+      throw new InputError('', `a scenario of at most ${MAX_SCENARIO_BYTES} bytes`, 'more', STDIN);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t),
   err: (t) => process.stderr.write(t),
   isTty: Boolean(process.stderr.isTTY),
+  stdin: readProcessStdin,
 };
+
+/**
+ * The folder iovsim is installed in (or the repository): bin/, dist/ or src/, scenarios/,
+ * scenario.schema.json. This module sits one folder below it, in src/cli or dist/cli.
+ */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** What a command's handler gets besides its arguments. */
 export interface CommandContext {

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { EnvironmentError, EXIT, InputError, InputErrors } from '../errors.js';
 import * as compare from './commands/compare.js';
 import * as estimate from './commands/estimate.js';
+import * as examples from './commands/examples.js';
 import * as paths from './commands/paths.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
@@ -10,7 +10,8 @@ import * as schema from './commands/schema.js';
 import * as studio from './commands/studio.js';
 import * as validate from './commands/validate.js';
 import * as verify from './commands/verify.js';
-import { processIo, type CommandContext, type Io } from './context.js';
+import { iovsimVersion } from '../output/provenance.js';
+import { processIo, STDIN, type CommandContext, type Io } from './context.js';
 
 export type { Io } from './context.js';
 
@@ -29,22 +30,21 @@ const COMMANDS: Command[] = [
   verify,
   compare,
   report,
+  examples,
   paths,
   schema,
   studio,
 ] as unknown as Command[];
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 const exitCodes = Object.values(EXIT)
   .map((e) => `${e.code} ${e.help}`)
   .join('; ');
 
 /** Runs the CLI with `args` and returns the exit code (see EXIT). */
-export async function main(args: string[], io: Io = processIo): Promise<number> {
+export async function main(rawArgs: string[], io: Io = processIo): Promise<number> {
+  // yargs drops a lone "-"; it means standard input (run -) or no file (--out -), so it
+  // travels as STDIN, a name no option starts with.
+  const args = rawArgs.map((a) => (a === '-' ? STDIN : a));
   let code: number = EXIT.ok.code;
   const ctx: CommandContext = { io, exit: (c) => (code = c) };
   let parser = yargs(args)
@@ -58,7 +58,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   parser = parser
     .demandCommand(1, `Give a command: ${COMMANDS.map((c) => c.command.split(' ')[0]).join(', ')} (see --help).`)
     .strict()
-    .version(version())
+    .version(iovsimVersion())
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -12,11 +12,13 @@ import { limitsTable } from '../scenario/budget.js';
 import { MAX_SCENARIO_BYTES } from '../scenario/load.js';
 import { MAX_EVENTS_LIMIT, MAX_SEED } from '../scenario/overrides.js';
 import { MAX_SWEEP_POINTS } from '../scenario/sweep.js';
-import { comparisonTable, pathsSummary, sensitivityTable } from './results-tables.js';
+import { pathsSummary, publishedTable, resultTable, sensitivityTable } from './results.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /**
- * The parts of the docs that are rendered from declarations in the code: each sits in its
- * page between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. `npm run docs`
+ * The parts of the docs that are rendered from declarations in the code, or from the
+ * committed results (tables of docs/experiments.md and README): each sits in its page between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->`. `npm run docs`
  * rewrites them; a test fails when a committed page differs from what the code renders.
  */
 export const GENERATED: { file: string; name: string; render: () => string }[] = [
@@ -39,13 +41,29 @@ export const GENERATED: { file: string; name: string; render: () => string }[] =
   { file: 'docs/model.md', name: 'costs', render: costTable },
   { file: 'docs/platforms.md', name: 'platforms', render: platformTable },
   { file: 'docs/platforms.md', name: 'platform-fits', render: platformFits },
-  { file: 'docs/calibration.md', name: 'comparison', render: comparisonTable },
-  { file: 'docs/calibration.md', name: 'sensitivity', render: sensitivityTable },
-  { file: 'README.md', name: 'modern-25g', render: pathsSummary('results/modern/paths-25g-rx.csv') },
-  { file: 'README.md', name: 'modern-100g', render: pathsSummary('results/modern/one-vm-100g-rx.csv') },
+  { file: 'docs/calibration.md', name: 'comparison', render: () => publishedTable(root, 'results/published.csv') },
+  { file: 'docs/calibration.md', name: 'sensitivity', render: () => sensitivityTable(root, 'results/sensitivity.csv') },
+  { file: 'README.md', name: 'modern-25g', render: () => pathsSummary(root, 'results/modern/paths-25g-rx.csv') },
+  { file: 'README.md', name: 'modern-100g', render: () => pathsSummary(root, 'results/modern/one-vm-100g-rx.csv') },
+  {
+    file: 'README.md',
+    name: 'quickstart',
+    render: () => resultTable(root, 'scenarios/quickstart.yaml', 'results/quickstart.csv'),
+  },
+  { file: 'README.md', name: 'published', render: () => publishedTable(root, 'results/published.csv') },
+  ...(
+    [
+      ['vm-count-sweep', { command: true, head: 3, tail: 2 }],
+      ['rfc2544-zero-loss', { head: 5, tail: 3 }],
+      ['capacity-1gbps-vms', {}],
+      ['capacity-2gbps-p99-100us', {}],
+    ] as const
+  ).map(([name, o]) => ({
+    file: 'docs/experiments.md',
+    name,
+    render: () => resultTable(root, `scenarios/experiments/${name}.yaml`, `results/experiments/${name}.csv`, o),
+  })),
 ];
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 const markers = (name: string) => [`<!-- generated:${name} -->`, `<!-- /generated:${name} -->`] as const;
 

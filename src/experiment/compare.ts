@@ -18,7 +18,11 @@ export interface ComparisonRow extends Row {
   published: number | string;
   published_low: number | string;
   published_high: number | string;
+  /** A qualitative claim's text (`metric` is `claim`); empty for a figure. */
+  claim: string;
   simulated: number | string;
+  /** What the simulation found for a claim, in words; empty for a figure. */
+  finding: string;
   error_pct: number | string;
   tolerance: string;
   result: 'pass' | 'fail' | 'informational';
@@ -103,7 +107,9 @@ export async function comparePlans(plans: Plan[], o: CompareOptions): Promise<Co
           published: c.value ?? '',
           published_low: c.range?.[0] ?? '',
           published_high: c.range?.[1] ?? '',
+          claim: '',
           simulated: sig(sim),
+          finding: '',
           error_pct: err,
           tolerance: c.range ? 'inside the published range' : `within ${100 * tol} %`,
           result: c.informational ? 'informational' : ok ? 'pass' : 'fail',
@@ -152,10 +158,12 @@ export async function comparePlans(plans: Plan[], o: CompareOptions): Promise<Co
         path,
         metric: 'claim',
         unit: '',
-        published: claim.text,
+        published: '',
         published_low: '',
         published_high: '',
-        simulated,
+        claim: claim.text,
+        simulated: '',
+        finding: simulated,
         error_pct: '',
         tolerance: 'the claim holds',
         result: ok ? 'pass' : 'fail',

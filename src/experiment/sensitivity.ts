@@ -13,7 +13,7 @@ export const FACTORS = [0.75, 1.25] as const;
  */
 export function checkKey(r: ComparisonRow): string {
   const scenario = String(r.scenario).replace(/ \(.*\)$/, '');
-  return `${r.id} ${scenario} ${r.path} ${r.metric === 'claim' ? `claim: ${r.published}` : r.metric}`;
+  return `${r.id} ${scenario} ${r.path} ${r.metric === 'claim' ? `claim: ${r.claim}` : r.metric}`;
 }
 
 /** Checks that hold: every row of the check passes. */

@@ -94,6 +94,11 @@ export interface MetricFamily extends Declared {
   varies?: boolean;
   /** Counts written as they are, not rounded to 6 significant digits. */
   exact?: boolean;
+  /**
+   * Also written in long form, one row per member, to `<name>.<longFile>.csv` beside the
+   * main CSV (whose wide columns stay as they are).
+   */
+  longFile?: string;
 }
 
 export type Column = Metric | MetricFamily;
@@ -461,15 +466,17 @@ const COLUMN_LIST = [
   {
     name: 'vm<i>_gbps',
     unit: 'Gbit/s',
-    help: 'delivered to or from VM i, one column per VM',
+    help: 'delivered to or from VM i, one column per VM; also in long form in `<name>.per_vm.csv`',
     aggregate: 'mean',
+    longFile: 'per_vm',
     expand: (t) => t.r.vmDeliveredBytes.map((b, i): [string, number] => [`vm${i}_gbps`, gbps(b, t)]),
   },
   {
     name: 'core<i>_util_pct',
     unit: '%',
-    help: "100 x core i's cycles / (clock x window), one column per core",
+    help: "100 x core i's cycles / (clock x window), one column per core; also in long form in `<name>.per_core.csv`",
     aggregate: 'mean',
+    longFile: 'per_core',
     expand: (t) =>
       t.coreTotals.map((c, i): [string, number] => [`core${i}_util_pct`, (100 * c) / t.r.clockGhz / t.r.windowNs]),
   },
@@ -552,6 +559,31 @@ export function tableLines(columns: Iterable<string>): [string, string, boolean]
     } else if (c.label && present.includes(c.name)) out.push([c.name, c.label, false]);
   }
   return out;
+}
+
+/**
+ * The families also written in long form: the file suffix, the index column (`vm`, from the
+ * name pattern `vm<i>_gbps`), the value column (`gbps`), and which member a column is.
+ */
+export function longFamilies(): {
+  file: string;
+  index: string;
+  value: string;
+  member: (column: string) => string | undefined;
+}[] {
+  return COLUMNS.filter(isFamily)
+    .filter((f) => f.longFile !== undefined)
+    .map((f) => {
+      const [head, tail] = f.name.split(/<[a-z]+>/);
+      const pattern = familyPattern(f);
+      return {
+        file: f.longFile!,
+        index: head,
+        value: tail.replace(/^_/, ''),
+        member: (column: string) =>
+          pattern.test(column) ? column.slice(head.length, column.length - tail.length) : undefined,
+      };
+    });
 }
 
 /** Family columns whose members differ by path, for keeping them together in the CSV. */

@@ -4,7 +4,8 @@ import { STUDY_COLUMNS, type StudyColumn } from '../metrics/study.js';
 /** Shown only when a run has them: replications and a precision target's outcome. */
 const OPTIONAL = ['replications', 'precision'];
 
-const fmt = (v: string | number | undefined): string => {
+/** A cell as the terminal tables print it: 3 significant digits or so, "-" for no value. */
+export const fmt = (v: string | number | undefined): string => {
   if (v === undefined || v === '') return '-';
   if (typeof v === 'string') return v;
   if (Math.abs(v) >= 1e5) return v.toExponential(2);
@@ -33,18 +34,16 @@ export function toTable(title: string, rows: Row[]): string {
 const study: readonly StudyColumn[] = STUDY_COLUMNS;
 
 /**
- * One line per row: the row's keys (swept fields, a search's frame size) first, then the path,
- * the search's outcome, the run metrics declared `long` (each with its interval when
- * replicated) and last the precision note. The CSV has every column.
+ * The key columns of result rows, of those `present`: the row's keys (swept fields, a
+ * search's frame size), the path, the search's outcome, the run metrics declared `long`
+ * (each followed by its `_ci95` when replicated) and last the precision note.
  */
-export function toLongTable(title: string, rows: Row[], sweepKeys: readonly string[] = []): string {
-  if (rows.length === 0) return `${title}\n(no rows)\n`;
-  const present = new Set(rows.flatMap((r) => Object.keys(r)));
+export function keyColumns(present: ReadonlySet<string>, sweepKeys: readonly string[] = []): string[] {
   const measures = COLUMNS.filter((c) => !isFamily(c) && c.long && c.name !== 'path').flatMap((c) => [
     c.name,
     `${c.name}_ci95`,
   ]);
-  const cols = [
+  return [
     ...sweepKeys,
     ...study.filter((c) => c.key).map((c) => c.name),
     'path',
@@ -52,6 +51,16 @@ export function toLongTable(title: string, rows: Row[], sweepKeys: readonly stri
     ...measures,
     ...study.filter((c) => c.long && c.last).map((c) => c.name),
   ].filter((c, i, all) => present.has(c) && all.indexOf(c) === i);
+}
+
+/**
+ * One line per row: the row's keys (swept fields, a search's frame size) first, then the path,
+ * the search's outcome, the run metrics declared `long` (each with its interval when
+ * replicated) and last the precision note. The CSV has every column.
+ */
+export function toLongTable(title: string, rows: Row[], sweepKeys: readonly string[] = []): string {
+  if (rows.length === 0) return `${title}\n(no rows)\n`;
+  const cols = keyColumns(new Set(rows.flatMap((r) => Object.keys(r))), sweepKeys);
   const cells = [cols, ...rows.map((r) => cols.map((c) => fmt(r[c])))];
   const widths = cols.map((_, i) => Math.max(...cells.map((l) => l[i].length)));
   return [title, ...cells.map((l) => l.map((cell, i) => cell.padStart(widths[i])).join('  '))].join('\n') + '\n';

@@ -1,12 +1,53 @@
 import type { RenderedChart } from './render.js';
 
+/** A table of the key numbers: column labels, then rows of cells as shown. */
+export interface KeyTable {
+  columns: string[];
+  rows: string[][];
+}
+
 /** One CSV's part of the page. */
 export interface ReportSection {
   /** The CSV as named on the page. */
   heading: string;
   /** What the CSV holds, in a line. */
   summary: string;
+  /** The question the run asked (`name: description`), when the scenario is known. */
+  question?: string;
+  /** What the run was: host, NIC, VMs, traffic, study, objectives, run; label and value. */
+  facts?: [string, string][];
+  /** What produced the CSV, in words, when known. */
+  provenance?: string;
+  /** The key numbers, one row per CSV row. */
+  table?: KeyTable;
   charts: RenderedChart[];
+}
+
+/** Rows shown as an open table; more go in a collapsed one. */
+const OPEN_ROWS = 12;
+
+function keyTableHtml(t: KeyTable): string {
+  const head = `<tr>${t.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr>`;
+  const body = t.rows
+    .map(
+      (r) =>
+        `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">` : '<td>') + escapeHtml(c) + (i === 0 ? '</th>' : '</td>')).join('')}</tr>`,
+    )
+    .join('\n');
+  const table = `<table class="key">\n<thead>${head}</thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+  return t.rows.length <= OPEN_ROWS
+    ? `<h3>Key numbers</h3>\n${table}`
+    : `<details class="key"><summary>Key numbers: ${t.rows.length} rows</summary>\n${table}\n</details>`;
+}
+
+function questionHtml(s: ReportSection): string {
+  const facts = s.facts?.length
+    ? `<dl class="facts">\n${s.facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('\n')}\n</dl>`
+    : '';
+  const provenance = s.provenance ? `<p class="provenance">Produced by ${escapeHtml(s.provenance)}</p>` : '';
+  return [s.question ? `<p class="question">${escapeHtml(s.question)}</p>` : '', facts, provenance]
+    .filter(Boolean)
+    .join('\n');
 }
 
 export function escapeHtml(s: string): string {
@@ -47,6 +88,18 @@ figcaption { font-size: 0.85rem; color: #444; max-width: 36rem; margin-top: 0.4r
 figcaption .file { display: block; color: #777; font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.75rem; }
 ul.key { list-style: none; display: flex; flex-wrap: wrap; gap: 1rem; padding: 0; margin: 0 0 1rem; font-size: 0.9rem; }
 ul.key .swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.35em; vertical-align: -0.1em; border-radius: 2px; }
+p.question { font-size: 1.1rem; font-weight: 600; margin: 0.25rem 0 0.5rem; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 0.15rem 1rem; margin: 0 0 0.75rem; font-size: 0.9rem; }
+dl.facts dt { color: #555; font-weight: 600; }
+dl.facts dd { margin: 0; }
+p.provenance { font-size: 0.8rem; color: #666; margin: 0 0 0.75rem; }
+h3 { font-size: 1rem; margin: 0.75rem 0 0.25rem; }
+table.key { border-collapse: collapse; font-size: 0.85rem; margin: 0 0 1rem; font-variant-numeric: tabular-nums; }
+table.key th, table.key td { padding: 0.2rem 0.6rem; border-bottom: 1px solid #e3e3e3; text-align: right; }
+table.key thead th { border-bottom: 2px solid #bbb; vertical-align: bottom; }
+table.key tbody th { text-align: left; font-weight: 600; }
+details.key { margin: 0 0 1rem; }
+details.key summary { cursor: pointer; font-weight: 600; margin-bottom: 0.4rem; }
 @media print { figure.chart { break-inside: avoid; } }
 `;
 
@@ -74,7 +127,9 @@ ${inlineSvg(c.svg, c.title)}
         .join('\n');
       return `<section>
 <h2>${escapeHtml(s.heading)}</h2>
+${questionHtml(s)}
 <p class="summary">${escapeHtml(s.summary)}</p>
+${s.table ? keyTableHtml(s.table) : ''}
 <div class="charts">
 ${figures}
 </div>

@@ -3,11 +3,23 @@ import { InputError } from '../errors.js';
 import type { ChartSpec } from './render.js';
 import { inPaletteOrder, type ColourScale } from './palette.js';
 import { numberAt, type ResultTable } from './table.js';
-import { CONFIG, HEIGHT, WIDTH, pathColour, pathPointSize, pathStrokeWidth, shortNumber, PATH_KEY } from './style.js';
+import { fieldLabel } from '../scenario/reference.js';
+import {
+  CONFIG,
+  HEIGHT,
+  WIDTH,
+  pathColour,
+  pathDash,
+  pathPointSize,
+  pathShape,
+  pathStrokeWidth,
+  shortNumber,
+  PATH_KEY,
+} from './style.js';
 
 /**
- * RFC 2544 results as a line per path over frame size. Frame sizes sit on an ordinal axis:
- * the standard sizes are roughly doubling, and on a linear axis 64 to 512 B would crowd
+ * RFC 2544 results as a line per path over frame size. Frame sizes sit on a log axis, to
+ * scale: the standard sizes roughly double, and on a linear axis 64 to 512 B would crowd
  * into the left eighth where paths differ most.
  */
 function zeroLossChart(
@@ -34,18 +46,30 @@ function zeroLossChart(
   const frames = [...new Set(values.map((v) => v.frame!))].sort((a, b) => a - b);
   const spec: TopLevelSpec = {
     config: CONFIG,
-    title: { text: title, subtitle: 'one line per path over frame size (RFC 2544)' },
+    title: { text: title, subtitle: 'one line per path over frame size (RFC 2544); frame size on a log scale' },
     width: WIDTH,
     height: HEIGHT,
     data: { values },
     encoding: {
-      x: { field: 'frame', type: 'ordinal', sort: frames, title: 'frame size (bytes)', axis: { labelAngle: 0 } },
+      x: {
+        field: 'frame',
+        type: 'quantitative',
+        title: fieldLabel('traffic.frame_bytes').replace(/\)$/, '; bytes, log scale)'),
+        scale: { type: 'log', base: 2, domain: [frames[0], frames[frames.length - 1]] },
+        axis: { values: frames, labelAngle: 0, format: 'd' },
+      },
       y: { field: 'y', type: 'quantitative', title: axis },
       color: pathColour(palette, paths, true),
     },
     layer: [
-      { mark: { type: 'line' }, encoding: { strokeWidth: pathStrokeWidth(palette) } },
-      { mark: { type: 'point', filled: true, opacity: 1 }, encoding: { size: pathPointSize(palette) } },
+      {
+        mark: { type: 'line' },
+        encoding: { strokeWidth: pathStrokeWidth(palette), strokeDash: pathDash(palette, paths) },
+      },
+      {
+        mark: { type: 'point', filled: true, opacity: 1 },
+        encoding: { size: pathPointSize(palette), shape: pathShape(palette, paths) },
+      },
     ],
   };
   return { name, title, caption, spec };
@@ -124,7 +148,7 @@ export function capacityCharts(t: ResultTable, palette: ColourScale): ChartSpec[
       x: {
         field: 'capacity',
         type: 'quantitative',
-        title: `${field} (${unit})`,
+        title: fieldLabel(field).replace(/\)$/, `; ${unit})`),
         scale: { domainMax: Math.max(1, ...values.map((v) => v.capacity)) * 1.9 },
       },
     },

@@ -3,7 +3,17 @@ import { CAUSES } from '../model/causes.js';
 import type { ChartSpec } from './render.js';
 import { causePalette, inPaletteOrder, UNATTRIBUTED, type ColourScale } from './palette.js';
 import { hasCi, numberAt, type ResultTable } from './table.js';
-import { CONFIG, HEIGHT, pathColour, shortNumber, wantsLog } from './style.js';
+import { columnLabel } from './question.js';
+import {
+  CONFIG,
+  HEIGHT,
+  pathColour,
+  refLayer,
+  shortNumber,
+  wantsLog,
+  type ChartContext,
+  type RefLine,
+} from './style.js';
 
 /** Bars per path need room for a label each; a fixed step keeps five paths and fifty alike readable. */
 const STEP = 64;
@@ -33,7 +43,7 @@ function throughputChart(t: ResultTable, palette: ColourScale): ChartSpec {
     values.map((v) => v.path),
   );
   const x = { field: 'path', type: 'nominal' as const, sort: paths, title: 'path', axis: { labelAngle: 0 } };
-  const y = { type: 'quantitative' as const, title: 'delivered (Gbit/s)' };
+  const y = { type: 'quantitative' as const, title: columnLabel('delivered_gbps') };
   const spec: TopLevelSpec = {
     config: CONFIG,
     title: { text: 'Delivered throughput per path (Gbit/s)', subtitle: 'bars: delivered; black tick: offered load' },
@@ -77,7 +87,7 @@ function throughputChart(t: ResultTable, palette: ColourScale): ChartSpec {
  * Cores each path keeps busy, split by cause. The CSV gives cores in total and cycles per
  * packet per cause; each cause's share of the cycles is its share of the cores.
  */
-function coresChart(t: ResultTable, palette: ColourScale): ChartSpec {
+function coresChart(t: ResultTable, palette: ColourScale, ctx: ChartContext): ChartSpec {
   const values: { path: string; cause: string; order: number; cores: number }[] = [];
   const totals: { path: string; total: number; label: string }[] = [];
   t.rows.forEach((r, i) => {
@@ -100,21 +110,23 @@ function coresChart(t: ResultTable, palette: ColourScale): ChartSpec {
   const causes = causePalette();
   const present = causes.domain.filter((c) => values.some((v) => v.cause === c));
   const x = { field: 'path', type: 'nominal' as const, sort: paths, title: 'path', axis: { labelAngle: 0 } };
+  const title = columnLabel('cores_used');
+  const lines = cpuLines(ctx);
   const spec: TopLevelSpec = {
     config: CONFIG,
     title: {
       text: 'CPU cores used per path, by cause (cores)',
-      subtitle: 'cores used x cycles per packet for the cause / cycles per packet',
+      subtitle: `cores used x cycles per packet for the cause / cycles per packet${lines.length ? `; dashed: ${lines.length > 1 ? "the host's cores and the objective" : "the host's cores"}` : ''}`,
     },
     width: { step: STEP },
     height: HEIGHT,
-    encoding: { x },
     layer: [
       {
         data: { values },
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'cores', type: 'quantitative', aggregate: 'sum', stack: 'zero', title: 'cores' },
+          x,
+          y: { field: 'cores', type: 'quantitative', aggregate: 'sum', stack: 'zero', title },
           color: { field: 'cause', type: 'nominal', title: 'cause', scale: causes, legend: { values: present } },
           order: { field: 'order', type: 'quantitative', sort: 'ascending' },
         },
@@ -122,15 +134,15 @@ function coresChart(t: ResultTable, palette: ColourScale): ChartSpec {
       {
         data: { values: totals },
         mark: { type: 'text', dy: -8, fontSize: 11 },
-        encoding: { y: { field: 'total', type: 'quantitative' }, text: { field: 'label' } },
+        encoding: { x, y: { field: 'total', type: 'quantitative', title }, text: { field: 'label' } },
       },
+      ...(lines.length ? [refLayer(lines, { title })] : []),
     ],
   };
   return {
     name: 'cores-by-cause',
     title: 'CPU cores used per path, by cause (cores)',
-    caption:
-      'Cores kept busy by each path (cores_used, the total over the bar), split by what the cycles were spent on: guest stack, drivers, VM exits, device emulation, the software switch, hypervisor copies and interrupts.',
+    caption: `Cores kept busy by each path (cores_used, the total over the bar), split by what the cycles were spent on: guest stack, drivers, VM exits, device emulation, the software switch, hypervisor copies and interrupts.${lines.length ? ` Dashed lines: ${lines.map((l) => l.label).join('; ')}.` : ''}`,
     spec,
   };
 }
@@ -142,7 +154,7 @@ const PERCENTILES = [
 ];
 
 /** Median and tail latency per path, side by side; the tail is where paths differ most. */
-function latencyChart(t: ResultTable, palette: ColourScale): ChartSpec {
+function latencyChart(t: ResultTable, palette: ColourScale, ctx: ChartContext): ChartSpec {
   const values = t.rows
     .flatMap((r, i) =>
       PERCENTILES.map(({ column, label }, k) => {
@@ -157,30 +169,33 @@ function latencyChart(t: ResultTable, palette: ColourScale): ChartSpec {
     t.rows.map((r) => r.path),
   );
   const labels = PERCENTILES.map((p) => p.label);
-  const y = {
-    field: 'us',
-    type: 'quantitative' as const,
-    title: 'latency (us)',
-    // Bars start at zero, which a log scale cannot show: symlog is logarithmic away from it.
-    scale: log ? { type: 'symlog' as const, constant: Math.min(...values.map((v) => v.us as number)) } : {},
-  };
+  const slo: RefLine[] =
+    ctx.p99LatencyUs !== undefined
+      ? [{ value: ctx.p99LatencyUs, label: `objective: p99 <= ${ctx.p99LatencyUs} us` }]
+      : [];
+  const title = `latency (${columnLabel('latency_p99_us').replace(/.*\((.*)\)$/, '$1')})`;
+  const scale = log
+    ? // Bars start at zero, which a log scale cannot show: symlog is logarithmic away from it.
+      { type: 'symlog' as const, constant: Math.min(...values.map((v) => v.us as number)) }
+    : {};
+  const y = { field: 'us', type: 'quantitative' as const, title, scale };
+  const x = { field: 'path', type: 'nominal' as const, sort: paths, title: 'path', axis: { labelAngle: 0 } };
+  const xOffset = { field: 'percentile', type: 'nominal' as const, sort: labels, scale: { domain: labels } };
   const spec: TopLevelSpec = {
     config: CONFIG,
     title: {
       text: 'Latency percentiles per path (us)',
-      subtitle: `bars per path, left to right: p50, p99, p99.9 (lighter to darker)${log ? '; log scale' : ''}`,
+      subtitle: `bars per path, left to right: p50, p99, p99.9 (lighter to darker)${log ? '; log scale' : ''}${slo.length ? '; dashed: the p99 objective' : ''}`,
     },
     width: { step: STEP * 1.5, for: 'position' },
     height: HEIGHT,
-    data: { values },
-    encoding: {
-      x: { field: 'path', type: 'nominal', sort: paths, title: 'path', axis: { labelAngle: 0 } },
-      xOffset: { field: 'percentile', type: 'nominal', sort: labels, scale: { domain: labels } },
-    },
     layer: [
       {
+        data: { values },
         mark: { type: 'bar' },
         encoding: {
+          x,
+          xOffset,
           y,
           color: pathColour(palette, paths, false),
           opacity: {
@@ -193,18 +208,78 @@ function latencyChart(t: ResultTable, palette: ColourScale): ChartSpec {
           },
         },
       },
-      { mark: { type: 'text', dy: -6, fontSize: 9, color: '#333' }, encoding: { y, text: { field: 'label' } } },
+      {
+        data: { values },
+        mark: { type: 'text', dy: -6, fontSize: 9, color: '#333' },
+        encoding: { x, xOffset, y, text: { field: 'label' } },
+      },
+      ...(slo.length ? [refLayer(slo, { title, scale })] : []),
     ],
   };
   return {
     name: 'latency',
     title: 'Latency percentiles per path (us)',
-    caption: `Median (p50) and tail (p99, p99.9) latency of each path in microseconds, from the arrival of a packet to its delivery${log ? ', on a log scale because the paths differ by more than a factor of 20' : ''}. Paths with no packets delivered have no bar.`,
+    caption: `Median (p50) and tail (p99, p99.9) latency of each path in microseconds, from the arrival of a packet to its delivery${log ? ', on a log scale because the paths differ by more than a factor of 20' : ''}. Paths with no packets delivered have no bar.${slo.length ? ` The dashed line is the objective on p99 latency (${slo[0].value} us).` : ''}`,
     spec,
   };
 }
 
-/** The three charts of a single-point result: throughput, CPU by cause, latency. */
-export function singleCharts(t: ResultTable, palette: ColourScale): ChartSpec[] {
-  return [throughputChart(t, palette), coresChart(t, palette), latencyChart(t, palette)];
+/** The dashed lines of a cores axis: the host's cores (the ceiling) and a CPU objective. */
+export function cpuLines(ctx: ChartContext): RefLine[] {
+  const lines: RefLine[] = [];
+  if (ctx.hostCores !== undefined) lines.push({ value: ctx.hostCores, label: `host: ${ctx.hostCores} cores` });
+  if (ctx.cpuPct !== undefined && ctx.hostCores !== undefined) {
+    const cores = (ctx.cpuPct / 100) * ctx.hostCores;
+    lines.push({ value: cores, label: `objective: CPU <= ${ctx.cpuPct} % (${Number(cores.toPrecision(4))} cores)` });
+  }
+  return lines;
+}
+
+/** Loss per path, drawn only when some path dropped frames. */
+function lossChart(t: ResultTable, palette: ColourScale, ctx: ChartContext): ChartSpec {
+  const values = t.rows.map((r, i) => {
+    const loss = numberAt(t, i, 'drop_pct') ?? 0;
+    return { path: r.path, loss, label: shortNumber(loss) };
+  });
+  const paths = inPaletteOrder(
+    palette,
+    values.map((v) => v.path),
+  );
+  const title = columnLabel('drop_pct');
+  const slo: RefLine[] =
+    ctx.lossPct !== undefined ? [{ value: ctx.lossPct, label: `objective: loss <= ${ctx.lossPct} %` }] : [];
+  const x = { field: 'path', type: 'nominal' as const, sort: paths, title: 'path', axis: { labelAngle: 0 } };
+  const y = { field: 'loss', type: 'quantitative' as const, title };
+  const spec: TopLevelSpec = {
+    config: CONFIG,
+    title: { text: 'Frames lost per path (%)', subtitle: 'dropped / (delivered + dropped), in the measurement window' },
+    width: { step: STEP },
+    height: HEIGHT,
+    layer: [
+      { data: { values }, mark: { type: 'bar' }, encoding: { x, y, color: pathColour(palette, paths, false) } },
+      {
+        data: { values },
+        mark: { type: 'text', dy: -8, fontSize: 11 },
+        encoding: { x, y, text: { field: 'label' } },
+      },
+      ...(slo.length ? [refLayer(slo, { title })] : []),
+    ],
+  };
+  return {
+    name: 'loss',
+    title: 'Frames lost per path (%)',
+    caption: `The share of frames each path dropped (drop_pct, %), at any hop: a path that cannot keep up with the offered load loses what it cannot carry.${slo.length ? ` The dashed line is the loss objective (${ctx.lossPct} %).` : ''}`,
+    spec,
+  };
+}
+
+/** The charts of a single-point result: throughput, CPU by cause, latency, and loss when there are drops. */
+export function singleCharts(t: ResultTable, palette: ColourScale, ctx: ChartContext = {}): ChartSpec[] {
+  const drops = t.rows.some((_, i) => (numberAt(t, i, 'drop_pct') ?? 0) > 0);
+  return [
+    throughputChart(t, palette),
+    coresChart(t, palette, ctx),
+    latencyChart(t, palette, ctx),
+    ...(drops && t.columns.includes('drop_pct') ? [lossChart(t, palette, ctx)] : []),
+  ];
 }

@@ -95,3 +95,86 @@ export function shortNumber(x: number): string {
   if (a >= 10) return x.toFixed(1);
   return x.toFixed(2);
 }
+
+/** Dash patterns by path, so coinciding lines stay apart: solid for the first, then ever finer dashes. */
+const DASHES = [
+  [1, 0],
+  [8, 4],
+  [2, 3],
+  [12, 3, 2, 3],
+  [5, 2],
+  [1, 4],
+  [16, 4],
+  [8, 2, 2, 2, 2, 2],
+];
+/** Point shapes by path, for the same reason. */
+const SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'cross', 'triangle-down', 'triangle-right', 'stroke'];
+
+/**
+ * The dash of a path's line. On the path field itself, with the colour channel's title and
+ * legend values, so vega-lite draws one legend showing colour and dash together.
+ */
+export function pathDash(palette: ColourScale, present: Iterable<string>) {
+  return {
+    field: 'path',
+    type: 'nominal' as const,
+    title: 'path',
+    scale: { domain: palette.domain, range: palette.domain.map((_, i) => DASHES[i % DASHES.length]) },
+    legend: { values: inPaletteOrder(palette, present) },
+  };
+}
+
+/** The shape of a path's points; merged into the path legend like pathDash. */
+export function pathShape(palette: ColourScale, present: Iterable<string>) {
+  return {
+    field: 'path',
+    type: 'nominal' as const,
+    title: 'path',
+    scale: { domain: palette.domain, range: palette.domain.map((_, i) => SHAPES[i % SHAPES.length]) },
+    legend: { values: inPaletteOrder(palette, present) },
+  };
+}
+
+/** A horizontal reference line: an objective or a ceiling, with its label at the right end. */
+export interface RefLine {
+  value: number;
+  label: string;
+}
+
+/**
+ * Reference lines as a layer: dashed grey rules across the plot, each labelled, on the
+ * chart's y scale (`y` gives its title and scale, so the axis stays one).
+ */
+export function refLayer(lines: RefLine[], y: { title: string; scale?: object }) {
+  const enc = {
+    y: { field: 'value', type: 'quantitative' as const, title: y.title, ...(y.scale ? { scale: y.scale } : {}) },
+  };
+  return {
+    data: { values: lines },
+    layer: [
+      { mark: { type: 'rule' as const, color: '#444', strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: enc },
+      {
+        mark: {
+          type: 'text' as const,
+          align: 'right' as const,
+          baseline: 'bottom' as const,
+          x: 'width' as const,
+          dx: -3,
+          dy: -3,
+          fontSize: 10,
+          color: '#333',
+        },
+        encoding: { ...enc, text: { field: 'label', type: 'nominal' as const } },
+      },
+    ],
+  };
+}
+
+/** What the charts of a CSV may draw besides its rows: objectives and the host's cores. */
+export interface ChartContext {
+  p99LatencyUs?: number;
+  lossPct?: number;
+  cpuPct?: number;
+  /** The host's cores: the ceiling of any cores-used axis. */
+  hostCores?: number;
+}

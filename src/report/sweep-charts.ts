@@ -2,7 +2,24 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ChartSpec } from './render.js';
 import { inPaletteOrder, type ColourScale } from './palette.js';
 import { hasCi, numberAt, type ResultTable } from './table.js';
-import { CONFIG, HEIGHT, WIDTH, pathColour, pathPointSize, pathStrokeWidth, wantsLog, PATH_KEY } from './style.js';
+import { fieldLabel } from '../scenario/reference.js';
+import { columnLabel } from './question.js';
+import { cpuLines } from './single-charts.js';
+import {
+  CONFIG,
+  HEIGHT,
+  WIDTH,
+  pathColour,
+  pathDash,
+  pathPointSize,
+  pathShape,
+  pathStrokeWidth,
+  refLayer,
+  wantsLog,
+  PATH_KEY,
+  type ChartContext,
+  type RefLine,
+} from './style.js';
 
 /** The swept values as the x axis: numbers where they are numbers, else categories in file order. */
 interface XAxis {
@@ -34,36 +51,40 @@ export function sweptAxis(cells: string[]): XAxis {
 interface Metric {
   column: string;
   name: string;
-  title: string;
-  axis: string;
   caption: string;
+  /** The objective or ceiling lines this metric's axis carries. */
+  lines: (ctx: ChartContext) => RefLine[];
 }
 
 const METRICS: Metric[] = [
   {
     column: 'delivered_gbps',
     name: 'delivered-gbps',
-    title: 'Delivered throughput (Gbit/s)',
-    axis: 'delivered (Gbit/s)',
     caption: 'Delivered throughput in Gbit/s (frame bits) of each path',
+    lines: () => [],
   },
-  {
-    column: 'cores_used',
-    name: 'cores-used',
-    title: 'CPU cores used (cores)',
-    axis: 'cores used',
-    caption: 'CPU cores kept busy by each path',
-  },
+  { column: 'cores_used', name: 'cores-used', caption: 'CPU cores kept busy by each path', lines: cpuLines },
   {
     column: 'latency_p99_us',
     name: 'latency-p99',
-    title: 'p99 latency (us)',
-    axis: 'p99 latency (us)',
     caption: '99th-percentile latency in microseconds of each path',
+    lines: (ctx) =>
+      ctx.p99LatencyUs !== undefined
+        ? [{ value: ctx.p99LatencyUs, label: `objective: p99 <= ${ctx.p99LatencyUs} us` }]
+        : [],
   },
 ];
 
-function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec {
+/** Drawn only when some row dropped frames. */
+const LOSS: Metric = {
+  column: 'drop_pct',
+  name: 'loss',
+  caption: 'Frames lost, in % of those that left the system (drop_pct), by each path',
+  lines: (ctx) =>
+    ctx.lossPct !== undefined ? [{ value: ctx.lossPct, label: `objective: loss <= ${ctx.lossPct} %` }] : [],
+};
+
+function sweepChart(t: ResultTable, palette: ColourScale, m: Metric, ctx: ChartContext): ChartSpec {
   const [xColumn, ...others] = t.swept;
   const axis = sweptAxis(t.rows.map((r) => r[xColumn] ?? ''));
   const ci = hasCi(t, m.column);
@@ -95,7 +116,12 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
     values.map((v) => v.path),
   );
   const series = [...new Set(values.map((v) => v.series))];
-  const xTitle = axis.unit ? `${xColumn} (${axis.unit})` : xColumn;
+  const label = fieldLabel(xColumn);
+  const xTitle = axis.unit ? label.replace(/\)$/, `; ${axis.unit})`) : label;
+  const yTitle = columnLabel(m.column);
+  const title = `${yTitle.replace(/ \(.*\)$/, '')} vs ${label.replace(/ \(.*\)$/, '')}`;
+  // A reference line at or below zero has no place on a log axis.
+  const lines = m.lines(ctx).filter((l) => !logY || l.value > 0);
   const x = {
     field: 'x',
     type: axis.type,
@@ -107,31 +133,35 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
         ? { values: axis.order as number[], labelAngle: 0 }
         : { labelAngle: 0 },
   };
-  const y = { type: 'quantitative' as const, title: m.axis, scale: logY ? { type: 'log' as const } : {} };
+  const y = { type: 'quantitative' as const, title: yTitle, scale: logY ? { type: 'log' as const } : {} };
   const many = series.length > 1;
-  const dash = many ? { strokeDash: { field: 'series', type: 'nominal' as const, title: others.join(', ') } } : {};
+  // Dashes tell paths apart, unless a second swept field needs them; point shapes always do.
+  const dash = many
+    ? { strokeDash: { field: 'series', type: 'nominal' as const, title: others.join(', ') } }
+    : { strokeDash: pathDash(palette, paths) };
   const detail = many ? { detail: { field: 'series', type: 'nominal' as const } } : {};
   const subtitle = [
     `one line per path over ${xColumn}`,
     ci ? 'band: 95 % confidence interval' : '',
     logY ? 'log scale' : '',
+    lines.length ? `dashed grey: ${lines.map((l) => l.label).join('; ')}` : '',
   ]
     .filter(Boolean)
     .join('; ');
   const spec: TopLevelSpec = {
     config: CONFIG,
-    title: { text: `${m.title} vs ${xColumn}`, subtitle },
+    title: { text: title, subtitle },
     width: WIDTH,
     height: HEIGHT,
-    data: { values },
-    encoding: { x },
     layer: [
       ...(ci
         ? [
             {
+              data: { values },
               transform: [{ filter: 'datum.lo != null && datum.hi != null' }],
               mark: { type: 'area' as const, opacity: 0.2 },
               encoding: {
+                x,
                 y: { ...y, field: 'lo' },
                 y2: { field: 'hi' },
                 color: pathColour(palette, paths, true),
@@ -141,8 +171,10 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
           ]
         : []),
       {
+        data: { values },
         mark: { type: 'line' },
         encoding: {
+          x,
           y: { ...y, field: 'y' },
           color: pathColour(palette, paths, true),
           strokeWidth: pathStrokeWidth(palette),
@@ -151,20 +183,29 @@ function sweepChart(t: ResultTable, palette: ColourScale, m: Metric): ChartSpec 
         },
       },
       {
+        data: { values },
         mark: { type: 'point', filled: true, opacity: 1 },
-        encoding: { y: { ...y, field: 'y' }, color: pathColour(palette, paths, true), size: pathPointSize(palette) },
+        encoding: {
+          x,
+          y: { ...y, field: 'y' },
+          color: pathColour(palette, paths, true),
+          size: pathPointSize(palette),
+          shape: pathShape(palette, paths),
+        },
       },
+      ...(lines.length ? [refLayer(lines, { title: yTitle, scale: y.scale })] : []),
     ],
   };
   return {
     name: m.name,
-    title: `${m.title} vs ${xColumn}`,
-    caption: `${m.caption} at each value of ${xColumn}${ci ? ', the mean over replications with its 95 % confidence interval as a band' : ''}${many ? `; dashes tell apart the values of ${others.join(', ')}` : ''}${logY ? '; log scale' : ''}. Where paths coincide, the earlier path's wider line shows around the later one's.`,
+    title,
+    caption: `${m.caption} at each value of ${xColumn}${ci ? ', the mean over replications with its 95 % confidence interval as a band' : ''}${many ? `; dashes tell apart the values of ${others.join(', ')}` : ''}${logY ? '; log scale' : ''}. Where paths coincide, the earlier path's wider line shows around the later one's, and each path has its own ${many ? '' : 'dash and '}point shape.${lines.length ? ` Dashed grey: ${lines.map((l) => l.label).join('; ')}.` : ''}`,
     spec,
   };
 }
 
-/** The charts of a sweep: throughput, CPU and tail latency, each as a line per path. */
-export function sweepCharts(t: ResultTable, palette: ColourScale): ChartSpec[] {
-  return METRICS.map((m) => sweepChart(t, palette, m));
+/** The charts of a sweep: throughput, CPU, tail latency and (when there are drops) loss, each as a line per path. */
+export function sweepCharts(t: ResultTable, palette: ColourScale, ctx: ChartContext = {}): ChartSpec[] {
+  const drops = t.columns.includes('drop_pct') && t.rows.some((_, i) => (numberAt(t, i, 'drop_pct') ?? 0) > 0);
+  return [...METRICS, ...(drops ? [LOSS] : [])].map((m) => sweepChart(t, palette, m, ctx));
 }

@@ -142,3 +142,30 @@ export function fieldReference(): string {
   if (custom && typeof custom === 'object') out.push('### `custom_paths.<name>`', '', ...table(custom), '');
   return out.join('\n');
 }
+
+/** The JSON Schema node of a dotted field path (through a catalog-or-mapping union), if any. */
+function nodeAt(path: string): Node | undefined {
+  let n: Node | undefined = scenarioJsonSchema() as Node;
+  for (const k of path.split('.')) {
+    const obj: Node | undefined = n && objectIn(n);
+    n = obj?.properties?.[k];
+    if (!n) return undefined;
+  }
+  return n;
+}
+
+/**
+ * A short human label for a scenario field, for chart axes: the first clause of its help
+ * text and its path, "number of VMs (vms.count)". Taken from the schema's declarations, so
+ * a field's words live in one place.
+ */
+export function fieldLabel(path: string): string {
+  const help = nodeAt(path)?.description;
+  if (!help) return path;
+  // "saturate mode: bytes of frames ..." says when the field applies, then what it is.
+  const clause = help
+    .replace(/^[^:;.(]{1,30}: /, '')
+    .split(/[;:(]|\. |, (?=[a-z`])/)[0]
+    .trim();
+  return `${clause} (${path})`;
+}

@@ -59,7 +59,13 @@ function quantity(kind: QuantityKind, expected: string, ok: (v: number) => boole
     .regex(quantityPattern(kind), { error: expected })
     .transform((t) => parseQuantity(t, kind)!)
     .refine((v) => ok(v) && within(kind, v), { error: `${expected}, at most ${kind.maxText}` })
-    .meta({ 'x-type': typeText, 'x-unit': kind.base });
+    .meta({
+      'x-type': typeText,
+      'x-unit': kind.base,
+      'x-max': kind.maxText,
+      // What an editor shows when the text does not match (VS Code, yaml-language-server).
+      patternErrorMessage: `${expected}, at most ${kind.maxText}`,
+    });
 }
 
 export const duration = quantity(DURATION, DURATION_EXPECTED, (v) => v >= 0, 'duration >= 0');
@@ -89,7 +95,12 @@ const rate = z
   .refine((r) => ('bitsPerSec' in r ? r.bitsPerSec <= BIT_RATE.max : r.packetsPerSec <= PACKET_RATE.max), {
     error: `${NON_NEGATIVE_RATE}, at most ${BIT_RATE.maxText} or ${PACKET_RATE.maxText}`,
   })
-  .meta({ 'x-type': 'rate (bit or packet)', 'x-unit': 'bit/s or pps' });
+  .meta({
+    'x-type': 'rate (bit or packet)',
+    'x-unit': 'bit/s or pps',
+    'x-max': `${BIT_RATE.maxText} or ${PACKET_RATE.maxText}`,
+    patternErrorMessage: NON_NEGATIVE_RATE,
+  });
 
 const count = (what: string, min = 1, max = 1_000_000) => {
   const expected = `${what} as a whole number from ${min} to ${max}`;
@@ -289,7 +300,7 @@ const customPath = z
     ),
     file: help(
       z.string().min(1).max(1000).optional(),
-      'a path file to start from (YAML or JSON, relative to the scenario; `paths/` has examples): description, nic_sorting, rx, tx and optional costs',
+      'a path file to start from (YAML or JSON, relative to the scenario; `scenarios/paths/` has an example): description, nic_sorting, rx, tx and optional costs',
     ),
     description: help(z.string().max(1000).optional(), 'what the variant is; default "<base>, modified"'),
     costs: help(

@@ -16,7 +16,11 @@ export function builder(y: Argv) {
       demandOption: true,
       describe: 'scenario files with a reference: block',
     })
-    .option('out', { type: 'string', default: 'results', describe: 'directory for published.csv' })
+    .option('out', {
+      type: 'string',
+      default: 'results',
+      describe: 'directory for published.csv (and sensitivity.csv), relative to the current folder',
+    })
     .option('duration', { type: 'string', describe: "simulated duration, instead of each scenario's" })
     .option('jobs', jobsOption)
     .option('sensitivity', {
@@ -34,10 +38,10 @@ export function comparisonTable(rows: ComparisonRow[]): string {
   const lines = rows.map((r) => {
     const published =
       r.published !== '' ? String(r.published) : r.published_low !== '' ? `${r.published_low}-${r.published_high}` : '';
-    const what = r.metric === 'claim' ? `claim: ${published}` : `${r.metric} ${published} ${r.unit}`;
+    const what = r.metric === 'claim' ? `claim: ${r.claim}` : `${r.metric} ${published} ${r.unit}`;
     const err = r.error_pct !== '' ? ` (${Number(r.error_pct) > 0 ? '+' : ''}${r.error_pct} %)` : '';
     const result = r.result === 'pass' ? 'pass' : r.result === 'fail' ? 'FAIL' : 'info';
-    return [r.id, `${r.scenario} / ${r.path}`, what, `${r.simulated}${err}`, result];
+    return [r.id, `${r.scenario} / ${r.path}`, what, r.metric === 'claim' ? r.finding : `${r.simulated}${err}`, result];
   });
   const header = ['id', 'scenario / path', 'published', 'simulated', 'result'];
   const widths = header.map((h, i) =>
@@ -71,8 +75,10 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   try {
     const onWarning = (message: string) => io.err(`iovsim: warning: ${message}\n`);
     const rows = await comparePlans(plans, { runner, concurrency: jobs, overrides, onWarning });
-    writeAtomic(join(argv.out, 'published.csv'), toCsv(rows));
+    const csv = join(argv.out, 'published.csv');
+    writeAtomic(csv, toCsv(rows));
     io.out(comparisonTable(rows));
+    io.out(`wrote ${csv}\n`);
     const failed = rows.filter((r) => r.result === 'fail').length;
     const passed = rows.filter((r) => r.result === 'pass').length;
     io.out(`${passed} passed, ${failed} failed\n`);

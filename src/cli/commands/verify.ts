@@ -17,7 +17,11 @@ export function builder(y: Argv) {
       array: true,
       describe: 'validation scenarios (default: the scenarios/validation/ shipped with iovsim)',
     })
-    .option('out', { type: 'string', default: 'results', describe: 'directory for validation.csv' })
+    .option('out', {
+      type: 'string',
+      default: 'results',
+      describe: 'directory for validation.csv, relative to the current folder',
+    })
     .option('quiet', { type: 'boolean', default: false, describe: 'no progress messages on stderr' });
 }
 
@@ -69,7 +73,9 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
     if (!argv.quiet && io.isTty) io.err(`verify: ${exp.name} (${exp.validation!.replications} replications)\n`);
     rows.push(verifyRow(verify(exp)));
   }
-  writeAtomic(join(argv.out, 'validation.csv'), toCsv(rows));
+  const csv = join(argv.out, 'validation.csv');
+  writeAtomic(csv, toCsv(rows));
+  if (!argv.quiet) io.err(`verify: wrote ${csv}\n`);
   io.out(verifyTable(rows));
   const failed = rows.filter((r) => r.result !== 'pass').length;
   io.out(`${rows.length - failed} passed, ${failed} failed\n`);

@@ -1,0 +1,31 @@
+import { longFamilies, type Row } from '../metrics/metrics.js';
+
+/** A long-form table of one family: rows of (keys, scenario, path, index, value). */
+export interface LongTable {
+  /** The file suffix: `<name>.<suffix>.csv`. */
+  suffix: string;
+  rows: Row[];
+}
+
+/**
+ * The per-VM and per-core columns of `rows` in long form: one row per row and member, with
+ * the row's keys (`keys` that it has, such as swept fields or a search's frame size), its
+ * scenario and path, the member's index and its value (and `_ci95` half-width when
+ * replicated). Nothing is empty: a row without the family adds no line.
+ */
+export function longTables(rows: Row[], keys: readonly string[]): LongTable[] {
+  return longFamilies().map((f) => ({
+    suffix: f.file,
+    rows: rows.flatMap((r) => {
+      const id: Row = {};
+      for (const k of [...keys, 'scenario', 'path']) if (r[k] !== undefined) id[k] = r[k];
+      return Object.keys(r).flatMap((column) => {
+        const i = f.member(column);
+        if (i === undefined) return [];
+        const line: Row = { ...id, [f.index]: Number(i), [f.value]: r[column] };
+        if (r[`${column}_ci95`] !== undefined) line[`${f.value}_ci95`] = r[`${column}_ci95`];
+        return [line];
+      });
+    }),
+  }));
+}
