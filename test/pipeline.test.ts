@@ -156,6 +156,8 @@ describe('iovsim examples', () => {
     expect(r.code, r.err).toBe(0);
     expect(readdirSync(to).sort()).toEqual([
       'experiments',
+      'modern',
+      'paths',
       'published',
       'quickstart.yaml',
       'scenario.schema.json',
@@ -166,6 +168,9 @@ describe('iovsim examples', () => {
     );
     const v = await cli(['validate', join(to, 'published', 'r3-esx-netqueue-off-8vms.yaml')]);
     expect(v.code, v.err).toBe(0);
+    // A scenario that names a path file still finds it in the copy.
+    const p = await cli(['validate', join(to, 'experiments', 'custom-paths.yaml')]);
+    expect(p.code, p.err).toBe(0);
     const again = await cli(['examples', '--copy', to]);
     expect(again.code).toBe(2);
     expect(again.err).toMatch(
