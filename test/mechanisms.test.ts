@@ -3,12 +3,22 @@ import { COSTS } from '../src/model/costs.js';
 import { moderator } from '../src/model/moderation.js';
 import { run, sum } from './support/scenario.js';
 
-const c = Object.fromEntries(Object.entries(COSTS).map(([k, v]) => [k, v.default])) as Record<keyof typeof COSTS, number>;
-const cores = (r: { coreCycles: number[][]; clockGhz: number; windowNs: number }) => sum(r.coreCycles.map(sum)) / r.clockGhz / r.windowNs;
+const c = Object.fromEntries(Object.entries(COSTS).map(([k, v]) => [k, v.default])) as Record<
+  keyof typeof COSTS,
+  number
+>;
+const cores = (r: { coreCycles: number[][]; clockGhz: number; windowNs: number }) =>
+  sum(r.coreCycles.map(sum)) / r.clockGhz / r.windowNs;
 const gbps = (r: { deliveredPayloadBytes: number; windowNs: number }) => (r.deliveredPayloadBytes * 8) / r.windowNs;
 
 describe('interrupts under load: a poll that empties its ring re-arms its interrupt', () => {
-  const r = run({ duration: '40 ms', warmup: '5 ms', host: { cores: 8, clock: '2.9 GHz', hypervisor_cores: 4 }, vms: { count: 4 }, traffic: { load: 'saturate' } });
+  const r = run({
+    duration: '40 ms',
+    warmup: '5 ms',
+    host: { cores: 8, clock: '2.9 GHz', hypervisor_cores: 4 },
+    vms: { count: 4 },
+    traffic: { load: 'saturate' },
+  });
   for (const p of ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov']) {
     it(`${p}: interrupts at bulk receive`, () => {
       expect(r[p].interrupts).toBeGreaterThan(0);
@@ -17,7 +27,9 @@ describe('interrupts under load: a poll that empties its ring re-arms its interr
   it('exits show up where exits happen: none natively, per interrupt with SR-IOV, more behind the software switch', () => {
     expect(r.native.exits).toBe(0);
     expect(r.sriov.exits).toBeGreaterThan(0);
-    expect(r.paravirtual.exits / r.paravirtual.deliveredPackets).toBeGreaterThan(r.sriov.exits / r.sriov.deliveredPackets);
+    expect(r.paravirtual.exits / r.paravirtual.deliveredPackets).toBeGreaterThan(
+      r.sriov.exits / r.sriov.deliveredPackets,
+    );
   });
 });
 
@@ -48,7 +60,14 @@ describe('a 1-vCPU SR-IOV guest whose core is the bottleneck', () => {
 
   it('the interrupt throttle rate changes what a bulk stream costs: at line rate, more interrupts, more CPU', () => {
     const lineRate = (itr: string) =>
-      run({ duration: '40 ms', warmup: '5 ms', vms: { count: 2 }, nic: { itr }, traffic: { load: 'saturate' }, paths: ['sriov'] }).sriov;
+      run({
+        duration: '40 ms',
+        warmup: '5 ms',
+        vms: { count: 2 },
+        nic: { itr },
+        traffic: { load: 'saturate' },
+        paths: ['sriov'],
+      }).sriov;
     const bulk = lineRate('bulk');
     const fast = lineRate('lowest-latency');
     expect(gbps(fast)).toBeCloseTo(gbps(bulk), 1);
@@ -72,19 +91,40 @@ describe('TCP ACK clocking', () => {
     // Per frame on the one core: interrupt share + NAPI + copy + half an ACK (tcp_ack + driver).
     const perFrame = sum(r.coreCycles.map(sum)) / r.deliveredPackets;
     const interrupts = (r.interrupts * c.irq_handler) / r.deliveredPackets;
-    expect(perFrame - interrupts).toBeCloseTo(c.guest_driver + c.guest_stack + c.copy_per_byte * 1518 + (c.tcp_ack + c.guest_driver) / 2, 0);
+    expect(perFrame - interrupts).toBeCloseTo(
+      c.guest_driver + c.guest_stack + c.copy_per_byte * 1518 + (c.tcp_ack + c.guest_driver) / 2,
+      0,
+    );
   });
 
   it('a window of two segments makes the sender wait for each ACK: throughput is one window per round trip', () => {
-    const small = run({ duration: '30 ms', warmup: '5 ms', vms: { count: 1 }, traffic: { load: 'saturate', window: '3036 B' }, paths: ['sriov'] }).sriov;
-    const large = run({ duration: '30 ms', warmup: '5 ms', vms: { count: 1 }, traffic: { load: 'saturate' }, paths: ['sriov'] }).sriov;
+    const small = run({
+      duration: '30 ms',
+      warmup: '5 ms',
+      vms: { count: 1 },
+      traffic: { load: 'saturate', window: '3036 B' },
+      paths: ['sriov'],
+    }).sriov;
+    const large = run({
+      duration: '30 ms',
+      warmup: '5 ms',
+      vms: { count: 1 },
+      traffic: { load: 'saturate' },
+      paths: ['sriov'],
+    }).sriov;
     expect(gbps(small)).toBeLessThan(gbps(large) / 2);
     // One ACK per window of two frames.
     expect(small.acks / small.deliveredPackets).toBeCloseTo(0.5, 2);
   });
 
   it('a window smaller than two segments waits for the delayed-ACK timer (40 ms, [L3])', () => {
-    const r = run({ duration: '200 ms', warmup: '10 ms', vms: { count: 1 }, traffic: { load: 'saturate', window: '1518 B' }, paths: ['native'] }).native;
+    const r = run({
+      duration: '200 ms',
+      warmup: '10 ms',
+      vms: { count: 1 },
+      traffic: { load: 'saturate', window: '1518 B' },
+      paths: ['native'],
+    }).native;
     // One frame per 40 ms: 190 ms of window see 4 or 5 frames.
     expect(r.deliveredPackets).toBeGreaterThanOrEqual(4);
     expect(r.deliveredPackets).toBeLessThanOrEqual(5);
@@ -103,7 +143,13 @@ describe('TCP ACK clocking', () => {
     expect(r.paravirtual.interrupts).toBeGreaterThan(0);
     expect(r.paravirtual.exits).toBeGreaterThan(0);
     // With a GRO peer, one ACK per 64 KB segment.
-    const gro = run({ duration: '30 ms', warmup: '5 ms', vms: { count: 1 }, traffic: { direction: 'tx', load: 'saturate', tso_segment_bytes: 65536 }, paths: ['native'] }).native;
+    const gro = run({
+      duration: '30 ms',
+      warmup: '5 ms',
+      vms: { count: 1 },
+      traffic: { direction: 'tx', load: 'saturate', tso_segment_bytes: 65536 },
+      paths: ['native'],
+    }).native;
     expect(gro.acks / gro.deliveredPackets).toBeCloseTo(1 / 46, 2);
   });
 });
@@ -187,7 +233,13 @@ describe('request/response', () => {
       traffic: {
         kind: 'request_response',
         frame_bytes: frame,
-        request_response: { request_bytes: '64 B', response_bytes: '1448 B', concurrency: 1, app_cycles: 10000, peer_latency: '5 us' },
+        request_response: {
+          request_bytes: '64 B',
+          response_bytes: '1448 B',
+          concurrency: 1,
+          app_cycles: 10000,
+          peer_latency: '5 us',
+        },
       },
       paths: ['sriov'],
     }).sriov;
@@ -195,7 +247,16 @@ describe('request/response', () => {
     // Request: peer, wire, DMA + IOMMU, the VF interrupt (exit, two handlers, EOI) and NAPI,
     // the socket copy, the application; response: the stack sending, DMA + IOMMU, wire.
     const cycles =
-      c.vm_exit + 2 * c.irq_handler + c.eoi_exit + c.guest_driver + c.guest_stack + c.copy_per_byte * 64 + 10000 + c.guest_stack + c.guest_driver + c.copy_per_byte * frame;
+      c.vm_exit +
+      2 * c.irq_handler +
+      c.eoi_exit +
+      c.guest_driver +
+      c.guest_stack +
+      c.copy_per_byte * 64 +
+      10000 +
+      c.guest_stack +
+      c.guest_driver +
+      c.copy_per_byte * frame;
     const latencyNs = 5000 + wire(64) + 2 * (c.dma_ns + c.iommu_ns) + cycles / 2.9 + wire(frame);
     expect(r.transactionLatencyNs.mean).toBeCloseTo(latencyNs, 0);
     expect(r.transactions / (r.windowNs / 1e9)).toBeCloseTo(1e9 / latencyNs, -2);
@@ -220,7 +281,10 @@ describe('request/response', () => {
   it('CPU per transaction counts the application', () => {
     const base = { duration: '30 ms', warmup: '5 ms', vms: { count: 2 }, paths: ['native'] };
     const cycles = (app: number) => {
-      const r = run({ ...base, traffic: { kind: 'request_response', request_response: { concurrency: 4, app_cycles: app } } }).native;
+      const r = run({
+        ...base,
+        traffic: { kind: 'request_response', request_response: { concurrency: 4, app_cycles: app } },
+      }).native;
       return sum(r.coreCycles.map(sum)) / r.transactions;
     };
     expect(cycles(20000) - cycles(0)).toBeCloseTo(20000, -2);
