@@ -241,6 +241,44 @@ search: {kind: capacity, vary: traffic.load_per_vm, from: 0.5 Mpps, to: 4 Mpps, 
   });
 });
 
+describe('seeds from content', () => {
+  const study = (loads: string) => `name: ins
+duration: 6 ms
+warmup: 1 ms
+traffic: {arrivals: poisson, frame_bytes: imix}
+paths: [paravirtual, sriov]
+replications: 2
+sweep:
+  traffic.load: [${loads}]
+`;
+  const rowsOf = (text: string) => {
+    const [header, ...lines] = text.trimEnd().split('\n');
+    return { header, byLoad: new Map(lines.map((l) => [l.split(',').slice(0, 4).join(','), l])) };
+  };
+
+  it('inserting a sweep value leaves every other row byte-identical', async () => {
+    const out = join(dir, 'insert');
+    const a = await cli(['run', scenarioFile('ins.yaml', study('1 Gbit/s, 5 Gbit/s')), '--out', out, '--quiet']);
+    const before = rowsOf(readFileSync(join(out, 'ins.csv'), 'utf8'));
+    const b = await cli([
+      'run',
+      scenarioFile('ins.yaml', study('1 Gbit/s, 3 Gbit/s, 5 Gbit/s')),
+      '--out',
+      out,
+      '--quiet',
+    ]);
+    const after = rowsOf(readFileSync(join(out, 'ins.csv'), 'utf8'));
+    expect(a.code + b.code).toBe(0);
+    expect(after.header).toBe(before.header);
+    expect(before.byLoad.size).toBe(4);
+    expect(after.byLoad.size).toBe(6);
+    for (const [key, line] of before.byLoad) expect(after.byLoad.get(key), key).toBe(line);
+    // The replications differ: the interval is not 0, so the seeds really are different.
+    const first = (parse(readFileSync(join(out, 'ins.csv'), 'utf8'), { columns: true }) as Record<string, string>[])[0];
+    expect(first.latency_mean_us_ci95).not.toBe('0');
+  });
+});
+
 describe('parallel runs and interruption', () => {
   const sweep = `name: par
 duration: 8 ms
