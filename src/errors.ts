@@ -56,5 +56,12 @@ export const EXIT = {
     code: 4,
     help: 'a failed `verify` or `compare` (the model disagrees with theory or the published figures)',
   },
-  interrupted: { code: 130, help: 'interrupted (SIGINT; 143 for SIGTERM)' },
+  interrupted: {
+    code: 130,
+    help: 'interrupted by SIGINT (Ctrl-C; the CSV keeps the rows completed, --resume finishes)',
+  },
+  terminated: {
+    code: 143,
+    help: 'stopped by SIGTERM (as schedulers stop a job; the CSV keeps the rows completed, --resume finishes)',
+  },
 } as const;

@@ -42,8 +42,8 @@ describe('iovsim run', () => {
     ]) {
       expect(header).toContain(col);
     }
-    // No temporary file is left behind.
-    expect(readdirSync(out)).toEqual(['small.csv']);
+    // The CSV and its provenance sidecar; no temporary file is left behind.
+    expect(readdirSync(out).sort()).toEqual(['small.csv', 'small.meta.json']);
   });
 
   it('picks paths with --modes and prints json with --format json', async () => {

@@ -8,6 +8,7 @@ import { planFile } from '../src/scenario/plan.js';
 import { InlineRunner, WorkerPool, type TaskRunner } from '../src/experiment/pool.js';
 import { Interrupted, runPlan } from '../src/experiment/runner.js';
 import { expandSweep, rangeValues } from '../src/scenario/sweep.js';
+import { metaFileFor, metaHeader, rowsToResume } from '../src/scenario/provenance.js';
 import type { Row } from '../src/metrics/metrics.js';
 import { mser5 } from '../src/stats/mser.js';
 import { cli } from './support/cli.js';
@@ -26,12 +27,16 @@ async function runFile(
   opts: { resume?: boolean; stopAfter?: number } = {},
 ): Promise<Row[]> {
   let advanced = 0;
+  const plan = planFile(file);
+  const metaFile = metaFileFor(csvFile);
+  const header = metaHeader(plan, { version: '0.0.0-test', node: process.version, overrides: {} });
+  const keep = opts.resume ? rowsToResume({ plan, csvFile, metaFile, expected: header, any: false }).kept : undefined;
   try {
-    return await runPlan(planFile(file), {
+    return await runPlan(plan, {
       runner,
       concurrency: runner instanceof WorkerPool ? 2 : 1,
-      csvFile,
-      resume: opts.resume ?? false,
+      output: { csvFile, metaFile, header },
+      keep,
       onWarning: () => {},
       progress: { start: () => {}, advance: (n) => void (advanced += n), stop: () => {} },
       aborted: () => opts.stopAfter !== undefined && advanced >= opts.stopAfter,

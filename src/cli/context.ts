@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { InputError, InputErrors } from '../errors.js';
@@ -80,3 +80,9 @@ export const jobsOption = {
   type: 'number',
   describe: `worker threads for sweep points and replications (default: one per core, here ${availableParallelism()}; at most 4 per core)`,
 } as const;
+
+/** iovsim's version, from package.json: `--version`, and every run's provenance sidecar. */
+export function iovsimVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

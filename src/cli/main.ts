@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { EnvironmentError, EXIT, InputError, InputErrors } from '../errors.js';
 import * as compare from './commands/compare.js';
@@ -8,7 +7,7 @@ import * as run from './commands/run.js';
 import * as schema from './commands/schema.js';
 import * as validate from './commands/validate.js';
 import * as verify from './commands/verify.js';
-import { processIo, type CommandContext, type Io } from './context.js';
+import { iovsimVersion, processIo, type CommandContext, type Io } from './context.js';
 
 export type { Io } from './context.js';
 
@@ -21,11 +20,6 @@ interface Command {
 }
 
 const COMMANDS: Command[] = [run, validate, verify, compare, report, paths, schema] as unknown as Command[];
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 const exitCodes = Object.values(EXIT)
   .map((e) => `${e.code} ${e.help}`)
@@ -46,7 +40,7 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
   parser = parser
     .demandCommand(1, `Give a command: ${COMMANDS.map((c) => c.command.split(' ')[0]).join(', ')} (see --help).`)
     .strict()
-    .version(version())
+    .version(iovsimVersion())
     .help()
     .alias('h', 'help')
     .wrap(Math.min(110, process.stdout.columns ?? 100))

@@ -47,7 +47,6 @@ class Runs {
         const rows = await runPlan(plan, {
           runner: this.o.runner,
           concurrency: this.o.concurrency,
-          resume: false,
           onWarning: () => {},
           aborted: () => false,
         });

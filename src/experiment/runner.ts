@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { deriveSeed } from '../engine/rng.js';
 import { aggregateReplications } from '../metrics/aggregate.js';
 import { lossOf, resultRow, valueOf, type Row } from '../metrics/metrics.js';
 import { WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { ResolvedPath, RunResult } from '../model/result.js';
 import { toCsv } from '../output/csv.js';
+import { metaText } from '../output/meta.js';
 import { writeAtomic } from '../output/write.js';
 import type { Cell, Plan } from '../scenario/plan.js';
+import { rowDigest, type KeptRow, type MetaHeader, type MetaRow } from '../scenario/provenance.js';
 import type { Experiment } from '../scenario/resolve.js';
 import type { RequestRate } from '../scenario/schema.js';
 import { canonicalAssignment } from '../scenario/sweep.js';
@@ -23,17 +23,25 @@ export interface ProgressSink {
   stop(): void;
 }
 
+/** Where a run writes: its CSV and, beside it, its provenance sidecar. */
+export interface RunOutput {
+  csvFile: string;
+  metaFile: string;
+  /** What the sidecar says besides its rows. */
+  header: MetaHeader;
+}
+
 export interface RunnerOptions {
   runner: TaskRunner;
   /** Rows in flight at once; with workers, the number of workers. */
   concurrency: number;
   /** Where rows are written as they complete; none to keep them in memory only. */
-  csvFile?: string;
-  /** Keep the rows already in csvFile and compute only the others. */
-  resume: boolean;
+  output?: RunOutput;
+  /** Rows of an earlier run to keep, by cell index (checked by scenario/provenance.ts). */
+  keep?: Map<number, KeptRow>;
   onWarning: (message: string) => void;
   progress?: ProgressSink;
-  /** Checked between runs: true stops the run after the rows in flight. */
+  /** True once the run is to stop; rows in flight are abandoned (their runs fail). */
   aborted: () => boolean;
 }
 
@@ -41,9 +49,8 @@ export interface RunnerOptions {
 interface Done {
   row: Row;
   seeds: number[];
+  unverified?: boolean;
 }
-
-const keyOf = (values: unknown[]): string => values.map((v) => String(v)).join('\u0000');
 
 export class Interrupted extends Error {
   constructor(
@@ -70,31 +77,44 @@ export function pointSeeds(plan: Plan, cell: Cell, count: number): number[] {
 }
 
 /**
- * Runs a plan: its cells, each a sweep point on one path (with its replications) or a
- * search. Rows are written to the CSV as soon as every row before them is done, atomically,
- * so an interrupted run leaves a valid CSV of the rows it completed; --resume keeps those
- * and computes the rest. Seeds depend only on a cell's content, so the output is the same
- * whatever the concurrency.
+ * Runs a plan: its cells, each a sweep point on one path (with its
+ * replications) or a search. Rows are written to the CSV as soon as every row before them
+ * is done, atomically and after the sidecar that vouches for them, so an interrupted run
+ * leaves a valid CSV of the rows it completed; --resume keeps those and computes the rest.
+ * Seeds depend only on a cell's content, so the output is the same whatever the
+ * concurrency.
  */
 export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   const cells = plan.cells;
   const compute = plan.points[0].exp.search ? searchCell(plan, o) : gridCell(plan, o);
-  const done: (Row | undefined)[] = new Array(cells.length);
-  const csvFile = o.csvFile;
-  if (o.resume && csvFile !== undefined && existsSync(csvFile)) {
-    const existing = new Map<string, Row>();
-    for (const r of parse(readFileSync(csvFile, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[]) {
-      existing.set(keyOf([...plan.keyColumns.map((k) => r[k]), r.path]), r);
-    }
-    cells.forEach((c, i) => (done[i] = existing.get(keyOf([...plan.keyColumns.map((k) => c.key[k]), c.key.path]))));
-  }
+  const done: (Done | undefined)[] = cells.map((c) => {
+    const kept = o.keep?.get(c.index);
+    if (!kept) return undefined;
+    const reps = typeof kept.row.replications === 'number' ? kept.row.replications : 1;
+    return { row: kept.row, seeds: pointSeeds(plan, c, reps), unverified: kept.unverified };
+  });
+  const out = o.output;
+  const write = (n: number) => {
+    if (!out) return;
+    const rows: MetaRow[] = cells.slice(0, n).map((c, j) => ({
+      cell: c.index,
+      key: c.key,
+      seeds: done[j]!.seeds,
+      digest: rowDigest(done[j]!.row),
+      ...(done[j]!.unverified ? { unverified: true as const } : {}),
+    }));
+    // The sidecar first: a CSV row without its sidecar entry is recomputed on --resume.
+    writeAtomic(out.metaFile, metaText({ ...out.header, rows }));
+    const csvRows = done.slice(0, n).map((d) => d!.row);
+    writeAtomic(out.csvFile, toCsv(csvRows));
+  };
   let written = 0;
   const flush = () => {
     let n = written;
     while (n < cells.length && done[n] !== undefined) n++;
     if (n > written) {
       written = n;
-      if (csvFile !== undefined) writeAtomic(csvFile, toCsv(done.slice(0, n) as Row[]));
+      write(n);
     }
   };
   flush();
@@ -107,9 +127,10 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
     while (next < todo.length && failure === undefined && !o.aborted()) {
       const i = todo[next++];
       try {
-        done[i] = (await compute(cells[i])).row;
+        done[i] = await compute(cells[i]);
       } catch (e) {
-        failure ??= e;
+        // A run stopped by the abort fails; that is the stop, not an error.
+        if (!o.aborted()) failure ??= e;
         return;
       }
       o.progress?.advance(1);
@@ -120,7 +141,7 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   o.progress?.stop();
   if (failure !== undefined) throw failure;
   if (written < cells.length) throw new Interrupted(written, cells.length);
-  return done as Row[];
+  return done.map((d) => d!.row);
 }
 
 /** Runs one path of one experiment with the given seed. */
@@ -175,7 +196,7 @@ function gridCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done> {
 
 /**
  * Computes a search cell: every probe is one run with the scenario's seed, one after the
- * other (each depends on the last), so a search is never spread over shards.
+ * other (each depends on the last).
  */
 function searchCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done> {
   const base = plan.points[0].exp;

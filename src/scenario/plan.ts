@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, InputErrors } from '../errors.js';
 import { meanFrameBytes } from '../model/config.js';
@@ -45,6 +46,8 @@ export interface Plan {
   file: string;
   name: string;
   description: string;
+  /** sha256 (hex) of the scenario file's bytes: what the run's provenance sidecar records. */
+  hash: string;
   sweepKeys: string[];
   /** The columns besides `path` that identify a row: the swept fields, or a zero-loss search's frame_bytes. */
   keyColumns: string[];
@@ -122,16 +125,27 @@ function setField(s: Scenario, key: string, value: unknown, file: string): Scena
   return copy;
 }
 
+export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
 /** Reads, validates and resolves a scenario file and every point of its study. */
 export function planFile(file: string, overrides: Overrides = {}): Plan {
   return withFile(file, () => {
     const bytes = readScenarioBytes(file);
-    return planScenario(parseText(file, bytes.toString('utf8')), file, overrides, true);
+    return planScenario(parseText(file, bytes.toString('utf8')), file, overrides, true, sha256(bytes));
   });
 }
 
-/** Validates and resolves scenario data (as read from `file`) and every point of its study. */
-export function planScenario(raw: unknown, file: string, overrides: Overrides = {}, checkOthers = true): Plan {
+/**
+ * Validates and resolves scenario data (as read from `file`) and every point of its study.
+ * `hash` is that of the file's bytes; data not read from a file is hashed as JSON.
+ */
+export function planScenario(
+  raw: unknown,
+  file: string,
+  overrides: Overrides = {},
+  checkOthers = true,
+  hash = sha256(JSON.stringify(raw) ?? ''),
+): Plan {
   const base = validateScenario(raw, file);
   if (base.search && base.sweep)
     throw new InputError('search', 'a search or a sweep in one scenario, not both', 'both', file);
@@ -169,6 +183,7 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
     file,
     name: base.name,
     description: base.description ?? '',
+    hash,
     sweepKeys,
     keyColumns,
     points,

@@ -2,9 +2,19 @@ import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { Argv } from 'yargs';
 import type { Row } from '../../metrics/metrics.js';
+import type { TaskRunner } from '../../experiment/pool.js';
 import type { ProgressSink } from '../../experiment/runner.js';
-import type { Plan } from '../../scenario/plan.js';
-import { blame, checkOutDir, jobsOf, jobsOption, once, withFile, type CommandContext } from '../context.js';
+import {
+  blame,
+  checkOutDir,
+  iovsimVersion,
+  jobsOf,
+  jobsOption,
+  once,
+  withFile,
+  type CommandContext,
+} from '../context.js';
+import { exitCodeOf, takeSignals } from '../signals.js';
 
 export const command = 'run <files..>';
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -40,7 +50,14 @@ export function builder(y: Argv) {
     .option('resume', {
       type: 'boolean',
       default: false,
-      describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest',
+      describe:
+        'keep the rows already in the CSV that its .meta.json vouches for (same scenario content, seed, options and iovsim version) and compute only the rest',
+    })
+    .option('resume-any', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'like --resume, but keep the rows that parse even when the .meta.json is missing or from another run (marked unverified in the new one)',
     })
     .option('report', {
       type: 'boolean',
@@ -67,14 +84,49 @@ async function progressBar(name: string): Promise<ProgressSink> {
   return { start: (total) => bar.start(total, 0), advance: (by) => bar.increment(by), stop: () => bar.stop() };
 }
 
-/** The CSV a scenario file's rows go to: <out>/<file name without extension>.csv. */
-export const csvFileFor = (out: string, file: string): string =>
-  join(out, `${basename(file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
+/** A scenario file's name without its extension: the name of its CSV. */
+const stem = (file: string): string => basename(file).replace(/\.(ya?ml|json)$/i, '');
+
+/** The CSV a scenario file's rows go to: <out>/<name>.csv. */
+export const csvFileFor = (out: string, file: string): string => join(out, `${stem(file)}.csv`);
 
 export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
+  // Signals are this command's from the start: one during planning stops it before it runs.
+  let signal: NodeJS.Signals | undefined;
+  let runner: TaskRunner | undefined;
+  const release = takeSignals((s) => {
+    if (signal !== undefined) {
+      io.err(`\niovsim: ${s} again: stopping at once\n`);
+      process.exit(exitCodeOf(s));
+    }
+    signal = s;
+    io.err(`\niovsim: interrupted (${s}): stopping the rows in flight\n`);
+    runner?.abort();
+  });
+  try {
+    await runFiles(argv, ctx, {
+      stopped: () => signal,
+      started: (r) => {
+        runner = r;
+        if (signal !== undefined) r.abort();
+      },
+    });
+  } finally {
+    release();
+  }
+}
+
+/** The run itself; `stopped` says which signal arrived, if one did. */
+async function runFiles(
+  argv: Args,
+  ctx: CommandContext,
+  sig: { stopped: () => NodeJS.Signals | undefined; started: (r: TaskRunner) => void },
+): Promise<void> {
+  const { io } = ctx;
   const { parseOverrides } = await import('../../scenario/overrides.js');
   const { planFile } = await import('../../scenario/plan.js');
+  const { metaFileFor, metaHeader, rowsToResume } = await import('../../scenario/provenance.js');
   const overrides = parseOverrides({ seed: argv.seed, modes: argv.modes, duration: argv.duration });
   const jobs = jobsOf(argv.jobs);
   const format = once('format', argv.format, FORMATS);
@@ -96,30 +148,49 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
     writers.set(csv, file);
   }
   const plans = files.map((file) => withFile(file, () => planFile(file, overrides)));
-  const { taskRunner } = await import('../../experiment/pool.js');
+  // Every check on earlier results too, before anything runs.
+  const resume = argv.resume || argv.resumeAny;
+  const version = iovsimVersion();
+  const runs = plans.map((plan) => {
+    const csvFile = csvFileFor(out, plan.file);
+    const metaFile = metaFileFor(csvFile);
+    const header = metaHeader(plan, { version, node: process.version, overrides });
+    const kept = resume ? rowsToResume({ plan, csvFile, metaFile, expected: header, any: argv.resumeAny }) : undefined;
+    return { plan, csvFile, metaFile, header, kept };
+  });
+  const { WorkerPool } = await import('../../experiment/pool.js');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
   const { tableFor } = await import('../tables.js');
-  const runner = taskRunner(jobs);
-  let aborted = false;
-  const onSignal = () => {
-    aborted = true;
-    io.err('\niovsim: interrupted: finishing the rows in flight, then stopping\n');
-  };
-  process.on('SIGINT', onSignal);
+  // Worker threads even for --jobs 1: a signal then stops a run in flight at once.
+  const runner = new WorkerPool(jobs);
+  sig.started(runner);
   const printed: Row[] = [];
   try {
-    for (const plan of plans as Plan[]) {
+    for (const { plan, csvFile, metaFile, header, kept } of runs) {
       const started = Date.now();
-      const csvFile = csvFileFor(out, plan.file);
+      const warn = (message: string) => io.err(`iovsim: warning: ${message}\n`);
+      if (kept?.unreadable) warn(`${csvFile}: not readable as CSV; recomputing every row`);
+      if (kept?.dropped.length)
+        warn(
+          `${csvFile}: recomputing ${kept.dropped.length} of the rows there: ${kept.dropped.slice(0, 3).join('; ')}${kept.dropped.length > 3 ? '; ...' : ''}`,
+        );
+      if (kept?.unverifiedBecause && kept.kept.size > 0)
+        warn(
+          `${csvFile}: --resume-any keeps ${kept.kept.size} rows without provenance (${kept.unverifiedBecause}); ${basename(metaFile)} marks them unverified`,
+        );
+      if (!argv.quiet && !io.isTty) {
+        const todo = plan.cells.length - (kept?.kept.size ?? 0);
+        io.err(`${plan.name}: ${todo} of ${plan.cells.length} rows to compute, on ${jobs} worker threads\n`);
+      }
       const rows = await runPlan(plan, {
         runner,
         concurrency: jobs,
-        csvFile,
-        resume: argv.resume,
-        onWarning: (message) => io.err(`iovsim: warning: ${message}\n`),
+        output: { csvFile, metaFile, header },
+        keep: kept?.kept,
+        onWarning: warn,
         progress: !argv.quiet && io.isTty ? await progressBar(plan.name) : undefined,
-        aborted: () => aborted,
+        aborted: () => sig.stopped() !== undefined,
       }).catch(blame(plan.file));
       if (format === 'table') io.out(tableFor(plan, rows) + '\n');
       else if (format === 'csv') io.out(toCsv(rows));
@@ -138,9 +209,8 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
     io.err(
       `iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`,
     );
-    ctx.exit(130);
+    ctx.exit(exitCodeOf(sig.stopped() ?? 'SIGINT'));
   } finally {
-    process.off('SIGINT', onSignal);
     await runner.close();
   }
 }
