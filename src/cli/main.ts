@@ -1,6 +1,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EnvironmentError, EXIT, InputError, InputErrors } from '../errors.js';
 import * as compare from './commands/compare.js';
+import * as merge from './commands/merge.js';
 import * as paths from './commands/paths.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
@@ -19,7 +20,7 @@ interface Command {
   handler: (argv: never, ctx: CommandContext) => Promise<void>;
 }
 
-const COMMANDS: Command[] = [run, validate, verify, compare, report, paths, schema] as unknown as Command[];
+const COMMANDS: Command[] = [run, merge, validate, verify, compare, report, paths, schema] as unknown as Command[];
 
 const exitCodes = Object.values(EXIT)
   .map((e) => `${e.code} ${e.help}`)

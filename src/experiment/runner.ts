@@ -3,11 +3,11 @@ import { aggregateReplications } from '../metrics/aggregate.js';
 import { lossOf, resultRow, valueOf, type Row } from '../metrics/metrics.js';
 import { WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { ResolvedPath, RunResult } from '../model/result.js';
-import { toCsv } from '../output/csv.js';
+import { toCsv, toShardCsv } from '../output/csv.js';
 import { metaText } from '../output/meta.js';
 import { writeAtomic } from '../output/write.js';
 import type { Cell, Plan } from '../scenario/plan.js';
-import { rowDigest, type KeptRow, type MetaHeader, type MetaRow } from '../scenario/provenance.js';
+import { rowDigest, type KeptRow, type MetaHeader, type MetaRow, type Shard } from '../scenario/provenance.js';
 import type { Experiment } from '../scenario/resolve.js';
 import type { RequestRate } from '../scenario/schema.js';
 import { canonicalAssignment } from '../scenario/sweep.js';
@@ -27,7 +27,7 @@ export interface ProgressSink {
 export interface RunOutput {
   csvFile: string;
   metaFile: string;
-  /** What the sidecar says besides its rows. */
+  /** What the sidecar says besides its rows (its `shard` makes the CSV a shard file). */
   header: MetaHeader;
 }
 
@@ -39,6 +39,8 @@ export interface RunnerOptions {
   output?: RunOutput;
   /** Rows of an earlier run to keep, by cell index (checked by scenario/provenance.ts). */
   keep?: Map<number, KeptRow>;
+  /** Run only this shard's cells. */
+  shard?: Shard;
   onWarning: (message: string) => void;
   progress?: ProgressSink;
   /** True once the run is to stop; rows in flight are abandoned (their runs fail). */
@@ -64,8 +66,9 @@ export class Interrupted extends Error {
 /**
  * The seeds of a sweep point's replications. A point's seeds derive from the scenario's seed,
  * the point's own swept values and the replication number, never from its position, so
- * inserting a sweep value changes no other row. A single run (no sweep, one replication, no
- * precision target) runs with the scenario's seed itself; a search's probes too.
+ * inserting a sweep value or splitting the study into shards changes no other row. A single
+ * run (no sweep, one replication, no precision target) runs with the scenario's seed itself;
+ * a search's probes too.
  */
 export function pointSeeds(plan: Plan, cell: Cell, count: number): number[] {
   const base = cell.point.exp.config.seed;
@@ -77,15 +80,16 @@ export function pointSeeds(plan: Plan, cell: Cell, count: number): number[] {
 }
 
 /**
- * Runs a plan: its cells, each a sweep point on one path (with its
+ * Runs a plan (or one shard of it): its cells, each a sweep point on one path (with its
  * replications) or a search. Rows are written to the CSV as soon as every row before them
  * is done, atomically and after the sidecar that vouches for them, so an interrupted run
  * leaves a valid CSV of the rows it completed; --resume keeps those and computes the rest.
  * Seeds depend only on a cell's content, so the output is the same whatever the
- * concurrency.
+ * concurrency or sharding.
  */
 export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
-  const cells = plan.cells;
+  const shard = o.shard;
+  const cells = shard ? plan.cells.filter((c) => c.index % shard.count === shard.index) : plan.cells;
   const compute = plan.points[0].exp.search ? searchCell(plan, o) : gridCell(plan, o);
   const done: (Done | undefined)[] = cells.map((c) => {
     const kept = o.keep?.get(c.index);
@@ -106,7 +110,10 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
     // The sidecar first: a CSV row without its sidecar entry is recomputed on --resume.
     writeAtomic(out.metaFile, metaText({ ...out.header, rows }));
     const csvRows = done.slice(0, n).map((d) => d!.row);
-    writeAtomic(out.csvFile, toCsv(csvRows));
+    writeAtomic(
+      out.csvFile,
+      out.header.shard ? toShardCsv(csvRows.map((r, j) => ({ cell: cells[j].index, ...r }))) : toCsv(csvRows),
+    );
   };
   let written = 0;
   const flush = () => {
@@ -141,6 +148,8 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   o.progress?.stop();
   if (failure !== undefined) throw failure;
   if (written < cells.length) throw new Interrupted(written, cells.length);
+  // A shard with no cells still says so, for merge to see it.
+  if (cells.length === 0) write(0);
   return done.map((d) => d!.row);
 }
 
@@ -196,7 +205,7 @@ function gridCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done> {
 
 /**
  * Computes a search cell: every probe is one run with the scenario's seed, one after the
- * other (each depends on the last).
+ * other (each depends on the last), so a search is never spread over shards.
  */
 function searchCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done> {
   const base = plan.points[0].exp;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
@@ -101,8 +101,17 @@ export function rowDigest(row: Row): string {
 /** The sidecar beside a result CSV: `x.csv` -> `x.meta.json`. */
 export const metaFileFor = (csvFile: string): string => csvFile.replace(/\.csv$/i, '') + '.meta.json';
 
+/** A shard's files: `<name>.shard-<i>-of-<n>.csv` (as `run --shard` names them) and its sidecar. */
+const SHARD_FILE = /^(.+)\.shard-(0|[1-9][0-9]*)-of-([1-9][0-9]*)\.(csv|meta\.json)$/;
+
 /** A short hash for messages. */
 const short = (h: string): string => `${h.slice(0, 12)}...`;
+
+/** Lists at most 8 cell indices, for one line. */
+function cellList(cells: number[]): string {
+  const shown = cells.slice(0, 8).join(', ');
+  return cells.length > 8 ? `${shown} and ${cells.length - 8} more` : shown;
+}
 
 /** Reads and checks a sidecar; undefined when there is none. A damaged one is bad input. */
 export function readMeta(metaFile: string, expected: string): RunMeta | undefined {
@@ -354,4 +363,217 @@ export function rowsToResume(q: ResumeRequest): ResumeOutcome {
     out.kept.set(cell.index, { row, unverified: !trusted });
   }
   return out;
+}
+
+/** A study put back together from its shards. */
+export interface MergedStudy {
+  name: string;
+  /** The folder of its shard files (of the first, if they are in several). */
+  dir: string;
+  /** Every shard file, by index. */
+  files: string[];
+  meta: RunMeta;
+  /** Its rows in cell order, without the `cell` column, values as written. */
+  rows: Row[];
+}
+
+/** The shard files named on the command line: files, or folders holding them. */
+function shardFiles(inputs: string[]): string[] {
+  const expected = 'a shard file (<name>.shard-<i>-of-<n>.csv) or a folder of them';
+  const files: string[] = [];
+  for (const input of inputs) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(input).isDirectory();
+    } catch {
+      throw new InputError('', expected, 'no such file or folder', input);
+    }
+    if (isDir) {
+      const found = readdirSync(input)
+        .filter((f) => SHARD_FILE.test(f) && f.endsWith('.csv'))
+        .sort()
+        .map((f) => join(input, f));
+      if (found.length === 0) throw new InputError('', expected, 'a folder without shard files', input);
+      files.push(...found);
+    } else {
+      const m = SHARD_FILE.exec(basename(input));
+      if (!m) throw new InputError('', expected, `a file named ${JSON.stringify(basename(input))}`, input);
+      files.push(m[4] === 'csv' ? input : join(dirname(input), basename(input).replace(/\.meta\.json$/, '.csv')));
+    }
+  }
+  // The same file named twice (a folder and a file in it) is one shard.
+  const seen = new Set<string>();
+  return files.filter((f) => {
+    let id = f;
+    try {
+      id = realpathSync(f);
+    } catch {
+      // Checked when read.
+    }
+    return !seen.has(id) && seen.add(id);
+  });
+}
+
+interface ShardRead {
+  file: string;
+  shard: Shard;
+  meta: RunMeta;
+}
+
+/**
+ * Reads shard files (or folders of them) and puts each study back together, exactly as one
+ * unsharded run would have written it. Refused, naming the files or cells: a shard file
+ * without its sidecar, or damaged; shards of one study from another scenario content,
+ * iovsim version, seed, overrides or shard count (foreign); two files for one shard
+ * (duplicated); a shard or a cell that is not there (missing).
+ */
+export function mergeShards(inputs: string[]): MergedStudy[] {
+  const groups = new Map<string, ShardRead[]>();
+  for (const file of shardFiles(inputs)) {
+    const m = SHARD_FILE.exec(basename(file))!;
+    const shard = { index: Number(m[2]), count: Number(m[3]) };
+    if (shard.index >= shard.count)
+      throw new InputError('', `a shard index below the count (0 to ${shard.count - 1})`, `shard ${shard.index}`, file);
+    if (!existsSync(file)) throw new InputError('', 'a shard CSV beside its sidecar', 'no such file', file);
+    const metaFile = metaFileFor(file);
+    const meta = readMeta(metaFile, 'the provenance sidecar of a shard, as iovsim run --shard writes it');
+    if (!meta) throw new InputError('', `its sidecar ${basename(metaFile)} beside it`, 'no such file', file);
+    if (meta.shard?.index !== shard.index || meta.shard.count !== shard.count)
+      throw new InputError(
+        'shard',
+        `shard ${shard.index} of ${shard.count}, as its file name says`,
+        meta.shard ? `shard ${meta.shard.index} of ${meta.shard.count}` : 'an unsharded run',
+        metaFile,
+      );
+    const list = groups.get(m[1]) ?? [];
+    list.push({ file, shard, meta });
+    groups.set(m[1], list);
+  }
+  return [...groups.entries()].map(([name, list]) => mergeGroup(name, list));
+}
+
+function mergeGroup(name: string, list: ShardRead[]): MergedStudy {
+  list.sort((a, b) => a.shard.index - b.shard.index || a.file.localeCompare(b.file));
+  const first = list[0];
+  const n = first.shard.count;
+  for (const s of list.slice(1)) {
+    if (s.shard.count !== n)
+      throw new InputError(
+        'shard',
+        `shards of one study split the same way (${first.file} is of ${n} shards)`,
+        `shard ${s.shard.index} of ${s.shard.count}`,
+        s.file,
+      );
+    const d = disagreement(first.meta, s.meta);
+    if (d)
+      throw new InputError(
+        d.field,
+        `${d.want}, as ${basename(first.file)} has: every shard of one study alike`,
+        `${d.found} (${d.why}: a shard of another run)`,
+        metaFileFor(s.file),
+      );
+  }
+  for (let i = 1; i < list.length; i++)
+    if (list[i].shard.index === list[i - 1].shard.index)
+      throw new InputError(
+        'shard',
+        `one file per shard (shard ${list[i].shard.index} of ${n} is also ${list[i - 1].file})`,
+        'a second file for it',
+        list[i].file,
+      );
+  const cells = first.meta.cells;
+  const owned = (i: number) => Array.from({ length: cells }, (_, k) => k).filter((k) => k % n === i);
+  const have = new Set(list.map((s) => s.shard.index));
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !have.has(i));
+  if (missing.length > 0) {
+    const what = missing
+      .slice(0, 4)
+      .map((i) => `shard ${i} (cells ${owned(i).length ? cellList(owned(i)) : 'none'})`)
+      .join(', ');
+    throw new InputError(
+      'shards',
+      `all ${n} shards of ${name}`,
+      `no file for ${what}${missing.length > 4 ? ` and ${missing.length - 4} more shards` : ''}`,
+      join(dirname(first.file), `${name}.shard-*-of-${n}.csv`),
+    );
+  }
+  const rows: { cell: number; row: Row }[] = [];
+  const metaRows: MetaRow[] = [];
+  for (const s of list) {
+    let text: string;
+    try {
+      text = readFileSync(s.file, 'utf8');
+    } catch (e) {
+      throw new InputError('', 'a readable shard CSV', (e as Error).message, s.file);
+    }
+    const parsed = parseRecords(text, true);
+    const mine = owned(s.shard.index);
+    if (!parsed || parsed.header[0] !== 'cell')
+      throw new InputError(
+        '',
+        'a shard CSV as iovsim run --shard writes it (a header starting with cell)',
+        'something else',
+        s.file,
+      );
+    const recorded = new Map(s.meta.rows.map((r) => [r.cell, r]));
+    const seen = new Set<number>();
+    for (const rec of parsed.records) {
+      const values = rec.values;
+      if (values.length !== parsed.header.length)
+        throw new InputError(
+          `line ${rec.line}`,
+          `${parsed.header.length} fields, as the header`,
+          `${values.length}`,
+          s.file,
+        );
+      const row: Row = {};
+      parsed.header.forEach((col, i) => {
+        if (values[i] !== null) row[col] = values[i] as string;
+      });
+      const k = String(row.cell);
+      const cell = Number(k);
+      if (!/^(0|[1-9][0-9]*)$/.test(k) || cell >= cells || cell % n !== s.shard.index)
+        throw new InputError(
+          `line ${rec.line}: cell`,
+          `a cell of shard ${s.shard.index} of ${n} (k mod ${n} = ${s.shard.index}, k < ${cells})`,
+          JSON.stringify(k),
+          s.file,
+        );
+      if (seen.has(cell))
+        throw new InputError(`line ${rec.line}: cell`, 'each cell once', `cell ${cell} again`, s.file);
+      seen.add(cell);
+      delete row.cell;
+      const entry = recorded.get(cell);
+      if (!entry || entry.digest !== rowDigest(row))
+        throw new InputError(
+          `line ${rec.line}`,
+          `cell ${cell} as ${basename(metaFileFor(s.file))} recorded it`,
+          entry ? 'other values (the file was changed after the run)' : 'a cell the sidecar does not list',
+          s.file,
+        );
+      rows.push({ cell, row });
+      metaRows.push(entry);
+    }
+    const lacking = mine.filter((k) => !seen.has(k));
+    if (lacking.length > 0)
+      throw new InputError(
+        'rows',
+        `every cell of shard ${s.shard.index} of ${n} (${mine.length} rows)`,
+        `${seen.size} rows, missing cells ${cellList(lacking)} (an interrupted shard: run it again with --resume)`,
+        s.file,
+      );
+  }
+  rows.sort((a, b) => a.cell - b.cell);
+  metaRows.sort((a, b) => a.cell - b.cell);
+  const nodes = [...new Set(list.map((s) => s.meta.node))];
+  const { shard: _shard, rows: _rows, ...header } = first.meta;
+  void _shard;
+  void _rows;
+  return {
+    name,
+    dir: dirname(first.file),
+    files: list.map((s) => s.file),
+    meta: { ...header, node: nodes.join(', '), rows: metaRows },
+    rows: rows.map((r) => r.row),
+  };
 }

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { Row } from '../../metrics/metrics.js';
 import type { TaskRunner } from '../../experiment/pool.js';
 import type { ProgressSink } from '../../experiment/runner.js';
+import type { Shard } from '../../scenario/provenance.js';
 import {
   blame,
   checkOutDir,
@@ -59,6 +60,17 @@ export function builder(y: Argv) {
       describe:
         'like --resume, but keep the rows that parse even when the .meta.json is missing or from another run (marked unverified in the new one)',
     })
+    .option('shard', {
+      type: 'string',
+      requiresArg: true,
+      describe:
+        'run shard i of n (cells k with k mod n = i) into <out>/<name>.shard-<i>-of-<n>.csv, for `iovsim merge`; default: from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX when set; none: the whole study',
+    })
+    .option('shard-count', {
+      type: 'number',
+      requiresArg: true,
+      describe: "the number of shards n, instead of the scheduler's (or IOVSIM_SHARD_COUNT)",
+    })
     .option('report', {
       type: 'boolean',
       default: false,
@@ -87,8 +99,12 @@ async function progressBar(name: string): Promise<ProgressSink> {
 /** A scenario file's name without its extension: the name of its CSV. */
 const stem = (file: string): string => basename(file).replace(/\.(ya?ml|json)$/i, '');
 
-/** The CSV a scenario file's rows go to: <out>/<name>.csv. */
-export const csvFileFor = (out: string, file: string): string => join(out, `${stem(file)}.csv`);
+/**
+ * The CSV a scenario file's rows go to: <out>/<name>.csv, or a shard's
+ * <out>/<name>.shard-<i>-of-<n>.csv (the names `iovsim merge` reads).
+ */
+export const csvFileFor = (out: string, file: string, shard?: Shard): string =>
+  join(out, shard ? `${stem(file)}.shard-${shard.index}-of-${shard.count}.csv` : `${stem(file)}.csv`);
 
 export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
@@ -127,21 +143,27 @@ async function runFiles(
   const { parseOverrides } = await import('../../scenario/overrides.js');
   const { planFile } = await import('../../scenario/plan.js');
   const { metaFileFor, metaHeader, rowsToResume } = await import('../../scenario/provenance.js');
+  const { shardOf } = await import('../../scenario/shard.js');
   const overrides = parseOverrides({ seed: argv.seed, modes: argv.modes, duration: argv.duration });
   const jobs = jobsOf(argv.jobs);
   const format = once('format', argv.format, FORMATS);
   const out = once('out', argv.out);
+  const shard = shardOf(
+    argv.shard === undefined ? undefined : once('shard', argv.shard),
+    argv.shardCount === undefined ? undefined : once('shard-count', argv.shardCount),
+    process.env,
+  );
   checkOutDir(out);
   const files = argv.files as string[];
   const writers = new Map<string, string>();
   for (const file of files) {
-    const csv = resolve(csvFileFor(out, file));
+    const csv = resolve(csvFileFor(out, file, shard));
     const other = writers.get(csv);
     if (other !== undefined && resolve(other) !== resolve(file)) {
       throw new InputError(
         '',
         'scenario files with different names (each writes <out>/<name>.csv)',
-        `${other} and ${file} both writing ${csvFileFor(out, file)}`,
+        `${other} and ${file} both writing ${csvFileFor(out, file, shard)}`,
         file,
       );
     }
@@ -152,12 +174,18 @@ async function runFiles(
   const resume = argv.resume || argv.resumeAny;
   const version = iovsimVersion();
   const runs = plans.map((plan) => {
-    const csvFile = csvFileFor(out, plan.file);
+    const csvFile = csvFileFor(out, plan.file, shard);
     const metaFile = metaFileFor(csvFile);
-    const header = metaHeader(plan, { version, node: process.version, overrides });
+    const header = metaHeader(plan, { version, node: process.version, overrides, shard });
     const kept = resume ? rowsToResume({ plan, csvFile, metaFile, expected: header, any: argv.resumeAny }) : undefined;
     return { plan, csvFile, metaFile, header, kept };
   });
+  if (shard && !argv.quiet)
+    io.err(
+      `iovsim: shard ${shard.index} of ${shard.count} (from ${shard.from}): the cells k with k mod ${shard.count} = ${shard.index}\n`,
+    );
+  if (shard && argv.report && !argv.quiet)
+    io.err('iovsim: --report is for whole studies: `iovsim merge --report` draws the merged one\n');
   const { WorkerPool } = await import('../../experiment/pool.js');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
@@ -180,14 +208,16 @@ async function runFiles(
           `${csvFile}: --resume-any keeps ${kept.kept.size} rows without provenance (${kept.unverifiedBecause}); ${basename(metaFile)} marks them unverified`,
         );
       if (!argv.quiet && !io.isTty) {
-        const todo = plan.cells.length - (kept?.kept.size ?? 0);
-        io.err(`${plan.name}: ${todo} of ${plan.cells.length} rows to compute, on ${jobs} worker threads\n`);
+        const mine = shard ? plan.cells.filter((c) => c.index % shard.count === shard.index) : plan.cells;
+        const todo = mine.length - (kept?.kept.size ?? 0);
+        io.err(`${plan.name}: ${todo} of ${mine.length} rows to compute, on ${jobs} worker threads\n`);
       }
       const rows = await runPlan(plan, {
         runner,
         concurrency: jobs,
         output: { csvFile, metaFile, header },
         keep: kept?.kept,
+        shard,
         onWarning: warn,
         progress: !argv.quiet && io.isTty ? await progressBar(plan.name) : undefined,
         aborted: () => sig.stopped() !== undefined,
@@ -196,7 +226,7 @@ async function runFiles(
       else if (format === 'csv') io.out(toCsv(rows));
       printed.push(...rows);
       if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-      if (argv.report) {
+      if (argv.report && !shard) {
         const { reportForRun } = await import('./report.js');
         const written = await reportForRun(csvFile);
         if (!argv.quiet)
