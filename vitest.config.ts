@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // Generous: verify's 60 runs take 40-60 s on a loaded 2-core machine.
+    testTimeout: 120_000,
     // `iovsim run` shards itself inside a scheduler's job array: not the tests' runs.
     env: Object.fromEntries(
       [

@@ -172,43 +172,47 @@ describe('--resume', () => {
     expect(meta.rows.every((row) => row.unverified === true)).toBe(true);
   });
 
-  /** [what, how to damage the CSV text] */
-  const damaged: [string, (csv: string) => string][] = [
-    ['a word in a numeric column', (csv) => csv.replace(/\n(1,2,prov,sriov,rx,1,1,)[0-9.]+,/, '\n$1xyz,')],
+  /** Replaces field `column` of data line `line` (1 = the first row) of a CSV's text. */
+  const setField = (csv: string, line: number, column: string, value: string): string => {
+    const lines = csv.split('\n');
+    const cells = lines[line].split(',');
+    cells[lines[0].split(',').indexOf(column)] = value;
+    lines[line] = cells.join(',');
+    return lines.join('\n');
+  };
+
+  /** [what, how to damage the CSV text, what the warning must say] */
+  const damaged: [string, (csv: string) => string, RegExp][] = [
     [
-      'a hand-edited number',
+      'a word in a numeric column, a hand-edited number, a row cut in half, an extra column, an unknown cell and a truncated end',
       (csv) => {
-        const lines = csv.split('\n');
-        const at = lines[0].split(',').indexOf('delivered_gbps');
-        const cells = lines[3].split(',');
-        cells[at] = '-5';
-        lines[3] = cells.join(',');
-        return lines.join('\n');
-      },
-    ],
-    ['a truncated file', (csv) => csv.slice(0, Math.floor(csv.length * 0.6))],
-    [
-      'a row cut in half',
-      (csv) =>
-        csv
+        let t = setField(csv, 1, 'warmup_ms', 'xyz');
+        t = setField(t, 2, 'delivered_gbps', '-5');
+        t = t
           .split('\n')
-          .map((l, i) => (i === 2 ? l.slice(0, 40) : l))
-          .join('\n'),
+          .map((l, i) => (i === 3 ? l.slice(0, 40) : i === 4 ? `${l},9` : l))
+          .join('\n');
+        t = t.replace(/\n3,2,prov,paravirtual/, '\n4,2,prov,paravirtual');
+        return t.slice(0, t.length - 200);
+      },
+      /keeping 0 rows, computing the others again: line 2: warmup_ms = "xyz", not a number; line 3: cell 1 differs from what prov\.meta\.json recorded; line 4: \d+ fields where the header has \d+; and 3 more$/m,
     ],
-    ['an extra column on a row', (csv) => csv.replace(/\n(2,2,prov,paravirtual[^\n]*)/, '\n$1,9')],
-    ['an unknown cell', (csv) => csv.replace(/\n3,2,prov,sriov/, '\n4,2,prov,sriov')],
-    ['an unclosed quote', (csv) => csv.replace(/\n2,2,prov,sriov/, '\n2,"2,prov,sriov')],
-    ['binary garbage', () => '\u0000\u0001"\u00ff\n,,\n"'],
-    ['an empty file', () => ''],
+    [
+      'an unclosed quote',
+      (csv) => csv.replace(/\n2,2,prov,sriov/, '\n2,"2,prov,sriov'),
+      /keeping 3 rows, computing the others again: line 7: Quote Not Closed/,
+    ],
+    ['binary garbage', () => '\u0000\u0001"\u00ff\n,,\n"', /not readable as CSV; recomputing every row/],
   ];
-  for (const [what, damage] of damaged) {
-    it(`recomputes the rows of ${what} and ends with the clean CSV`, async () => {
-      const out = copyOfClean(`damaged-${what.replace(/\W+/g, '-')}`);
+  for (const [what, damage, warning] of damaged) {
+    it(`recomputes the rows of ${what}, and ends with the clean CSV`, async () => {
+      const out = copyOfClean(`damaged-${what.slice(0, 30).replace(/\W+/g, '-')}`);
       const spoilt = damage(read(csvOf(out)));
       expect(spoilt).not.toBe(read(csvOf(out)));
       writeFileSync(csvOf(out), spoilt);
       const r = await run([scenario, '--out', out, '--resume']);
       expect(r.code, r.err).toBe(0);
+      expect(r.err).toMatch(warning);
       expect(r.err).not.toMatch(/internal error/);
       expect(read(csvOf(out))).toBe(read(csvOf(clean)));
       expect(read(metaOf(out))).toBe(read(metaOf(clean)));

@@ -182,12 +182,18 @@ interface RecordAt {
 function parseRecords(
   text: string,
   exact: boolean,
-): { header: string[]; records: RecordAt[]; cut?: number } | undefined {
+): { header: string[]; records: RecordAt[]; cut?: number; skipped: string[] } | undefined {
   let all: { record: (string | null)[]; info: { lines: number } }[];
+  const skipped: string[] = [];
   try {
     all = parse(text, {
       relax_column_count: true,
       skip_records_with_error: true,
+      on_skip: (err) => {
+        const at = (err as { lines?: number } | undefined)?.lines;
+        skipped.push(`${at !== undefined ? `line ${at}: ` : ''}${err?.message ?? 'not CSV'}`);
+        return undefined;
+      },
       skip_empty_lines: true,
       info: true,
       cast: exact ? (v: string, ctx: { quoting: boolean }) => (v === '' && !ctx.quoting ? null : v) : undefined,
@@ -197,9 +203,11 @@ function parseRecords(
   }
   if (all.length === 0) return undefined;
   const header = all[0].record.map((h) => h ?? '');
+  // Not a result CSV at all: every row is recomputed, with one warning.
+  if (exact ? header[0] !== 'cell' : !header.includes('path')) return undefined;
   const records = all.slice(1).map((r) => ({ values: r.record, line: r.info.lines }));
   const cut = !text.endsWith('\n') && records.length > 0 ? records.pop()!.line : undefined;
-  return { header, records, cut };
+  return { header, records, cut, skipped };
 }
 
 /** A parsed record as a row, or why it is not one. Numbers become numbers; sweep keys take their typed value. */
@@ -322,8 +330,7 @@ export function rowsToResume(q: ResumeRequest): ResumeOutcome {
     out.unreadable = true;
     return out;
   }
-  if (parsed.cut !== undefined)
-    out.dropped.push(`line ${parsed.cut}: cut short (the file does not end with a newline)`);
+  out.dropped.push(...parsed.skipped);
   const byKey = new Map(plan.cells.map((c) => [cellKeyOf(plan, c), c]));
   const recorded = new Map((trusted?.rows ?? []).map((r) => [r.cell, r]));
   const extra = shard ? ['cell', 'path'] : ['path'];
@@ -362,6 +369,8 @@ export function rowsToResume(q: ResumeRequest): ResumeOutcome {
     }
     out.kept.set(cell.index, { row, unverified: !trusted });
   }
+  if (parsed.cut !== undefined)
+    out.dropped.push(`line ${parsed.cut}: cut short (the file does not end with a newline)`);
   return out;
 }
 

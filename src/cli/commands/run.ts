@@ -201,7 +201,7 @@ async function runFiles(
       if (kept?.unreadable) warn(`${csvFile}: not readable as CSV; recomputing every row`);
       if (kept?.dropped.length)
         warn(
-          `${csvFile}: recomputing ${kept.dropped.length} of the rows there: ${kept.dropped.slice(0, 3).join('; ')}${kept.dropped.length > 3 ? '; ...' : ''}`,
+          `${csvFile}: keeping ${kept.kept.size} rows, computing the others again: ${kept.dropped.slice(0, 3).join('; ')}${kept.dropped.length > 3 ? `; and ${kept.dropped.length - 3} more` : ''}`,
         );
       if (kept?.unverifiedBecause && kept.kept.size > 0)
         warn(
