@@ -47,7 +47,7 @@ export class EnvironmentError extends Error {
 export const EXIT = {
   ok: { code: 0, help: 'ok' },
   internal: { code: 1, help: 'internal error (a bug: please report it with the command and scenario)' },
-  badInput: { code: 2, help: 'bad input (a scenario, a CSV or an argument)' },
+  badInput: { code: 2, help: 'bad input (a scenario, an argument, a result CSV or its .meta.json, a shard)' },
   environment: {
     code: 3,
     help: 'environment (an output that cannot be written, a full disk, a missing system dependency)',

@@ -55,7 +55,9 @@ export async function main(args: string[], io: Io = processIo): Promise<number> 
         (msg ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '),
       );
     })
-    .epilog(`Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.`);
+    .epilog(
+      `Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/experiments.md, docs/cluster.md, docs/validation.md.`,
+    );
 
   try {
     const output: string[] = [];
