@@ -47,7 +47,7 @@ export class EnvironmentError extends Error {
 export const EXIT = {
   ok: { code: 0, help: 'ok' },
   internal: { code: 1, help: 'internal error (a bug: please report it with the command and scenario)' },
-  badInput: { code: 2, help: 'bad input (a scenario, a CSV or an argument)' },
+  badInput: { code: 2, help: 'bad input (a scenario, an argument, a result CSV or its .meta.json, a shard)' },
   environment: {
     code: 3,
     help: 'environment (an output that cannot be written, a full disk, a missing system dependency)',
@@ -56,5 +56,12 @@ export const EXIT = {
     code: 4,
     help: 'a failed `verify` or `compare` (the model disagrees with theory or the published figures)',
   },
-  interrupted: { code: 130, help: 'interrupted (SIGINT; 143 for SIGTERM)' },
+  interrupted: {
+    code: 130,
+    help: 'interrupted by SIGINT (Ctrl-C; the CSV keeps the rows completed, --resume finishes)',
+  },
+  terminated: {
+    code: 143,
+    help: 'stopped by SIGTERM (as schedulers stop a job; the CSV keeps the rows completed, --resume finishes)',
+  },
 } as const;

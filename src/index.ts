@@ -95,7 +95,6 @@ async function run(p: Plan, text: string, o: SimulateOptions): Promise<SimulateR
     const rows = await runPlan(p, {
       runner,
       concurrency: jobs,
-      resume: false,
       onWarning: o.onWarning ?? (() => {}),
       progress: o.onProgress && {
         start: (t) => void (total = t),
@@ -112,7 +111,7 @@ async function run(p: Plan, text: string, o: SimulateOptions): Promise<SimulateR
       description: p.description,
       sweep: p.sweepKeys,
       rows,
-      provenance: provenanceOf(p.file, p.name, text, p.points[0].exp.config.seed),
+      provenance: provenanceOf(p.file, p.name, p.hash, p.points[0].exp.config.seed),
     };
   } catch (e) {
     if (e instanceof Interrupted && o.signal?.aborted) throw o.signal.reason;

@@ -42,8 +42,8 @@ describe('iovsim run', () => {
     ]) {
       expect(header).toContain(col);
     }
-    // No temporary file is left behind; per-VM and per-core values are also in long form.
-    expect(readdirSync(out).sort()).toEqual(['small.csv', 'small.per_core.csv', 'small.per_vm.csv']);
+    // The CSV, its provenance sidecar and the long forms; no temporary file is left behind.
+    expect(readdirSync(out).sort()).toEqual(['small.csv', 'small.meta.json', 'small.per_core.csv', 'small.per_vm.csv']);
   });
 
   it('picks paths with --modes and prints json with --format json', async () => {

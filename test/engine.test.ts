@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RngStream } from '../src/engine/rng.js';
-import { Simulator, type EventHandler } from '../src/engine/simulator.js';
+import {
+  setStopFlag,
+  SimulationStopped,
+  Simulator,
+  STOP_CHECK_EVENTS,
+  type EventHandler,
+} from '../src/engine/simulator.js';
 
 class Recorder implements EventHandler {
   log: [number, number][] = [];
@@ -11,6 +17,28 @@ class Recorder implements EventHandler {
 }
 
 describe('Simulator', () => {
+  it('stops within STOP_CHECK_EVENTS events of its stop flag being set, and only then', () => {
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const endless = () => {
+      const sim = new Simulator();
+      const h: EventHandler = { onEvent: () => sim.after(1, h) };
+      sim.schedule(0, h);
+      return sim;
+    };
+    setStopFlag(flag);
+    try {
+      const free = endless();
+      free.run(3 * STOP_CHECK_EVENTS);
+      expect(free.fired).toBe(3 * STOP_CHECK_EVENTS + 1);
+      Atomics.store(flag, 0, 1);
+      const stopped = endless();
+      expect(() => stopped.run(Infinity)).toThrow(SimulationStopped);
+      expect(stopped.fired).toBe(STOP_CHECK_EVENTS);
+    } finally {
+      setStopFlag(undefined);
+    }
+  });
+
   it('fires events in time order', () => {
     const sim = new Simulator();
     const r = new Recorder(sim);

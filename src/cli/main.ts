@@ -3,6 +3,7 @@ import { EnvironmentError, EXIT, InputError, InputErrors } from '../errors.js';
 import * as compare from './commands/compare.js';
 import * as estimate from './commands/estimate.js';
 import * as examples from './commands/examples.js';
+import * as merge from './commands/merge.js';
 import * as paths from './commands/paths.js';
 import * as report from './commands/report.js';
 import * as run from './commands/run.js';
@@ -25,6 +26,7 @@ interface Command {
 
 const COMMANDS: Command[] = [
   run,
+  merge,
   estimate,
   validate,
   verify,
@@ -72,7 +74,9 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
         (msg ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '),
       );
     })
-    .epilog(`Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/validation.md.`);
+    .epilog(
+      `Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/experiments.md, docs/cluster.md, docs/validation.md.`,
+    );
 
   try {
     const output: string[] = [];

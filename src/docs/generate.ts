@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { EXIT } from '../errors.js';
 import { columnReference } from '../metrics/reference.js';
 import { catalogTable } from '../model/catalog.js';
 import { costTable } from '../model/costs.js';
@@ -63,7 +64,15 @@ export const GENERATED: { file: string; name: string; render: () => string }[] =
     name,
     render: () => resultTable(root, `scenarios/experiments/${name}.yaml`, `results/experiments/${name}.csv`, o),
   })),
+  { file: 'README.md', name: 'exit-codes', render: exitCodeList },
 ];
+
+/** The exit codes, from their one declaration (src/errors.ts), as the README lists them. */
+function exitCodeList(): string {
+  return Object.values(EXIT)
+    .map((e) => `- \`${e.code}\` ${e.help}`)
+    .join('\n');
+}
 
 const markers = (name: string) => [`<!-- generated:${name} -->`, `<!-- /generated:${name} -->`] as const;
 

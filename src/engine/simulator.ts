@@ -7,6 +7,31 @@ export interface EventHandler {
 
 const INITIAL_CAPACITY = 1024;
 
+/** Events between two looks at the stop flag: a power of two, so the test is one mask. */
+export const STOP_CHECK_EVENTS = 65_536;
+const STOP_MASK = STOP_CHECK_EVENTS - 1;
+
+/**
+ * The flag another thread sets to stop the runs of this thread (a worker's, shared with
+ * the main thread through a SharedArrayBuffer): non-zero means stop. Read once every
+ * STOP_CHECK_EVENTS events, so a run stops within milliseconds and the hot loop pays one
+ * mask and compare per event.
+ */
+let stopFlag: Int32Array | undefined;
+
+/** Sets (or clears) the flag that stops this thread's runs; see stopFlag. */
+export function setStopFlag(flag: Int32Array | undefined): void {
+  stopFlag = flag;
+}
+
+/** Thrown out of Simulator.run when the stop flag is set: the run was abandoned, not broken. */
+export class SimulationStopped extends Error {
+  override name = 'SimulationStopped';
+  constructor() {
+    super('the run was stopped (interrupted)');
+  }
+}
+
 /**
  * The simulation clock and future-event set.
  *
@@ -74,7 +99,8 @@ export class Simulator {
 
   /**
    * Fires events in order until the next one would be later than `until` (ns), or until
-   * stop() is called. The clock is left at `until` unless stopped early.
+   * stop() is called. The clock is left at `until` unless stopped early. Throws
+   * SimulationStopped when the thread's stop flag is found set.
    */
   run(until: number): void {
     this.stopped = false;
@@ -84,7 +110,8 @@ export class Simulator {
       if (id < 0 || this.time[id] > until) break;
       this.now = this.time[id];
       const h = this.handler[id] as EventHandler;
-      this.fired++;
+      if ((++this.fired & STOP_MASK) === 0 && stopFlag !== undefined && Atomics.load(stopFlag, 0) !== 0)
+        throw new SimulationStopped();
       this.firingAtTop = true;
       this.firingId = id;
       h.onEvent(this.arg[id]);

@@ -53,7 +53,6 @@ class Runs {
         const rows = await runPlan(plan, {
           runner: this.o.runner,
           concurrency: this.o.concurrency,
-          resume: false,
           onWarning: this.o.onWarning ?? (() => {}),
           aborted: () => false,
         });

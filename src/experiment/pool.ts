@@ -1,11 +1,18 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { SimulationStopped } from '../engine/simulator.js';
 import { InvariantError, runTask, type Task, type TaskOutput } from './task.js';
 
 /** Runs tasks, in this thread (jobs = 1) or on worker threads. Results do not depend on which. */
 export interface TaskRunner {
   run(task: Task): Promise<TaskOutput>;
+  /**
+   * Stops: tasks not started fail at once, runs in flight within milliseconds (they fail
+   * with SimulationStopped). Only worker threads can be stopped mid-run: a run in this
+   * thread keeps it busy until it ends.
+   */
+  abort(): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +30,8 @@ export class InlineRunner implements TaskRunner {
       });
     });
   }
+
+  abort(): void {}
 
   async close(): Promise<void> {}
 }
@@ -45,8 +54,12 @@ interface WorkerError {
  * broken law (InvariantError) or another bug.
  */
 function rebuild(e: WorkerError): Error {
+  if (e.name === 'SimulationStopped') return new SimulationStopped();
   return e.name === 'InvariantError' ? new InvariantError(e.message) : new Error(e.message);
 }
+
+/** How long a stopped worker may take to notice its flag before it is terminated. */
+const STOP_GRACE_MS = 300;
 
 interface Pending {
   task: Task;
@@ -60,11 +73,14 @@ export class WorkerPool implements TaskRunner {
   private readonly all: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly busy = new Map<Worker, Pending>();
+  /** Shared with every worker: set to 1 to stop their runs (see Simulator's stop flag). */
+  private readonly stop = new Int32Array(new SharedArrayBuffer(4));
+  private stopped = false;
 
   constructor(jobs: number) {
     const file = workerFile();
     for (let i = 0; i < jobs; i++) {
-      const w = new Worker(file);
+      const w = new Worker(file, { workerData: { stop: this.stop.buffer } });
       w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
         const p = this.busy.get(w)!;
         this.busy.delete(w);
@@ -78,16 +94,39 @@ export class WorkerPool implements TaskRunner {
         this.busy.delete(w);
         p?.reject(e);
       });
+      w.on('exit', () => {
+        // Terminated after a stop with a task in flight, the task fails as stopped.
+        const p = this.busy.get(w);
+        this.busy.delete(w);
+        p?.reject(this.stopped ? new SimulationStopped() : new Error('a worker thread exited during a run'));
+      });
       this.all.push(w);
       this.idle.push(w);
     }
   }
 
   run(task: Task): Promise<TaskOutput> {
+    if (this.stopped) return Promise.reject(new SimulationStopped());
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /**
+   * Sets the shared stop flag, fails the queued tasks, and terminates any worker still busy
+   * after STOP_GRACE_MS (a run stuck outside the event loop): nothing outlives a stop.
+   */
+  abort(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    Atomics.store(this.stop, 0, 1);
+    for (const p of this.queue.splice(0)) p.reject(new SimulationStopped());
+    if (this.busy.size === 0) return;
+    const timer = setTimeout(() => {
+      for (const w of this.busy.keys()) void w.terminate();
+    }, STOP_GRACE_MS);
+    timer.unref();
   }
 
   private dispatch(): void {
@@ -100,6 +139,7 @@ export class WorkerPool implements TaskRunner {
   }
 
   async close(): Promise<void> {
+    this.stopped = true;
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 }

@@ -1,15 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { deriveSeed } from '../engine/rng.js';
 import { aggregateReplications } from '../metrics/aggregate.js';
 import { lossOf, resultRow, valueOf, type Row } from '../metrics/metrics.js';
-import { meanFrameBytes, WIRE_OVERHEAD_BYTES } from '../model/config.js';
+import { WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { ResolvedPath, RunResult } from '../model/result.js';
-import { toCsv } from '../output/csv.js';
+import { toCsv, toShardCsv } from '../output/csv.js';
+import { metaText } from '../output/meta.js';
 import { writeAtomic } from '../output/write.js';
-import type { Plan } from '../scenario/plan.js';
+import type { Cell, Plan } from '../scenario/plan.js';
+import { rowDigest, type KeptRow, type MetaHeader, type MetaRow, type Shard } from '../scenario/provenance.js';
 import type { Experiment } from '../scenario/resolve.js';
 import type { RequestRate } from '../scenario/schema.js';
+import { canonicalAssignment } from '../scenario/sweep.js';
 import { formatDuration, formatRate, rateValue, TRANSACTION_RATE, type Rate } from '../scenario/units.js';
 import { meanCi } from '../stats/confidence.js';
 import type { TaskRunner } from './pool.js';
@@ -22,24 +23,35 @@ export interface ProgressSink {
   stop(): void;
 }
 
+/** Where a run writes: its CSV and, beside it, its provenance sidecar. */
+export interface RunOutput {
+  csvFile: string;
+  metaFile: string;
+  /** What the sidecar says besides its rows (its `shard` makes the CSV a shard file). */
+  header: MetaHeader;
+}
+
 export interface RunnerOptions {
   runner: TaskRunner;
   /** Rows in flight at once; with workers, the number of workers. */
   concurrency: number;
   /** Where rows are written as they complete; none to keep them in memory only. */
-  csvFile?: string;
-  /** Keep the rows already in csvFile and compute only the others. */
-  resume: boolean;
+  output?: RunOutput;
+  /** Rows of an earlier run to keep, by cell index (checked by scenario/provenance.ts). */
+  keep?: Map<number, KeptRow>;
+  /** Run only this shard's cells. */
+  shard?: Shard;
   onWarning: (message: string) => void;
   progress?: ProgressSink;
-  /** Checked between runs: true stops the run after the rows in flight. */
+  /** True once the run is to stop; rows in flight are abandoned (their runs fail). */
   aborted: () => boolean;
 }
 
-/** One output row to compute: its identity (for --resume) and how to compute it. */
-interface Cell {
-  key: string;
-  compute: () => Promise<Row>;
+/** A computed cell: its row and the seeds its replications ran with. */
+interface Done {
+  row: Row;
+  seeds: number[];
+  unverified?: boolean;
 }
 
 export class Interrupted extends Error {
@@ -51,34 +63,65 @@ export class Interrupted extends Error {
   }
 }
 
-const keyOf = (values: unknown[]): string => values.map((v) => String(v)).join('\u0000');
+/**
+ * The seeds of a sweep point's replications. A point's seeds derive from the scenario's seed,
+ * the point's own swept values and the replication number, never from its position, so
+ * inserting a sweep value or splitting the study into shards changes no other row. A single
+ * run (no sweep, one replication, no precision target) runs with the scenario's seed itself;
+ * a search's probes too.
+ */
+export function pointSeeds(plan: Plan, cell: Cell, count: number): number[] {
+  const base = cell.point.exp.config.seed;
+  const exp = cell.point.exp;
+  const derived = plan.sweepKeys.length > 0 || exp.replications > 1 || exp.precision !== undefined;
+  if (!derived || exp.search) return [base];
+  const id = canonicalAssignment(cell.point.assignment);
+  return Array.from({ length: count }, (_, r) => deriveSeed(base, 'point', id, 'replication', r));
+}
 
 /**
- * Runs a plan: its sweep points x paths (with replications), or its search. Rows are
- * written to the CSV as soon as every row before them is done, atomically, so an
- * interrupted run leaves a valid CSV of the rows it completed; --resume keeps those and
- * computes the rest. Seeds depend only on the point and replication, so the output is the
- * same whatever the concurrency.
+ * Runs a plan (or one shard of it): its cells, each a sweep point on one path (with its
+ * replications) or a search. Rows are written to the CSV as soon as every row before them
+ * is done, atomically and after the sidecar that vouches for them, so an interrupted run
+ * leaves a valid CSV of the rows it completed; --resume keeps those and computes the rest.
+ * Seeds depend only on a cell's content, so the output is the same whatever the
+ * concurrency or sharding.
  */
 export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
-  const cells = plan.points[0].exp.search ? searchCells(plan, o) : gridCells(plan, o);
-  const done: (Row | undefined)[] = new Array(cells.length);
-  const csvFile = o.csvFile;
-  if (o.resume && csvFile !== undefined && existsSync(csvFile)) {
-    const keyColumns = plan.points[0].exp.search?.kind === 'zero-loss' ? ['frame_bytes'] : plan.sweepKeys;
-    const existing = new Map<string, Row>();
-    for (const r of parse(readFileSync(csvFile, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[]) {
-      existing.set(keyOf([...keyColumns.map((k) => r[k]), r.path]), r);
-    }
-    cells.forEach((c, i) => (done[i] = existing.get(c.key)));
-  }
+  const shard = o.shard;
+  const cells = shard ? plan.cells.filter((c) => c.index % shard.count === shard.index) : plan.cells;
+  const compute = plan.points[0].exp.search ? searchCell(plan, o) : gridCell(plan, o);
+  const done: (Done | undefined)[] = cells.map((c) => {
+    const kept = o.keep?.get(c.index);
+    if (!kept) return undefined;
+    const reps = typeof kept.row.replications === 'number' ? kept.row.replications : 1;
+    return { row: kept.row, seeds: pointSeeds(plan, c, reps), unverified: kept.unverified };
+  });
+  const out = o.output;
+  const write = (n: number) => {
+    if (!out) return;
+    const rows: MetaRow[] = cells.slice(0, n).map((c, j) => ({
+      cell: c.index,
+      key: c.key,
+      seeds: done[j]!.seeds,
+      digest: rowDigest(done[j]!.row),
+      ...(done[j]!.unverified ? { unverified: true as const } : {}),
+    }));
+    // The sidecar first: a CSV row without its sidecar entry is recomputed on --resume.
+    writeAtomic(out.metaFile, metaText({ ...out.header, rows }));
+    const csvRows = done.slice(0, n).map((d) => d!.row);
+    writeAtomic(
+      out.csvFile,
+      out.header.shard ? toShardCsv(csvRows.map((r, j) => ({ cell: cells[j].index, ...r }))) : toCsv(csvRows),
+    );
+  };
   let written = 0;
   const flush = () => {
     let n = written;
     while (n < cells.length && done[n] !== undefined) n++;
     if (n > written) {
       written = n;
-      if (csvFile !== undefined) writeAtomic(csvFile, toCsv(done.slice(0, n) as Row[]));
+      write(n);
     }
   };
   flush();
@@ -91,9 +134,10 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
     while (next < todo.length && failure === undefined && !o.aborted()) {
       const i = todo[next++];
       try {
-        done[i] = await cells[i].compute();
+        done[i] = await compute(cells[i]);
       } catch (e) {
-        failure ??= e;
+        // A run stopped by the abort fails; that is the stop, not an error.
+        if (!o.aborted()) failure ??= e;
         return;
       }
       o.progress?.advance(1);
@@ -104,7 +148,9 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   o.progress?.stop();
   if (failure !== undefined) throw failure;
   if (written < cells.length) throw new Interrupted(written, cells.length);
-  return done as Row[];
+  // A shard with no cells still says so, for merge to see it.
+  if (cells.length === 0) write(0);
+  return done.map((d) => d!.row);
 }
 
 /** Runs one path of one experiment with the given seed. */
@@ -119,90 +165,83 @@ async function runOne(o: RunnerOptions, exp: Experiment, path: ResolvedPath, see
   return out.result;
 }
 
-function gridCells(plan: Plan, o: RunnerOptions): Cell[] {
-  const derived = plan.sweepKeys.length > 0 || plan.points[0].exp.replications > 1;
-  return plan.points.flatMap((point) =>
-    point.exp.paths.map((path) => ({
-      key: keyOf([...plan.sweepKeys.map((k) => point.assignment[k]), path.name]),
-      compute: async (): Promise<Row> => {
-        const exp = point.exp;
-        const baseSeed = exp.config.seed;
-        const seedOf = (r: number) =>
-          derived ? deriveSeed(baseSeed, 'point', point.index, 'replication', r) : baseSeed;
-        const runReps = (from: number, to: number) =>
-          Promise.all(
-            Array.from({ length: to - from }, (_, j) =>
-              runOne(o, exp, path, seedOf(from + j)).then((r) => resultRow(exp.name, r)),
-            ),
-          );
-        const rows = await runReps(0, exp.replications);
-        let precision: string | undefined;
-        const target = exp.precision;
-        if (target) {
-          const metric = target.metric;
-          const relative = () => {
-            const ci = meanCi(rows.map((r) => Number(r[metric])));
-            return ci.halfWidth / Math.abs(ci.mean);
-          };
-          // Batches of the initial size, so the number run never depends on --jobs.
-          while (!(relative() <= target.relativeHalfWidth) && rows.length < target.maxReplications) {
-            const to = Math.min(target.maxReplications, rows.length + exp.replications);
-            rows.push(...(await runReps(rows.length, to)));
-          }
-          const rel = relative();
-          precision =
-            rel <= target.relativeHalfWidth
-              ? `reached (${metric} +/-${(100 * rel).toFixed(2)} %)`
-              : `cap of ${target.maxReplications} reached (${metric} +/-${(100 * rel).toFixed(2)} %)`;
-        }
-        const body =
-          rows.length === 1 ? rows[0] : { replications: rows.length, ...aggregateReplications(rows, baseSeed) };
-        return { ...point.assignment, ...body, ...(precision ? { precision } : {}) };
-      },
-    })),
-  );
+/** Computes a sweep point on one path, with its replications (and a precision target's extra ones). */
+function gridCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done> {
+  return async (cell) => {
+    const { point } = cell;
+    const exp = point.exp;
+    const path = exp.paths[cell.pathIndex];
+    const baseSeed = exp.config.seed;
+    const seeds: number[] = [];
+    const runReps = (from: number, to: number) => {
+      const more = pointSeeds(plan, cell, to).slice(from);
+      seeds.push(...more);
+      return Promise.all(more.map((seed) => runOne(o, exp, path, seed).then((r) => resultRow(exp.name, r))));
+    };
+    const rows = await runReps(0, exp.replications);
+    let precision: string | undefined;
+    const target = exp.precision;
+    if (target) {
+      const metric = target.metric;
+      const relative = () => {
+        const ci = meanCi(rows.map((r) => Number(r[metric])));
+        return ci.halfWidth / Math.abs(ci.mean);
+      };
+      // Batches of the initial size, so the number run never depends on --jobs.
+      while (!(relative() <= target.relativeHalfWidth) && rows.length < target.maxReplications) {
+        const to = Math.min(target.maxReplications, rows.length + exp.replications);
+        rows.push(...(await runReps(rows.length, to)));
+      }
+      const rel = relative();
+      precision =
+        rel <= target.relativeHalfWidth
+          ? `reached (${metric} +/-${(100 * rel).toFixed(2)} %)`
+          : `cap of ${target.maxReplications} reached (${metric} +/-${(100 * rel).toFixed(2)} %)`;
+    }
+    const body = rows.length === 1 ? rows[0] : { replications: rows.length, ...aggregateReplications(rows, baseSeed) };
+    return { row: { ...point.assignment, ...body, ...(precision ? { precision } : {}) }, seeds };
+  };
 }
 
-function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
+/**
+ * Computes a search cell: every probe is one run with the scenario's seed, one after the
+ * other (each depends on the last), so a search is never spread over shards.
+ */
+function searchCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done> {
   const base = plan.points[0].exp;
   const s = base.search!;
   const seed = base.config.seed;
-  if (s.kind === 'zero-loss') {
-    const frames = s.frame_sizes ?? [Math.round(meanFrameBytes(base.config.traffic.perVm[0].frames))];
-    return frames.flatMap((frame) =>
-      base.paths.map((path, k) => ({
-        key: keyOf([frame, path.name]),
-        compute: async (): Promise<Row> => {
-          const lineBps = base.config.nic.lineRateGbps * 1e9;
-          // Offered load as a share x of line rate, in frame bits: line rate x frame / (frame + 20).
-          const expAt = (x: number) =>
-            plan.at((sc) => {
-              sc.traffic.frame_bytes = frame;
-              sc.traffic.load = { bitsPerSec: (x * lineBps * frame) / (frame + WIRE_OVERHEAD_BYTES) };
-            });
-          const out = await largestPassing(0, 1, s.resolution, false, async (x) => {
-            if (x === 0) return { ok: true, value: undefined as RunResult | undefined };
-            const exp = expAt(x);
-            const r = await runOne(o, exp, exp.paths[k], seed);
-            return { ok: lossOf(r) <= s.loss, value: r as RunResult | undefined };
-          });
-          const best = out.best ?? 0;
-          const at = out.bestProbe ? resultRow(base.name, out.bestProbe) : { scenario: base.name, path: path.name };
-          return {
-            frame_bytes: frame,
-            path: path.name,
-            zero_loss_load_pct: Number((100 * best).toPrecision(6)),
-            search_probes: out.probes,
-            ...at,
-          };
-        },
-      })),
-    );
-  }
-  // Capacity: the largest VM count (or per-VM load) that meets every SLO.
-  return base.paths.map((path, k) => ({
-    key: keyOf([path.name]),
-    compute: async (): Promise<Row> => {
+  const done = (row: Row): Done => ({ row, seeds: [seed] });
+  return async (cell) => {
+    const k = cell.pathIndex;
+    const path = base.paths[k];
+    if (s.kind === 'zero-loss') {
+      const frame = cell.frame!;
+      const lineBps = base.config.nic.lineRateGbps * 1e9;
+      // Offered load as a share x of line rate, in frame bits: line rate x frame / (frame + 20).
+      const expAt = (x: number) =>
+        plan.at((sc) => {
+          sc.traffic.frame_bytes = frame;
+          sc.traffic.load = { bitsPerSec: (x * lineBps * frame) / (frame + WIRE_OVERHEAD_BYTES) };
+        });
+      const out = await largestPassing(0, 1, s.resolution, false, async (x) => {
+        if (x === 0) return { ok: true, value: undefined as RunResult | undefined };
+        const exp = expAt(x);
+        const r = await runOne(o, exp, exp.paths[k], seed);
+        return { ok: lossOf(r) <= s.loss, value: r as RunResult | undefined };
+      });
+      const best = out.best ?? 0;
+      const at = out.bestProbe ? resultRow(base.name, out.bestProbe) : { scenario: base.name, path: path.name };
+      return done({
+        frame_bytes: frame,
+        path: path.name,
+        zero_loss_load_pct: Number((100 * best).toPrecision(6)),
+        search_probes: out.probes,
+        ...at,
+      });
+    }
+    // Capacity: the largest VM count (or per-VM load) that meets every SLO.
+    {
       const slo = s.slo;
       const failing = (r: RunResult): string[] => {
         const bad: string[] = [];
@@ -266,14 +305,14 @@ function searchCells(plan: Plan, o: RunnerOptions): Cell[] {
             ? `NIC limit: ${limit}`
             : `search range ends at ${shown(hi)}`;
       const at = out.bestProbe ? resultRow(base.name, out.bestProbe) : { scenario: base.name, path: path.name };
-      return {
+      return done({
         path: path.name,
         search_field: s.vary,
         capacity: out.best !== undefined ? shown(out.best) : `none (fails at ${shown(lo)})`,
         binding_constraint: binding,
         search_probes: out.probes,
         ...at,
-      };
-    },
-  }));
+      });
+    }
+  };
 }

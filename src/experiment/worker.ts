@@ -1,6 +1,10 @@
 // A worker thread of the WorkerPool: runs the tasks it is sent and posts back their output.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { setStopFlag } from '../engine/simulator.js';
 import { runTask, type Task } from './task.js';
+
+// The pool's stop flag: set, every run of this thread stops within STOP_CHECK_EVENTS events.
+setStopFlag(new Int32Array((workerData as { stop: SharedArrayBuffer }).stop));
 
 parentPort!.on('message', (task: Task) => {
   try {

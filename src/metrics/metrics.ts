@@ -1,6 +1,7 @@
 import { CAUSES } from '../model/causes.js';
 import type { RunResult } from '../model/result.js';
 import { jainIndex } from '../stats/jain.js';
+import { STUDY_COLUMNS } from './study.js';
 
 /**
  * The output metrics: every column a run's row can hold, declared once with its unit, help,
@@ -80,6 +81,8 @@ export interface Metric extends Declared {
   tolerance?: number;
   /** Identity columns are written as they are; measured ones rounded to 6 significant digits. */
   identity?: boolean;
+  /** Its value is text (a name), not a number. */
+  text?: boolean;
 }
 
 /** Columns of one kind, one per member (per cause, per hop, per VM, per core). */
@@ -112,6 +115,7 @@ const perPacket = (cycles: number, t: RunTotals) => (t.r.deliveredPackets ? cycl
 const COLUMN_LIST = [
   {
     name: 'scenario',
+    text: true,
     unit: '',
     help: 'scenario `name`',
     aggregate: 'first',
@@ -120,6 +124,7 @@ const COLUMN_LIST = [
   },
   {
     name: 'path',
+    text: true,
     unit: '',
     help: 'path name',
     aggregate: 'first',
@@ -129,6 +134,7 @@ const COLUMN_LIST = [
   },
   {
     name: 'direction',
+    text: true,
     unit: '',
     help: '`rx` or `tx`',
     aggregate: 'first',
@@ -584,6 +590,20 @@ export function longFamilies(): {
           pattern.test(column) ? column.slice(head.length, column.length - tail.length) : undefined,
       };
     });
+}
+
+/**
+ * Whether a result column holds numbers (an empty cell is a number with no data): true for
+ * every metric, family member and `_ci95` twin except the text identities and study columns
+ * declared `text`; undefined for a column iovsim never writes (a swept field's column aside).
+ */
+export function numericColumn(column: string): boolean | undefined {
+  const base = column.replace(/_ci95$/, '');
+  const study = STUDY_COLUMNS.find((c) => c.name === column);
+  if (study) return !('text' in study && study.text);
+  const d = columnDeclaration(base);
+  if (!d) return undefined;
+  return isFamily(d) || !d.text;
 }
 
 /** Family columns whose members differ by path, for keeping them together in the CSV. */

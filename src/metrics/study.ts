@@ -12,6 +12,8 @@ export interface StudyColumn {
   long?: boolean;
   /** Shown after the run metrics there (a note on the row rather than a result). */
   last?: boolean;
+  /** Its value is text, not a number (a capacity may be either: "2.6 Gbit/s", "none (...)"). */
+  text?: boolean;
 }
 
 export const STUDY_COLUMNS = [
@@ -24,17 +26,20 @@ export const STUDY_COLUMNS = [
   },
   {
     name: 'search_field',
+    text: true,
     unit: '',
     help: 'capacity search: the field it varied (`vms.count` or `traffic.load_per_vm`)',
   },
   {
     name: 'capacity',
+    text: true,
     unit: 'VMs, or the unit of search.from',
     help: "capacity search: the largest value that meets every SLO; the row's other columns are that probe's run",
     long: true,
   },
   {
     name: 'binding_constraint',
+    text: true,
     unit: '',
     help: 'capacity search: what fails just above the capacity (an SLO, a NIC limit, or the end of the range)',
     long: true,
@@ -48,6 +53,7 @@ export const STUDY_COLUMNS = [
   },
   {
     name: 'precision',
+    text: true,
     unit: '',
     help: 'whether the precision target was reached, and the relative half-width achieved',
     long: true,

@@ -24,3 +24,17 @@ export function columnsOf(rows: Row[]): string[] {
 export function toCsv(rows: Row[]): string {
   return stringify(rows, { header: true, columns: columnsOf(rows) });
 }
+
+/**
+ * CSV text of a shard's rows, each with its `cell` index first. Text values are quoted, so an
+ * empty value ("") stays apart from a column the row does not have (nothing): `iovsim merge`
+ * rebuilds every row exactly as it was, and with it the unsharded CSV byte for byte.
+ * Booleans are written as text, as toCsv writes them (1, or an empty value).
+ */
+export function toShardCsv(rows: (Row & { cell: number })[]): string {
+  if (rows.length === 0) return 'cell\n';
+  const asText = rows.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? '1' : '') : v])),
+  );
+  return stringify(asText, { header: true, columns: columnsOf(asText), quoted_string: true });
+}

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Row } from '../metrics/metrics.js';
 
@@ -12,7 +11,7 @@ export interface Provenance {
   iovsim: string;
   /** The Node.js version that ran it. */
   node: string;
-  /** The scenario as given: its file (or `<stdin>`, or `<data>` from the library) and a hash of its text. */
+  /** The scenario as given: its file (or `<stdin>`, or `<data>` from the library) and the SHA-256 of its content (with any path files it names). */
   scenario: { file: string; name: string; sha256: string };
   /** The run seed after --seed; replications derive theirs from it (docs/experiments.md). */
   seed: number;
@@ -28,12 +27,9 @@ export function iovsimVersion(): string {
   return cachedVersion;
 }
 
-/** SHA-256 of a scenario's text, in hex. */
-export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-/** The provenance record of a run of the scenario `text`, read from `file`, named `name`, with `seed`. */
-export function provenanceOf(file: string, name: string, text: string, seed: number): Provenance {
-  return { iovsim: iovsimVersion(), node: process.version, scenario: { file, name, sha256: sha256(text) }, seed };
+/** The provenance record of a run of the scenario read from `file`, named `name`, whose content hashes to `hash` (the plan's), with `seed`. */
+export function provenanceOf(file: string, name: string, hash: string, seed: number): Provenance {
+  return { iovsim: iovsimVersion(), node: process.version, scenario: { file, name, sha256: hash }, seed };
 }
 
 /** One scenario's rows with what produced them. */

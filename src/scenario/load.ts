@@ -9,11 +9,11 @@ import { hostOf, nicOf, objectOf, scenarioSchema, type Scenario } from './schema
 export const MAX_SCENARIO_BYTES = 1024 * 1024;
 
 /**
- * Reads a scenario file's text: a regular file of at most MAX_SCENARIO_BYTES. A FIFO, a
+ * Reads a scenario file's bytes: a regular file of at most MAX_SCENARIO_BYTES. A FIFO, a
  * device or a directory is refused before anything is read, so `/dev/zero` cannot fill
  * memory and a FIFO cannot block.
  */
-export function readScenarioText(file: string): string {
+export function readScenarioBytes(file: string): Buffer {
   let fd: number;
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
@@ -45,10 +45,15 @@ export function readScenarioText(file: string): string {
       if (n === 0) break;
       off += n;
     }
-    return buf.subarray(0, off).toString('utf8');
+    return buf.subarray(0, off);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads a scenario file's text (see readScenarioBytes). */
+export function readScenarioText(file: string): string {
+  return readScenarioBytes(file).toString('utf8');
 }
 
 /** Reads and parses a scenario file without validating it. */

@@ -1,10 +1,21 @@
+import { createHash } from 'node:crypto';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { InputError, InputErrors } from '../errors.js';
-import { describe, dotted, inputErrors, readScenarioData, suggestion, validateScenario } from './load.js';
+import { meanFrameBytes } from '../model/config.js';
+import {
+  describe,
+  dotted,
+  inputErrors,
+  parseText,
+  readScenarioBytes,
+  readScenarioData,
+  suggestion,
+  validateScenario,
+} from './load.js';
 import { resolveScenario, type Experiment, type Overrides, type ResolveOptions } from './resolve.js';
 import { fieldSchema, objectOf, pathFileSchema, scenarioSchema, type PathFile, type Scenario } from './schema.js';
 import { checkBudget, DEFAULT_MAX_EVENTS, searchProbes, type BudgetItem } from './budget.js';
-import { expandSweep, type Assignment } from './sweep.js';
+import { expandSweep, type Assignment, type SweepValue } from './sweep.js';
 
 /** One point of a parameter study: the swept values and the experiment they make. */
 export interface Point {
@@ -13,13 +24,36 @@ export interface Point {
   exp: Experiment;
 }
 
+/**
+ * One unit of work, one row of output: a sweep point on one path (its replications inside),
+ * or one search (a frame size and path for zero-loss, a path for capacity). Cells are what
+ * `--shard` spreads and `--resume` matches.
+ */
+export interface Cell {
+  /** Its place in the plan's cells: sweep points in order, paths fastest (searches: frame sizes, then paths). */
+  index: number;
+  /** The values that identify its row: the plan's key columns, then `path`. */
+  key: Record<string, SweepValue>;
+  /** The point it runs (a search's: the only point). */
+  point: Point;
+  /** Its path, as an index into point.exp.paths. */
+  pathIndex: number;
+  /** A zero-loss search's frame size. */
+  frame?: number;
+}
+
 /** A scenario file made ready to run: every point validated and resolved before anything runs. */
 export interface Plan {
   file: string;
   name: string;
   description: string;
+  /** sha256 (hex) of the scenario file's bytes: what the run's provenance sidecar records. */
+  hash: string;
   sweepKeys: string[];
+  /** The columns besides `path` that identify a row: the swept fields, or a zero-loss search's frame_bytes. */
+  keyColumns: string[];
   points: Point[];
+  cells: Cell[];
   /** The scenario as read, for searches to change. */
   scenario: Scenario;
   /**
@@ -92,13 +126,27 @@ function setField(s: Scenario, key: string, value: unknown, file: string): Scena
   return copy;
 }
 
+export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
+
 /** Reads, validates and resolves a scenario file and every point of its study. */
 export function planFile(file: string, overrides: Overrides = {}): Plan {
-  return withFile(file, () => planScenario(readScenarioData(file), file, overrides));
+  return withFile(file, () => {
+    const bytes = readScenarioBytes(file);
+    return planScenario(parseText(file, bytes.toString('utf8')), file, overrides, true, sha256(bytes));
+  });
 }
 
-/** Validates and resolves scenario data (as read from `file`) and every point of its study. */
-export function planScenario(raw: unknown, file: string, overrides: Overrides = {}, checkOthers = true): Plan {
+/**
+ * Validates and resolves scenario data (as read from `file`) and every point of its study.
+ * `hash` is that of the file's bytes; data not read from a file is hashed as JSON.
+ */
+export function planScenario(
+  raw: unknown,
+  file: string,
+  overrides: Overrides = {},
+  checkOthers = true,
+  hash = sha256(JSON.stringify(raw) ?? ''),
+): Plan {
   const base = validateScenario(raw, file);
   if (base.search && base.sweep)
     throw new InputError('search', 'a search or a sweep in one scenario, not both', 'both', file);
@@ -132,12 +180,17 @@ export function planScenario(raw: unknown, file: string, overrides: Overrides = 
     change(s);
     return resolveAt(s, [], options);
   };
+  const { keyColumns, cells } = cellsOf(base, sweepKeys, points);
   const plan: Plan = {
     file,
     name: base.name,
     description: base.description ?? '',
+    // A path file the scenario names is part of what it means.
+    hash: pathFiles.size === 0 ? hash : sha256(hash + JSON.stringify([...pathFiles])),
     sweepKeys,
+    keyColumns,
     points,
+    cells,
     scenario: base,
     at,
   };
@@ -175,6 +228,29 @@ function loadPathFiles(s: Scenario, file: string): Map<string, PathFile> {
     out.set(name, r.data);
   }
   return out;
+}
+
+/** The cells of a study, in output order, and the columns besides `path` that tell their rows apart. */
+function cellsOf(base: Scenario, sweepKeys: string[], points: Point[]): { keyColumns: string[]; cells: Cell[] } {
+  const search = base.search;
+  const first = points[0];
+  const cells: Cell[] = [];
+  const add = (c: Omit<Cell, 'index'>) => cells.push({ index: cells.length, ...c });
+  if (search?.kind === 'zero-loss') {
+    const frames = search.frame_sizes ?? [Math.round(meanFrameBytes(first.exp.config.traffic.perVm[0].frames))];
+    for (const frame of frames)
+      first.exp.paths.forEach((p, pathIndex) =>
+        add({ key: { frame_bytes: frame, path: p.name }, point: first, pathIndex, frame }),
+      );
+    return { keyColumns: ['frame_bytes'], cells };
+  }
+  if (search?.kind === 'capacity') {
+    first.exp.paths.forEach((p, pathIndex) => add({ key: { path: p.name }, point: first, pathIndex }));
+    return { keyColumns: [], cells };
+  }
+  for (const point of points)
+    point.exp.paths.forEach((p, pathIndex) => add({ key: { ...point.assignment, path: p.name }, point, pathIndex }));
+  return { keyColumns: sweepKeys, cells };
 }
 
 /** Both ends of a capacity search must resolve, so every probe between them does. */

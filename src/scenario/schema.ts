@@ -866,7 +866,7 @@ export const scenarioSchema = z.strictObject({
   ),
   replications: help(
     count('replications per point', 1, 10_000).default(1),
-    'independent replications per point; seeds derived from `seed`, the point and the replication; metrics become mean and `<metric>_ci95`',
+    "independent replications per point; seeds derived from `seed`, the point's swept values (not its position) and the replication; metrics become mean and `<metric>_ci95`",
   ),
   precision: help(
     precision.optional(),

@@ -32,6 +32,19 @@ export function rangeValues(key: string, r: { from: SweepValue; to: SweepValue; 
   );
 }
 
+/**
+ * A point's identity as text: its swept fields and values, keys sorted, as JSON. A point's
+ * seeds derive from it, so they depend on what the point is, never on where it sits in the
+ * sweep: inserting a value leaves every other point's numbers as they were.
+ */
+export function canonicalAssignment(a: Assignment): string {
+  return JSON.stringify(
+    Object.keys(a)
+      .sort()
+      .map((k) => [k, a[k]]),
+  );
+}
+
 /** The most points a sweep may have: each is validated and held in memory before any runs. */
 export const MAX_SWEEP_POINTS = 100_000;
 

@@ -1,11 +1,14 @@
 import { basename, join, resolve } from 'node:path';
 import { InputError } from '../../errors.js';
 import type { Argv } from 'yargs';
+import type { TaskRunner } from '../../experiment/pool.js';
 import type { ProgressSink } from '../../experiment/runner.js';
 import type { ResultSet } from '../../output/provenance.js';
 import type { Plan } from '../../scenario/plan.js';
+import type { Shard } from '../../scenario/provenance.js';
 import type { Overrides } from '../../scenario/resolve.js';
 import { blame, checkOutDir, jobsOf, jobsOption, once, STDIN, withFile, type CommandContext } from '../context.js';
+import { exitCodeOf, takeSignals } from '../signals.js';
 
 export const command = 'run <files..>';
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -57,7 +60,25 @@ export function builder(y: Argv) {
     .option('resume', {
       type: 'boolean',
       default: false,
-      describe: 'keep the rows already in the CSV (from an interrupted run) and compute only the rest',
+      describe:
+        'keep the rows already in the CSV that its .meta.json vouches for (same scenario content, seed, options and iovsim version) and compute only the rest',
+    })
+    .option('resume-any', {
+      type: 'boolean',
+      default: false,
+      describe:
+        'like --resume, but keep the rows that parse even when the .meta.json is missing or from another run (marked unverified in the new one)',
+    })
+    .option('shard', {
+      type: 'string',
+      requiresArg: true,
+      describe:
+        'run shard i of n (cells k with k mod n = i) into <out>/<name>.shard-<i>-of-<n>.csv, for `iovsim merge`; default: from SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX when set; none: the whole study',
+    })
+    .option('shard-count', {
+      type: 'number',
+      requiresArg: true,
+      describe: "the number of shards n, instead of the scheduler's (or IOVSIM_SHARD_COUNT)",
     })
     .option('report', {
       type: 'boolean',
@@ -84,34 +105,72 @@ async function progressBar(name: string): Promise<ProgressSink> {
   return { start: (total) => bar.start(total, 0), advance: (by) => bar.increment(by), stop: () => bar.stop() };
 }
 
-/** The CSV a scenario file's rows go to: <out>/<file name without extension>.csv (stdin.csv for -). */
-export const csvFileFor = (out: string, file: string): string =>
-  join(out, `${file === '-' || file === STDIN ? 'stdin' : basename(file).replace(/\.(ya?ml|json)$/i, '')}.csv`);
+/** A scenario file's name without its extension: the name of its CSV. */
+const stem = (file: string): string =>
+  file === '-' || file === STDIN ? 'stdin' : basename(file).replace(/\.(ya?ml|json)$/i, '');
+
+/**
+ * The CSV a scenario file's rows go to: <out>/<name>.csv, or a shard's
+ * <out>/<name>.shard-<i>-of-<n>.csv (the names `iovsim merge` reads).
+ */
+export const csvFileFor = (out: string, file: string, shard?: Shard): string =>
+  join(out, shard ? `${stem(file)}.shard-${shard.index}-of-${shard.count}.csv` : `${stem(file)}.csv`);
 
 /** Where a long-form table of `csvFile` goes: `<name>.<suffix>.csv` beside it. */
 export const longFileFor = (csvFile: string, suffix: string): string => csvFile.replace(/\.csv$/i, `.${suffix}.csv`);
 
-/** A scenario file, or standard input for `-`, read, checked and planned, with the text it was read from. */
-async function planned(file: string, overrides: Overrides, ctx: CommandContext): Promise<{ plan: Plan; text: string }> {
-  const { planScenario } = await import('../../scenario/plan.js');
-  const { parseText, readScenarioText } = await import('../../scenario/load.js');
-  if (file !== '-' && file !== STDIN) {
-    const text = withFile(file, () => readScenarioText(file));
-    return { plan: withFile(file, () => planScenario(parseText(file, text), file, overrides)), text };
-  }
+/** A scenario file, or standard input for `-`, read, checked and planned. */
+async function planned(file: string, overrides: Overrides, ctx: CommandContext): Promise<Plan> {
+  const { planFile, planScenario } = await import('../../scenario/plan.js');
+  const { parseText } = await import('../../scenario/load.js');
+  if (file !== '-' && file !== STDIN) return withFile(file, () => planFile(file, overrides));
   if (!ctx.io.stdin) throw new InputError('', 'a scenario on standard input', 'no standard input', STDIN);
   const text = await ctx.io.stdin();
   return withFile(STDIN, () => {
     const raw = parseText(STDIN, text);
     // Unnamed, a scenario from stdin is "stdin" (a file's would be its file name).
     const named = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? { name: 'stdin', ...raw } : raw;
-    return { plan: planScenario(named, STDIN, overrides), text };
+    return planScenario(named, STDIN, overrides);
   });
 }
 
 export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { io } = ctx;
+  // Signals are this command's from the start: one during planning stops it before it runs.
+  let signal: NodeJS.Signals | undefined;
+  let runner: TaskRunner | undefined;
+  const release = takeSignals((s) => {
+    if (signal !== undefined) {
+      io.err(`\niovsim: ${s} again: stopping at once\n`);
+      process.exit(exitCodeOf(s));
+    }
+    signal = s;
+    io.err(`\niovsim: interrupted (${s}): stopping the rows in flight\n`);
+    runner?.abort();
+  });
+  try {
+    await runFiles(argv, ctx, {
+      stopped: () => signal,
+      started: (r) => {
+        runner = r;
+        if (signal !== undefined) r.abort();
+      },
+    });
+  } finally {
+    release();
+  }
+}
+
+/** The run itself; `stopped` says which signal arrived, if one did. */
+async function runFiles(
+  argv: Args,
+  ctx: CommandContext,
+  sig: { stopped: () => NodeJS.Signals | undefined; started: (r: TaskRunner) => void },
+): Promise<void> {
+  const { io } = ctx;
   const { parseOverrides } = await import('../../scenario/overrides.js');
+  const { metaFileFor, metaHeader, rowsToResume } = await import('../../scenario/provenance.js');
+  const { shardOf } = await import('../../scenario/shard.js');
   const overrides = parseOverrides({
     seed: argv.seed,
     modes: argv.modes,
@@ -122,69 +181,100 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const format = once('format', argv.format, FORMATS);
   const out = once('out', argv.out);
   const write = argv.write && out !== '-' && out !== STDIN;
-  if (!write && argv.resume)
+  if (!write && (argv.resume || argv.resumeAny))
     throw new InputError('--resume', 'CSV files to resume (not with --no-write or --out -)', '--resume');
   if (!write && argv.report)
     throw new InputError('--report', 'CSV files to draw (not with --no-write or --out -)', '--report');
+  const shard = shardOf(
+    argv.shard === undefined ? undefined : once('shard', argv.shard),
+    argv.shardCount === undefined ? undefined : once('shard-count', argv.shardCount),
+    process.env,
+  );
   if (write) checkOutDir(out);
   const files = argv.files as string[];
   const dashes = files.filter((f) => f === '-' || f === STDIN).length;
   if (dashes > 1) throw new InputError('files', 'standard input (-) named once', `- ${dashes} times`);
   const writers = new Map<string, string>();
   for (const file of files) {
-    const csv = resolve(csvFileFor(out, file));
+    const csv = resolve(csvFileFor(out, file, shard));
     const other = writers.get(csv);
     if (write && other !== undefined && resolve(other) !== resolve(file)) {
       throw new InputError(
         '',
         'scenario files with different names (each writes <out>/<name>.csv)',
-        `${other} and ${file} both writing ${csvFileFor(out, file)}`,
+        `${other} and ${file} both writing ${csvFileFor(out, file, shard)}`,
         file,
       );
     }
     writers.set(csv, file);
   }
-  const inputs: { plan: Plan; text: string }[] = [];
-  for (const file of files) inputs.push(await planned(file, overrides, ctx));
-  const { taskRunner } = await import('../../experiment/pool.js');
+  const plans: Plan[] = [];
+  for (const file of files) plans.push(await planned(file, overrides, ctx));
+  // Every check on earlier results too, before anything runs.
+  const resume = argv.resume || argv.resumeAny;
+  const { iovsimVersion, provenanceOf, resultsJson } = await import('../../output/provenance.js');
+  const version = iovsimVersion();
+  const runs = plans.map((plan) => {
+    const csvFile = csvFileFor(out, plan.file, shard);
+    const metaFile = metaFileFor(csvFile);
+    const header = metaHeader(plan, { version, node: process.version, overrides, shard });
+    const kept = resume ? rowsToResume({ plan, csvFile, metaFile, expected: header, any: argv.resumeAny }) : undefined;
+    return { plan, csvFile, metaFile, header, kept };
+  });
+  if (shard && !argv.quiet)
+    io.err(
+      `iovsim: shard ${shard.index} of ${shard.count} (from ${shard.from}): the cells k with k mod ${shard.count} = ${shard.index}\n`,
+    );
+  if (shard && argv.report && !argv.quiet)
+    io.err('iovsim: --report is for whole studies: `iovsim merge --report` draws the merged one\n');
+  const { WorkerPool } = await import('../../experiment/pool.js');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
-  const { provenanceOf, resultsJson } = await import('../../output/provenance.js');
   const { longTables } = await import('../../output/tidy.js');
   const { writeAtomic } = await import('../../output/write.js');
   const { tableFor } = await import('../tables.js');
-  const runner = taskRunner(jobs);
-  let aborted = false;
-  const onSignal = () => {
-    aborted = true;
-    io.err('\niovsim: interrupted: finishing the rows in flight, then stopping\n');
-  };
-  process.on('SIGINT', onSignal);
+  // Worker threads even for --jobs 1: a signal then stops a run in flight at once.
+  const runner = new WorkerPool(jobs);
+  sig.started(runner);
   const printed: ResultSet[] = [];
   try {
-    for (const { plan, text } of inputs) {
+    for (const { plan, csvFile, metaFile, header, kept } of runs) {
       const started = Date.now();
+      const warn = (message: string) => io.err(`iovsim: warning: ${message}\n`);
       if (!argv.quiet)
         for (const note of plan.points[0]?.exp.notes ?? []) io.err(`iovsim: note: ${plan.file}: ${note}\n`);
-      const csvFile = csvFileFor(out, plan.file);
+      if (kept?.unreadable) warn(`${csvFile}: not readable as CSV; recomputing every row`);
+      if (kept?.dropped.length)
+        warn(
+          `${csvFile}: keeping ${kept.kept.size} rows, computing the others again: ${kept.dropped.slice(0, 3).join('; ')}${kept.dropped.length > 3 ? `; and ${kept.dropped.length - 3} more` : ''}`,
+        );
+      if (kept?.unverifiedBecause && kept.kept.size > 0)
+        warn(
+          `${csvFile}: --resume-any keeps ${kept.kept.size} rows without provenance (${kept.unverifiedBecause}); ${basename(metaFile)} marks them unverified`,
+        );
+      if (!argv.quiet && !io.isTty) {
+        const mine = shard ? plan.cells.filter((c) => c.index % shard.count === shard.index) : plan.cells;
+        const todo = mine.length - (kept?.kept.size ?? 0);
+        io.err(`${plan.name}: ${todo} of ${mine.length} rows to compute, on ${jobs} worker threads\n`);
+      }
       const rows = await runPlan(plan, {
         runner,
         concurrency: jobs,
-        csvFile: write ? csvFile : undefined,
-        resume: argv.resume,
-        onWarning: (message) => io.err(`iovsim: warning: ${message}\n`),
+        output: write ? { csvFile, metaFile, header } : undefined,
+        keep: kept?.kept,
+        shard,
+        onWarning: warn,
         progress: !argv.quiet && io.isTty ? await progressBar(plan.name) : undefined,
-        aborted: () => aborted,
+        aborted: () => sig.stopped() !== undefined,
       }).catch(blame(plan.file));
       if (format === 'table') io.out(tableFor(plan, rows) + '\n');
-      printed.push({ provenance: provenanceOf(plan.file, plan.name, text, plan.points[0].exp.config.seed), rows });
+      printed.push({ provenance: provenanceOf(plan.file, plan.name, plan.hash, plan.points[0].exp.config.seed), rows });
       if (write) {
-        const keys = [...plan.sweepKeys, ...(plan.points[0].exp.search?.kind === 'zero-loss' ? ['frame_bytes'] : [])];
-        for (const t of longTables(rows, keys))
+        for (const t of longTables(rows, plan.keyColumns))
           if (t.rows.length > 0) writeAtomic(longFileFor(csvFile, t.suffix), toCsv(t.rows));
         if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
       }
-      if (argv.report) {
+      if (argv.report && !shard) {
         const { reportForRun } = await import('./report.js');
         const { questionOf } = await import('../../report/question.js');
         const provenance = printed[printed.length - 1].provenance;
@@ -203,9 +293,8 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
         ? `iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`
         : `iovsim: interrupted after ${e.rowsWritten} of ${e.rowsTotal} rows; nothing was written (--no-write)\n`,
     );
-    ctx.exit(130);
+    ctx.exit(exitCodeOf(sig.stopped() ?? 'SIGINT'));
   } finally {
-    process.off('SIGINT', onSignal);
     await runner.close();
   }
 }
