@@ -35,7 +35,7 @@ log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packe
   const a = median(ours);
   const b = median(ref);
   log('1. hold model (1000 pending, each event schedules one at now + Exp(1)), median of 5 alternating runs');
-  log(`   iovsim engine (FastPriorityQueue)   ${fmt(a / 1e6)} M events/s`);
+  log(`   iovsim engine (typed-array heap)    ${fmt(a / 1e6)} M events/s`);
   log(`   typed-array binary heap (reference) ${fmt(b / 1e6)} M events/s`);
   log(`   ratio                               ${fmt(a / b, 3)}   (target >= 0.75)\n`);
   rows.push({

@@ -1,5 +1,3 @@
-import { fastPriorityQueueScheduler, type Scheduler, type SchedulerFactory } from './scheduler.js';
-
 /** Anything that can receive an event. `arg` is whatever number the scheduler of the event passed. */
 export interface EventHandler {
   onEvent(arg: number): void;
@@ -11,9 +9,13 @@ const INITIAL_CAPACITY = 1024;
  * The simulation clock and future-event set.
  *
  * Time is in nanoseconds (a double). Events fire in order of time, then in the order they
- * were scheduled, so simultaneous events are deterministic. Event records live in parallel
- * typed arrays and are recycled through a free list: scheduling allocates nothing once the
- * arrays have grown to the peak number of pending events.
+ * were scheduled, so simultaneous events are deterministic.
+ *
+ * The future-event set is a binary heap on parallel typed arrays that hold each entry's
+ * key (time, sequence number) beside its event id, so a comparison reads two adjacent
+ * numbers instead of following the id into another array. An event's handler and argument
+ * live in arrays indexed by its id; ids are recycled through a free list, so scheduling
+ * allocates nothing once the arrays have grown to the peak number of pending events.
  */
 export class Simulator {
   /** Current simulated time in ns. */
@@ -21,50 +23,48 @@ export class Simulator {
   /** Events fired so far. */
   fired = 0;
 
-  private time = new Float64Array(INITIAL_CAPACITY);
-  private seq = new Float64Array(INITIAL_CAPACITY);
+  /** The heap: entry i has key (heapTime[i], heapSeq[i]) and event id heapId[i]. */
+  private heapTime = new Float64Array(INITIAL_CAPACITY);
+  private heapSeq = new Float64Array(INITIAL_CAPACITY);
+  private heapId = new Int32Array(INITIAL_CAPACITY);
+  private size = 0;
+  /** Per event id: its argument and handler. */
   private arg = new Float64Array(INITIAL_CAPACITY);
-  private handler: (EventHandler | undefined)[] = new Array(INITIAL_CAPACITY);
+  private handler: (EventHandler | undefined)[] = new Array<EventHandler | undefined>(INITIAL_CAPACITY).fill(undefined);
   private free = new Int32Array(INITIAL_CAPACITY);
   private freeCount = 0;
   private used = 0;
   private nextSeq = 0;
-  private readonly queue: Scheduler;
   private stopped = false;
   /**
-   * While a handler runs, its own event is still at the top of the queue. The first event the
-   * handler schedules takes over its record and replaces it there in one sift (replaceTop)
-   * instead of a pop and a push: the common case of an event scheduling its successor costs
-   * one heap operation and no allocation.
+   * While a handler runs, its own event is still at the top of the heap. The first event the
+   * handler schedules takes over its record and replaces it there in one sift down instead
+   * of a pop and a push: the common case of an event scheduling its successor costs one heap
+   * operation and no allocation.
    */
   private firingAtTop = false;
   private firingId = -1;
-
-  constructor(schedulerFactory: SchedulerFactory = fastPriorityQueueScheduler) {
-    // The comparator reads the arrays through `this` so it survives their reallocation.
-    this.queue = schedulerFactory((a, b) => {
-      const ta = this.time[a];
-      const tb = this.time[b];
-      return ta < tb || (ta === tb && this.seq[a] < this.seq[b]);
-    });
-  }
 
   /** Schedules `handler.onEvent(arg)` at absolute time `at` (ns). `at` must not be in the past. */
   schedule(at: number, handler: EventHandler, arg = 0): void {
     if (!(at >= this.now)) {
       throw new Error(`event scheduled in the past or at NaN: at=${at} now=${this.now}`);
     }
-    // The firing event's record is done with once its handler runs, so its successor reuses it.
-    const reuse = this.firingAtTop;
-    const id = reuse ? this.firingId : this.allocate();
-    this.time[id] = at;
-    this.seq[id] = this.nextSeq++;
-    this.arg[id] = arg;
-    this.handler[id] = handler;
-    if (reuse) {
+    const seq = this.nextSeq++;
+    if (this.firingAtTop) {
+      // The firing event's record is done with once its handler runs, so its successor reuses it.
       this.firingAtTop = false;
-      this.queue.replaceTop(id);
-    } else this.queue.push(id);
+      const id = this.firingId;
+      this.arg[id] = arg;
+      this.handler[id] = handler;
+      this.siftDown(0, at, seq, id);
+    } else {
+      const id = this.allocate();
+      this.arg[id] = arg;
+      this.handler[id] = handler;
+      if (this.size === this.heapTime.length) this.growHeap();
+      this.siftUp(this.size++, at, seq, id);
+    }
   }
 
   /** Schedules `handler.onEvent(arg)` after `delay` ns. */
@@ -78,20 +78,19 @@ export class Simulator {
    */
   run(until: number): void {
     this.stopped = false;
-    const queue = this.queue;
-    while (!this.stopped) {
-      const id = queue.peek();
-      if (id < 0 || this.time[id] > until) break;
-      this.now = this.time[id];
-      const h = this.handler[id] as EventHandler;
+    while (!this.stopped && this.size > 0) {
+      const t = this.heapTime[0];
+      if (t > until) break;
+      const id = this.heapId[0];
+      this.now = t;
       this.fired++;
       this.firingAtTop = true;
       this.firingId = id;
-      h.onEvent(this.arg[id]);
+      (this.handler[id] as EventHandler).onEvent(this.arg[id]);
       if (this.firingAtTop) {
         // The handler scheduled nothing: remove its event, and only now may its id be reused.
         this.firingAtTop = false;
-        queue.pop();
+        this.removeTop();
         this.free[this.freeCount++] = id;
       }
     }
@@ -105,29 +104,91 @@ export class Simulator {
 
   /** Number of events waiting. */
   get pending(): number {
-    return this.queue.size - (this.firingAtTop ? 1 : 0);
+    return this.size - (this.firingAtTop ? 1 : 0);
+  }
+
+  /** Places the entry (t, s, id) at hole `i` or above it. */
+  private siftUp(i: number, t: number, s: number, id: number): void {
+    const time = this.heapTime;
+    const seq = this.heapSeq;
+    const ids = this.heapId;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = time[p];
+      if (pt < t || (pt === t && seq[p] < s)) break;
+      time[i] = pt;
+      seq[i] = seq[p];
+      ids[i] = ids[p];
+      i = p;
+    }
+    time[i] = t;
+    seq[i] = s;
+    ids[i] = id;
+  }
+
+  /** Places the entry (t, s, id) at hole `i` or below it. */
+  private siftDown(i: number, t: number, s: number, id: number): void {
+    const time = this.heapTime;
+    const seq = this.heapSeq;
+    const ids = this.heapId;
+    const n = this.size;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      let ct = time[c];
+      const r = c + 1;
+      if (r < n) {
+        const rt = time[r];
+        if (rt < ct || (rt === ct && seq[r] < seq[c])) {
+          c = r;
+          ct = rt;
+        }
+      }
+      if (t < ct || (t === ct && s < seq[c])) break;
+      time[i] = ct;
+      seq[i] = seq[c];
+      ids[i] = ids[c];
+      i = c;
+    }
+    time[i] = t;
+    seq[i] = s;
+    ids[i] = id;
+  }
+
+  private removeTop(): void {
+    const last = --this.size;
+    if (last > 0) this.siftDown(0, this.heapTime[last], this.heapSeq[last], this.heapId[last]);
   }
 
   private allocate(): number {
     if (this.freeCount > 0) return this.free[--this.freeCount];
-    if (this.used === this.time.length) this.grow();
+    if (this.used === this.arg.length) this.growRecords();
     return this.used++;
   }
 
-  private grow(): void {
-    const n = this.time.length * 2;
-    const t = new Float64Array(n);
-    t.set(this.time);
-    this.time = t;
-    const s = new Float64Array(n);
-    s.set(this.seq);
-    this.seq = s;
+  private growRecords(): void {
+    const n = this.arg.length * 2;
     const a = new Float64Array(n);
     a.set(this.arg);
     this.arg = a;
-    this.handler.length = n;
+    const h = new Array<EventHandler | undefined>(n).fill(undefined);
+    for (let i = 0; i < this.handler.length; i++) h[i] = this.handler[i];
+    this.handler = h;
     const f = new Int32Array(n);
     f.set(this.free);
     this.free = f;
+  }
+
+  private growHeap(): void {
+    const n = this.heapTime.length * 2;
+    const t = new Float64Array(n);
+    t.set(this.heapTime);
+    this.heapTime = t;
+    const s = new Float64Array(n);
+    s.set(this.heapSeq);
+    this.heapSeq = s;
+    const ids = new Int32Array(n);
+    ids.set(this.heapId);
+    this.heapId = ids;
   }
 }
