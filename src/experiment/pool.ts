@@ -54,45 +54,72 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** A fixed set of worker threads taking tasks from one queue. */
+/**
+ * Up to `jobs` worker threads taking tasks from one queue. Workers start when there is
+ * work for them: a run of a single task (one path of one scenario) runs it here, in this
+ * thread, since starting a worker (loading the model again) would cost more than the task
+ * often does; as soon as two tasks are queued at once, or a task arrives while one runs,
+ * tasks go to workers. Results do not depend on where a task ran.
+ */
 export class WorkerPool implements TaskRunner {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly busy = new Map<Worker, Pending>();
+  private scheduled = false;
+  private inline = false;
 
-  constructor(jobs: number) {
-    const file = workerFile();
-    for (let i = 0; i < jobs; i++) {
-      const w = new Worker(file);
-      w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
-        const p = this.busy.get(w)!;
-        this.busy.delete(w);
-        if (msg.error) p.reject(rebuild(msg.error));
-        else p.resolve(msg.output!);
-        this.idle.push(w);
-        this.dispatch();
-      });
-      w.on('error', (e) => {
-        const p = this.busy.get(w);
-        this.busy.delete(w);
-        p?.reject(e);
-      });
-      this.all.push(w);
-      this.idle.push(w);
-    }
-  }
+  constructor(private readonly jobs: number) {}
 
   run(task: Task): Promise<TaskOutput> {
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
-      this.dispatch();
+      // Decide after the tasks submitted together (in the same turn) are all queued.
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => {
+          this.scheduled = false;
+          this.dispatch();
+        });
+      }
     });
   }
 
+  private spawn(): Worker {
+    const w = new Worker(workerFile());
+    w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
+      const p = this.busy.get(w)!;
+      this.busy.delete(w);
+      if (msg.error) p.reject(rebuild(msg.error));
+      else p.resolve(msg.output!);
+      this.idle.push(w);
+      this.dispatch();
+    });
+    w.on('error', (e) => {
+      const p = this.busy.get(w);
+      this.busy.delete(w);
+      p?.reject(e);
+    });
+    this.all.push(w);
+    return w;
+  }
+
   private dispatch(): void {
-    while (this.idle.length > 0 && this.queue.length > 0) {
-      const w = this.idle.pop()!;
+    if (this.all.length === 0 && !this.inline && this.queue.length === 1) {
+      const p = this.queue.shift()!;
+      this.inline = true;
+      try {
+        p.resolve(runTask(p.task));
+      } catch (e) {
+        p.reject(e as Error);
+      } finally {
+        this.inline = false;
+      }
+      return;
+    }
+    while (this.queue.length > 0) {
+      const w = this.idle.pop() ?? (this.all.length < this.jobs ? this.spawn() : undefined);
+      if (w === undefined) break;
       const p = this.queue.shift()!;
       this.busy.set(w, p);
       w.postMessage(p.task);
