@@ -1,5 +1,6 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { CAUSES, causeIndex } from './causes.js';
+import type { CycleVector } from './work.js';
 
 const DRIVER = causeIndex('driver');
 
@@ -109,15 +110,18 @@ export class Core implements EventHandler {
   }
 
   /** Adds a vector of cycles per cause and the exits they include (a notification's producer cost). */
-  chargeVector(perCause: Float64Array, exits: number): void {
+  chargeVector(v: CycleVector): void {
+    const perCause = v.perCause;
+    const causes = v.causes;
     let total = 0;
-    for (let i = 0; i < perCause.length; i++) {
+    for (let j = 0; j < causes.length; j++) {
+      const i = causes[j];
       this.pending[i] += perCause[i];
       total += perCause[i];
     }
     if (total <= 0) return;
     this.pendingTotal += total;
-    this.pendingExits += exits;
+    this.pendingExits += v.exits;
     if (!this.busy) this.startNext();
   }
 
@@ -187,8 +191,9 @@ export class Core implements EventHandler {
     if (!client.urgent) this.streak = 0;
     else if (this.normalQueue.count > 0) this.streak++;
     this.current = client;
-    this.burst.fill(0);
-    this.start(client.beginTurn(this, this.burst));
+    const burst = this.burst;
+    for (let i = 0; i < burst.length; i++) burst[i] = 0;
+    this.start(client.beginTurn(this, burst));
   }
 
   /** Starts a burst of `turnCycles` plus any pending charged cycles. */

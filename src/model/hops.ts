@@ -269,7 +269,7 @@ class Consumer implements CoreClient, EventHandler {
       else m.kicks++;
     }
     if (from !== null) {
-      from.chargeVector(o.producer.perCause, o.producer.exits);
+      from.chargeVector(o.producer);
       if (m.measuring) m.notifies[station.hop * m.cores + from.index]++;
     }
     const at = this.lastNotify + this.moderator.gapNs;
@@ -308,7 +308,9 @@ class Consumer implements CoreClient, EventHandler {
     if (this.batchStart) {
       this.batchStart = false;
       const c = o.consumer.perCause;
-      for (let i = 0; i < CAUSE_COUNT; i++) {
+      const active = o.consumer.causes;
+      for (let j = 0; j < active.length; j++) {
+        const i = active[j];
         cycles[i] += c[i];
         total += c[i];
       }
@@ -346,7 +348,9 @@ class Consumer implements CoreClient, EventHandler {
     const pp = costs.perPacket;
     const pf = costs.perDescriptor;
     const pb = costs.perByte;
-    for (let i = 0; i < CAUSE_COUNT; i++) {
+    const active = costs.active[kind];
+    for (let j = 0; j < active.length; j++) {
+      const i = active[j];
       const c = (pp[base + i] + pf[base + i] * entries + pb[base + i] * bytes) * f;
       cycles[i] += c;
       total += c;
