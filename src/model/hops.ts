@@ -164,7 +164,6 @@ export interface CpuStationOptions {
   costs: KindCosts;
   producer: CycleVector;
   consumer: CycleVector;
-  service: ServiceFactor;
   /** Served before process-context work on its core (softirq, backends). */
   urgent: boolean;
   /** Bit k set: packets of kind k stop here; the others pass through. */
@@ -172,8 +171,6 @@ export interface CpuStationOptions {
   /** Largest aggregate LRO (at arrival) or GRO (in the poll) may build here; 0 when off. */
   lroMaxBytes: number;
   groMaxBytes: number;
-  /** One moderator per consumer (its interrupt vector). */
-  moderators: Moderator[];
 }
 
 /**
@@ -195,14 +192,20 @@ export class CpuStation implements Receiver {
   inService = 0;
   readonly consumers: Consumer[];
 
+  /**
+   * `o` is the hop's, shared by its per-VM instances (so with many VMs it stays in cache);
+   * `service` draws this instance's work factors; one moderator per consumer (its vector).
+   */
   constructor(
     readonly ctx: HopContext,
     readonly hop: number,
     cores: Core[],
     readonly o: CpuStationOptions,
+    readonly service: ServiceFactor,
+    moderators: Moderator[],
   ) {
     this.ring = new Ring(o.capacity);
-    this.consumers = cores.map((core, i) => new Consumer(this, core, o.moderators[i]));
+    this.consumers = cores.map((core, i) => new Consumer(this, core, moderators[i]));
   }
 
   accept(pkt: number, from: Core | null): void {
@@ -343,7 +346,7 @@ class Consumer implements CoreClient, EventHandler {
     }
     const frames = packets.frames[pkt];
     const bytes = packets.bytes[pkt];
-    const f = o.service.next();
+    const f = station.service.next();
     const base = kind * CAUSE_COUNT;
     const pp = costs.perPacket;
     const pf = costs.perDescriptor;

@@ -6,6 +6,7 @@ import { Core } from './core.js';
 import { Counters } from './counters.js';
 import {
   CpuStation,
+  type CpuStationOptions,
   Delay,
   DETERMINISTIC,
   PerVmRouter,
@@ -168,7 +169,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
 
   const buildCpuHop = (hop: CpuHop, h: number, capacity: number): CpuStation[] => {
     const posted = hop.notify.posted === true && cfg.host.postedInterrupts;
-    const base = {
+    const options: CpuStationOptions = {
       capacity,
       kind: hop.notify.kind,
       budget: cfg.host.napiBudget,
@@ -194,7 +195,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
       const moderators = hopCores.map(() =>
         moderator(cfg.nic.moderation, hop.notify.moderated === true, cfg.nic.lineRateGbps),
       );
-      return new CpuStation(ctx, h, hopCores, { ...base, service, moderators });
+      return new CpuStation(ctx, h, hopCores, options, service, moderators);
     });
   };
 
