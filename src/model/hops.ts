@@ -186,9 +186,8 @@ export interface CpuStationOptions {
  * budget re-enables its interrupt) when the ring is empty. Packets that arrive while it is
  * busy ride along without a notification: that is the batching.
  */
-export class CpuStation implements Receiver {
+export class CpuStation extends Ring implements Receiver {
   next!: Receiver;
-  readonly ring: Ring;
   inService = 0;
   readonly consumers: Consumer[];
 
@@ -204,7 +203,7 @@ export class CpuStation implements Receiver {
     readonly service: ServiceFactor,
     moderators: Moderator[],
   ) {
-    this.ring = new Ring(o.capacity);
+    super(o.capacity);
     this.consumers = cores.map((core, i) => new Consumer(this, core, moderators[i]));
   }
 
@@ -214,9 +213,9 @@ export class CpuStation implements Receiver {
     const kind = packets.kind[pkt];
     if ((this.o.carries & (1 << kind)) === 0) return this.next.accept(pkt, from);
     enter(ctx, this.hop, pkt);
-    if (this.o.lroMaxBytes > 0 && kind === DATA && this.ring.length > 0) {
+    if (this.o.lroMaxBytes > 0 && kind === DATA && this.length > 0) {
       // The NIC merges a frame into the aggregate of its flow still waiting in the ring.
-      const tail = this.ring.peekTail();
+      const tail = this.peekTail();
       if (
         packets.vm[tail] === packets.vm[pkt] &&
         packets.kind[tail] === DATA &&
@@ -226,8 +225,7 @@ export class CpuStation implements Receiver {
         return;
       }
     }
-    if (this.ring.length + this.inService >= this.o.capacity || !this.ring.push(pkt))
-      return dropInside(ctx, this.hop, pkt);
+    if (this.length + this.inService >= this.o.capacity || !this.push(pkt)) return dropInside(ctx, this.hop, pkt);
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) {
       if (consumers[i].idle) return consumers[i].notify(from);
@@ -306,7 +304,7 @@ class Consumer implements CoreClient, EventHandler {
     const m = ctx.counters;
     const slot = station.hop * m.cores + core.index;
     // Another consumer may have emptied the ring while this one waited for its core.
-    const pkt = station.ring.shift();
+    const pkt = station.shift();
     let total = 0;
     if (this.batchStart) {
       this.batchStart = false;
@@ -330,7 +328,7 @@ class Consumer implements CoreClient, EventHandler {
     // merged into this one, each after its own driver work.
     let entries = 1;
     if (o.groMaxBytes > 0 && kind === DATA) {
-      const ring = station.ring;
+      const ring = station;
       const vm = packets.vm[pkt];
       for (let next = ring.peek(); next >= 0; next = ring.peek()) {
         if (
@@ -380,7 +378,7 @@ class Consumer implements CoreClient, EventHandler {
       station.next.accept(this.pkt, this.core);
       this.pkt = -1;
     }
-    if (station.ring.length === 0) {
+    if (station.length === 0) {
       this.state = IDLE;
       this.moderator.onPollDone(station.ctx.sim.now, this.pollPackets, this.pollBytes);
       this.pollPackets = this.pollBytes = 0;

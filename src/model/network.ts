@@ -19,7 +19,15 @@ import { moderator } from './moderation.js';
 import { ACK, PACKET_KINDS, PacketTable, REQUEST, RESPONSE } from './packets.js';
 import { effectiveWork, type CpuHop, type RingRef, type ServiceSpec } from './path-spec.js';
 import type { HopInfo, ResolvedPath, RunResult } from './result.js';
-import { BulkSender, OpenLoopSource, RrClient, RrServer, TcpReceiver, TransactionTable } from './traffic.js';
+import {
+  BulkSender,
+  OpenLoopSource,
+  RrClient,
+  RrServer,
+  TcpReceiver,
+  TransactionTable,
+  type SourceDeps,
+} from './traffic.js';
 import { amount, coreFor, cycleVector, kindCosts } from './work.js';
 
 export function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
@@ -201,14 +209,16 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath): RunResult {
 
   const forwardEnd = hops.findIndex((x) => x.chain === 'reverse');
   const split = forwardEnd < 0 ? hops.length : forwardEnd;
-  const deps = (entry: Receiver) => ({
-    sim,
-    packets,
-    counters,
-    entry,
-    seed: cfg.seed,
-    tsoFrames: cfg.traffic.tsoFrames,
-  });
+  // One deps object per entry, shared by every VM's source (not a copy per VM to reach per packet).
+  const depsOf = new Map<Receiver, SourceDeps>();
+  const deps = (entry: Receiver): SourceDeps => {
+    let d = depsOf.get(entry);
+    if (d === undefined) {
+      d = { sim, packets, counters, entry, seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
+      depsOf.set(entry, d);
+    }
+    return d;
+  };
   const start: (() => void)[] = [];
 
   if (mode === 'open') {
