@@ -5,6 +5,11 @@ export interface EventHandler {
 
 const INITIAL_CAPACITY = 1024;
 
+/** Out of line, so schedule() stays small enough to be inlined where it is called. */
+function pastEvent(at: number, now: number): never {
+  throw new Error(`event scheduled in the past or at NaN: at=${at} now=${now}`);
+}
+
 /**
  * The simulation clock and future-event set.
  *
@@ -47,9 +52,7 @@ export class Simulator {
 
   /** Schedules `handler.onEvent(arg)` at absolute time `at` (ns). `at` must not be in the past. */
   schedule(at: number, handler: EventHandler, arg = 0): void {
-    if (!(at >= this.now)) {
-      throw new Error(`event scheduled in the past or at NaN: at=${at} now=${this.now}`);
-    }
+    if (!(at >= this.now)) pastEvent(at, this.now);
     const seq = this.nextSeq++;
     if (this.firingAtTop) {
       // The firing event's record is done with once its handler runs, so its successor reuses it.

@@ -297,7 +297,7 @@ class Consumer implements CoreClient, EventHandler {
     this.core.enqueue(this);
   }
 
-  beginTurn(core: Core, cycles: Float64Array): number {
+  beginTurn(core: Core, cycles: Float64Array): void {
     const station = this.station;
     const o = station.o;
     const ctx = station.ctx;
@@ -319,7 +319,10 @@ class Consumer implements CoreClient, EventHandler {
       if (m.measuring) m.wakeups[slot]++;
     }
     this.pkt = pkt;
-    if (pkt < 0) return total;
+    if (pkt < 0) {
+      cycles[CAUSE_COUNT] = total;
+      return;
+    }
     station.inService++;
     const packets = ctx.packets;
     const kind = packets.kind[pkt];
@@ -367,7 +370,7 @@ class Consumer implements CoreClient, EventHandler {
       m.servedEntries[k] += entries;
       m.servedBytes[k] += bytes;
     }
-    return total;
+    cycles[CAUSE_COUNT] = total;
   }
 
   endTurn(): 0 | 1 | 2 {
