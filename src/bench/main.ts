@@ -208,18 +208,24 @@ let referenceEventsPerSecond: number;
   }
   for (const { exp } of exps) timePath(quickstart('50 ms', [exp.paths[0].name]), exp.paths[0]); // warm the JIT
   const runs: PathSpeed[][] = exps.map(() => []);
-  const speeds = alternate(
-    3,
-    exps.map(({ exp }, i) => () => {
+  // The reference heap runs in every round too: packets per reference event is the machine-independent figure.
+  const hold = holdWorkload(quick ? 1_000_000 : 3_000_000, 1000);
+  const measured = alternate(3, [
+    ...exps.map(({ exp }, i) => () => {
       const s = timePath(exp, exp.paths[0]);
       runs[i].push(s);
       return s.packets / s.wallSeconds;
     }),
-  );
+    () => holdTypedArrayHeap(hold),
+  ]);
+  const speeds = measured.slice(0, exps.length);
+  const reference = median(measured[exps.length]);
   log(
     `4. per built-in path: quickstart (10 GbE, 1518-B frames, 4 VMs, saturating), ${duration} simulated, median of 3 alternating`,
   );
-  log('   path          packets/wall-s  simulated s/wall s  events/packet   (target >= 3 M packets/wall s)');
+  log(
+    `   path          packets/wall-s  simulated s/wall s  events/packet  packets per reference event   (target >= 3 M packets/wall s; reference heap ${fmt(reference / 1e6)} M events/s)`,
+  );
   exps.forEach(({ name }, i) => {
     const pps = median(speeds[i]);
     const simPerWall = median(runs[i].map((s) => s.simulatedSeconds / s.wallSeconds));
@@ -227,17 +233,17 @@ let referenceEventsPerSecond: number;
     const lo = Math.min(...speeds[i]);
     const hi = Math.max(...speeds[i]);
     log(
-      `   ${name.padEnd(12)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(simPerWall).padStart(14)}    ${fmt(eventsPerPacket).padStart(10)}`,
+      `   ${name.padEnd(12)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(simPerWall).padStart(14)}    ${fmt(eventsPerPacket).padStart(10)}    ${fmt(pps / reference, 3).padStart(12)}`,
     );
     row({
       benchmark: 'path',
       item: `${name} quickstart`,
       value: num(pps / 1e6),
       unit: 'M packets/wall s',
-      reference: num(simPerWall),
-      ratio: num(pps / 3e6),
+      reference: num(reference / 1e6),
+      ratio: num(pps / reference),
       spread: `${fmt(lo / 1e6)}-${fmt(hi / 1e6)} M`,
-      target: '>= 3 M packets/wall s (ratio = value / 3 M; reference = simulated s per wall s)',
+      target: `>= 3 M packets/wall s (ratio = packets per event of the reference heap, run alternately; 3 M at README's 9.23 M events/s is 0.325); ${fmt(simPerWall)} simulated s/wall s`,
       met: pps >= 3e6,
     });
   });
