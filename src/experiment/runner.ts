@@ -1,5 +1,4 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import { deriveSeed } from '../engine/rng.js';
 import { aggregateReplications } from '../metrics/aggregate.js';
 import { lossOf, resultRow, valueOf, type Row } from '../metrics/metrics.js';
@@ -65,6 +64,7 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   const done: (Row | undefined)[] = new Array(cells.length);
   const csvFile = o.csvFile;
   if (o.resume && csvFile !== undefined && existsSync(csvFile)) {
+    const { parse } = await import('csv-parse/sync');
     const keyColumns = plan.points[0].exp.search?.kind === 'zero-loss' ? ['frame_bytes'] : plan.sweepKeys;
     const existing = new Map<string, Row>();
     for (const r of parse(readFileSync(csvFile, 'utf8'), { columns: true, skip_empty_lines: true }) as Row[]) {
