@@ -1,7 +1,7 @@
 // npm run bench: speed and memory of iovsim on this machine, as ratios against a reference
 // run in the same process, alternately, where one exists. Not part of npm test.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,19 @@ const median = (xs: number[]): number => {
 const fmt = (x: number, d = 2): string => x.toFixed(d);
 const num = (x: number, d = 3): number => Number(x.toFixed(d));
 const quick = process.argv.includes('--quick');
+/** `--only 2,5` runs those sections alone (results/bench.csv then holds only their rows). */
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg >= 0 ? process.argv[onlyArg + 1].split(',').map(Number) : undefined;
+const want = (section: number): boolean => only === undefined || only.includes(section);
 const rows: Row[] = [];
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const log = (line: string): void => void process.stdout.write(line + '\n');
 const tmp = mkdtempSync(join(tmpdir(), 'iovsim-bench-'));
+/** A file in the bench's scratch directory, made again if something cleaned it away meanwhile. */
+const scratch = (name: string): string => {
+  mkdirSync(tmp, { recursive: true });
+  return join(tmp, name);
+};
 const bin = fileURLToPath(new URL('../../bin/iovsim.js', import.meta.url));
 const node = process.execPath;
 
@@ -80,8 +89,8 @@ function ratios(a: number[], b: number[]): { median: number; spread: string } {
 log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packet run)' : ''}\n`);
 
 // 1. Hold model, alternating the two implementations so drift in the machine hits both.
-let referenceEventsPerSecond: number;
-{
+let referenceEventsPerSecond = NaN;
+if (want(1)) {
   const w = holdWorkload(quick ? 2_000_000 : 10_000_000, 1000);
   const [ours, ref] = alternate(5, [() => holdIovsim(w), () => holdTypedArrayHeap(w)]);
   const a = median(ours);
@@ -106,8 +115,8 @@ let referenceEventsPerSecond: number;
 }
 
 // 2. M/M/1 through the CLI against a hand-written M/M/1, both whole processes.
-{
-  const scenario = join(tmp, 'mm1.yaml');
+if (want(2)) {
+  const scenario = scratch('mm1.yaml');
   const customers = quick ? 200_000 : 1_000_000;
   writeFileSync(
     scenario,
@@ -154,7 +163,7 @@ let referenceEventsPerSecond: number;
 }
 
 // 3. Start-up: --version and validate against node itself.
-{
+if (want(3)) {
   const quickstartFile = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
   const [nodeOnly, version, validate] = alternate(quick ? 5 : 11, [
     () => wall(['-e', '0']),
@@ -196,7 +205,7 @@ let referenceEventsPerSecond: number;
 }
 
 // 4. Every built-in path at the quickstart; and the same host at 1, 10 and 100 GbE.
-{
+if (want(4)) {
   const duration = quick ? '0.2 s' : '1 s';
   const exps: { name: string; exp: Experiment }[] = [];
   for (const name of BUILTIN_PATH_NAMES) {
@@ -297,7 +306,7 @@ let referenceEventsPerSecond: number;
 }
 
 // 5. Time per simulated packet as the VMs grow: 100 GbE, 64 cores.
-{
+if (want(5)) {
   const counts = [4, 64, 256, 1000];
   const cases = ['sriov', 'paravirtual'].flatMap((path) =>
     counts.map((vms) => ({
@@ -348,7 +357,7 @@ let referenceEventsPerSecond: number;
 }
 
 // 6. Peak RSS, each run in a fresh process.
-{
+if (want(6)) {
   const child = fileURLToPath(new URL('./memory-child.js', import.meta.url));
   const sizes = quick ? [1_000_000, 10_000_000] : [1_000_000, 100_000_000];
   log('6. peak RSS of one sriov quickstart run (fresh process each)');
@@ -380,8 +389,8 @@ let referenceEventsPerSecond: number;
 }
 
 // 7. Sweep scaling: the same sweep through the CLI with --jobs 1 and --jobs 2, each a fresh process.
-{
-  const scenario = join(tmp, 'sweep.yaml');
+if (want(7)) {
+  const scenario = scratch('sweep.yaml');
   writeFileSync(
     scenario,
     [
@@ -420,7 +429,7 @@ let referenceEventsPerSecond: number;
 }
 
 rmSync(tmp, { recursive: true, force: true });
-log(`reference heap speed on this machine: ${fmt(referenceEventsPerSecond / 1e6)} M events/s (section 1)`);
+if (want(1)) log(`reference heap speed on this machine: ${fmt(referenceEventsPerSecond / 1e6)} M events/s (section 1)`);
 const out = fileURLToPath(new URL('../../results/bench.csv', import.meta.url));
 writeAtomic(out, toCsv(rows));
 log(`wrote ${out}`);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPath } from '../model/network.js';
@@ -22,6 +22,7 @@ export function hostScenario(
   o: { name: string; lineRate: string; cores: number; vms: number; path: string; duration: string },
 ): Experiment {
   const file = join(dir, `${o.name}.yaml`);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(
     file,
     [
