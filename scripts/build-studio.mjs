@@ -13,6 +13,7 @@ const out = `${root}dist/studio`;
 const SHIMS = {
   'node:fs': `${root}src/studio/shims/fs.ts`,
   'node:path': `${root}src/studio/shims/path.ts`,
+  'node:crypto': `${root}src/studio/shims/crypto.ts`,
 };
 
 const BROWSER_BUILDS = {

@@ -1,3 +1,5 @@
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { RngStream } from '../src/engine/rng.js';
 import {
@@ -142,6 +144,20 @@ describe('Simulator', () => {
 });
 
 describe('RngStream', () => {
+  it("draws pure-rand's xoroshiro128+ uniformFloat64 sequence", () => {
+    // The library's generator started from the state RngStream seeded itself with.
+    for (const [seed, name] of [
+      [5, 'vm0/arrivals'],
+      [1, 'server/0/service'],
+      [2147483647, ''],
+    ] as const) {
+      const ours = new RngStream(seed, name);
+      const state = Array.from((ours as unknown as { s: Int32Array }).s);
+      const lib = xoroshiro128plusFromState(state);
+      for (let i = 0; i < 10_000; i++) expect(ours.uniform()).toBe(uniformFloat64(lib));
+    }
+  });
+
   const draw = (s: RngStream, n: number) => Array.from({ length: n }, () => s.uniform());
 
   it('gives the same numbers for the same seed and name', () => {

@@ -50,6 +50,10 @@ describe('run --shard and merge', () => {
       expect(r.code, r.err).toBe(0);
       expect(read(join(out, 'latency-vs-load.csv'))).toBe(read(join(whole, 'latency-vs-load.csv')));
       expect(read(join(out, 'latency-vs-load.meta.json'))).toBe(read(join(whole, 'latency-vs-load.meta.json')));
+      // The per-VM and per-core long forms too, which only the merge writes.
+      const longForms = readdirSync(whole).filter((f) => /\.per_\w+\.csv$/.test(f));
+      expect(longForms.length).toBeGreaterThan(0);
+      for (const f of longForms) expect(read(join(out, f)), f).toBe(read(join(whole, f)));
     });
   }
 

@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import * as nodePath from 'node:path';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import {
   type Knobs,
   type Raw,
 } from '../src/studio/knobs.js';
+import * as cryptoShim from '../src/studio/shims/crypto.js';
 import * as shim from '../src/studio/shims/path.js';
 
 // A path file is found relative to the scenario: plan a committed file under its own name.
@@ -146,5 +148,21 @@ describe('the browser shim of node:path', () => {
     expect(shim.resolve('/a/b', '../c.yaml')).toBe('/a/c.yaml');
     expect(shim.resolve('/a', '/b', 'c')).toBe('/b/c');
     expect(shim.join('a', 'b/../c')).toBe('a/c');
+  });
+});
+
+describe('the browser shim of node:crypto', () => {
+  it("gives node's sha256 for text and bytes, so the page's seeds match the command line's", () => {
+    for (const s of ['', 'abc', 'name: x\nvms: { count: 3 }\n', 'ü✓ multibyte', 'x'.repeat(1000)]) {
+      const want = nodeCrypto.createHash('sha256').update(s).digest('hex');
+      expect(cryptoShim.createHash('sha256').update(s).digest('hex'), s).toBe(want);
+      const bytes = new TextEncoder().encode(s);
+      expect(cryptoShim.createHash('sha256').update(bytes).digest('hex'), s).toBe(want);
+    }
+    // Chained updates hash the concatenation, as node's do.
+    expect(cryptoShim.createHash('sha256').update('ab').update('c').digest('hex')).toBe(
+      nodeCrypto.createHash('sha256').update('abc').digest('hex'),
+    );
+    expect(() => cryptoShim.createHash('md5')).toThrow(/not available in the browser/);
   });
 });

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runPath } from '../model/network.js';
 import type { ResolvedPath } from '../model/result.js';
@@ -9,6 +11,34 @@ import type { Experiment } from '../scenario/resolve.js';
 export function quickstart(duration: string, paths?: string[]): Experiment {
   const file = fileURLToPath(new URL('../../scenarios/quickstart.yaml', import.meta.url));
   return planFile(file, parseOverrides({ duration, modes: paths })).points[0].exp;
+}
+
+/**
+ * A saturating 1518-B receive scenario written to `dir`: `cores` cores at 2.9 GHz (the
+ * first eighth of them, at least 4, for the hypervisor's I/O), `vms` VMs, one path.
+ */
+export function hostScenario(
+  dir: string,
+  o: { name: string; lineRate: string; cores: number; vms: number; path: string; duration: string },
+): Experiment {
+  const file = join(dir, `${o.name}.yaml`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    file,
+    [
+      `name: ${o.name}`,
+      'seed: 1',
+      `duration: ${o.duration}`,
+      'warmup: 2 ms',
+      `host: { cores: ${o.cores}, clock: 2.9 GHz, hypervisor_cores: ${Math.max(4, o.cores / 8)} }`,
+      `nic: { line_rate: ${o.lineRate}, vmdq_pools: 4096, vfs: 4096 }`,
+      `vms: { count: ${o.vms} }`,
+      'traffic: { direction: rx, load: saturate, frame_bytes: 1518 }',
+      `paths: [${o.path}]`,
+      '',
+    ].join('\n'),
+  );
+  return planFile(file, {}).points[0].exp;
 }
 
 export interface PathSpeed {

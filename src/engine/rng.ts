@@ -1,22 +1,47 @@
-import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
-import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
-import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-
 /**
  * One independent random stream. Each source of randomness (a VM's arrivals, a VM's frame
  * sizes, ...) gets its own stream, seeded from the run seed and the stream's name, so adding
  * or reordering other sources never shifts the numbers this one draws.
+ *
+ * The generator is pure-rand's xoroshiro128+ and its uniformFloat64, written out here on an
+ * Int32Array of state so that a draw allocates nothing (the library's generator returns
+ * 32-bit words that V8 boxes when they leave a function); test/engine.test.ts checks that
+ * the numbers are the library's.
  */
 export class RngStream {
-  private readonly gen: RandomGenerator;
+  /** The state words, in pure-rand's order: s01, s00, s11, s10. */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number, name: string) {
-    this.gen = xoroshiro128plusFromState(seedState(seed, name));
+    this.s.set(seedState(seed, name));
   }
 
-  /** A uniform double in [0, 1). */
+  /** A uniform double in [0, 1): 53 random bits from two 32-bit outputs. */
   uniform(): number {
-    return uniformFloat64(this.gen);
+    const st = this.s;
+    let s01 = st[0];
+    let s00 = st[1];
+    let s11 = st[2];
+    let s10 = st[3];
+    const v1 = (s00 + s10) & 67108863;
+    let a0 = s10 ^ s00;
+    let a1 = s11 ^ s01;
+    let n00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+    let n01 = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+    s10 = (a1 << 5) ^ (a0 >>> 27);
+    s11 = (a0 << 5) ^ (a1 >>> 27);
+    s00 = n00;
+    s01 = n01;
+    const v2 = (s00 + s10) & 134217727;
+    a0 = s10 ^ s00;
+    a1 = s11 ^ s01;
+    n00 = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+    n01 = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+    st[3] = (a1 << 5) ^ (a0 >>> 27);
+    st[2] = (a0 << 5) ^ (a1 >>> 27);
+    st[1] = n00;
+    st[0] = n01;
+    return v1 * 1.4901161193847656e-8 + v2 * 1.1102230246251565e-16;
   }
 
   /** An exponential variate with the given mean. */

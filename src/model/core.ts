@@ -1,5 +1,6 @@
 import type { EventHandler, Simulator } from '../engine/simulator.js';
-import { CAUSES, causeIndex } from './causes.js';
+import { CAUSE_COUNT, CAUSES, causeIndex } from './causes.js';
+import type { CycleVector } from './work.js';
 
 const DRIVER = causeIndex('driver');
 
@@ -7,8 +8,11 @@ const DRIVER = causeIndex('driver');
 export interface CoreClient {
   /** Kernel context (softirq, interrupt handlers) is served before process context. */
   readonly urgent: boolean;
-  /** Adds this turn's cycles per cause into `turn` (indexed like CAUSES) and returns their total. */
-  beginTurn(core: Core, turn: Float64Array): number;
+  /**
+   * Adds this turn's cycles per cause into `turn` (indexed like CAUSES) and their total into
+   * turn[CAUSE_COUNT] (a slot, not a return value: a double returned is a heap allocation).
+   */
+  beginTurn(core: Core, turn: Float64Array): void;
   /**
    * Finishes the turn (the packet moves on). Returns 1 to be served again at once, 2 to go
    * to the back of its queue (its budget is used up), 0 when it has nothing left.
@@ -86,8 +90,8 @@ export class Core implements EventHandler {
   private readonly pending = new Float64Array(CAUSES.length);
   private pendingTotal = 0;
   private pendingExits = 0;
-  /** The burst in service: its cycles per cause and its start and end times. */
-  private readonly burst = new Float64Array(CAUSES.length);
+  /** The burst in service: its cycles per cause (and their total at CAUSE_COUNT) and its start and end times. */
+  private readonly burst = new Float64Array(CAUSE_COUNT + 1);
   private burstStart = 0;
   private burstEnd = 0;
   private readonly cyclesPerNs: number;
@@ -109,15 +113,18 @@ export class Core implements EventHandler {
   }
 
   /** Adds a vector of cycles per cause and the exits they include (a notification's producer cost). */
-  chargeVector(perCause: Float64Array, exits: number): void {
+  chargeVector(v: CycleVector): void {
+    const perCause = v.perCause;
+    const causes = v.causes;
     let total = 0;
-    for (let i = 0; i < perCause.length; i++) {
+    for (let j = 0; j < causes.length; j++) {
+      const i = causes[j];
       this.pending[i] += perCause[i];
       total += perCause[i];
     }
     if (total <= 0) return;
     this.pendingTotal += total;
-    this.pendingExits += exits;
+    this.pendingExits += v.exits;
     if (!this.busy) this.startNext();
   }
 
@@ -177,7 +184,7 @@ export class Core implements EventHandler {
     else if (this.normalQueue.count > 0) this.serve(this.normalQueue.shift());
     else if (this.pendingTotal > 0) {
       this.burst.fill(0);
-      this.start(0);
+      this.start();
     } else {
       this.busy = false;
     }
@@ -187,23 +194,26 @@ export class Core implements EventHandler {
     if (!client.urgent) this.streak = 0;
     else if (this.normalQueue.count > 0) this.streak++;
     this.current = client;
-    this.burst.fill(0);
-    this.start(client.beginTurn(this, this.burst));
+    const burst = this.burst;
+    for (let i = 0; i < burst.length; i++) burst[i] = 0;
+    client.beginTurn(this, burst);
+    this.start();
   }
 
-  /** Starts a burst of `turnCycles` plus any pending charged cycles. */
-  private start(turnCycles: number): void {
+  /** Starts a burst of the turn's cycles (burst[CAUSE_COUNT]) plus any pending charged cycles. */
+  private start(): void {
     const burst = this.burst;
     const cycles = this.cycles;
+    let turnCycles = burst[CAUSE_COUNT];
     if (this.pendingTotal > 0) {
-      for (let i = 0; i < burst.length; i++) burst[i] += this.pending[i];
+      for (let i = 0; i < CAUSE_COUNT; i++) burst[i] += this.pending[i];
       this.pending.fill(0);
       turnCycles += this.pendingTotal;
       this.pendingTotal = 0;
       this.exits += this.pendingExits;
       this.pendingExits = 0;
     }
-    for (let i = 0; i < burst.length; i++) cycles[i] += burst[i];
+    for (let i = 0; i < CAUSE_COUNT; i++) cycles[i] += burst[i];
     this.busy = true;
     const now = this.sim.now;
     this.burstStart = now;

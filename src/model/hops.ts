@@ -164,7 +164,6 @@ export interface CpuStationOptions {
   costs: KindCosts;
   producer: CycleVector;
   consumer: CycleVector;
-  service: ServiceFactor;
   /** Served before process-context work on its core (softirq, backends). */
   urgent: boolean;
   /** Bit k set: packets of kind k stop here; the others pass through. */
@@ -172,8 +171,6 @@ export interface CpuStationOptions {
   /** Largest aggregate LRO (at arrival) or GRO (in the poll) may build here; 0 when off. */
   lroMaxBytes: number;
   groMaxBytes: number;
-  /** One moderator per consumer (its interrupt vector). */
-  moderators: Moderator[];
 }
 
 /**
@@ -189,20 +186,25 @@ export interface CpuStationOptions {
  * budget re-enables its interrupt) when the ring is empty. Packets that arrive while it is
  * busy ride along without a notification: that is the batching.
  */
-export class CpuStation implements Receiver {
+export class CpuStation extends Ring implements Receiver {
   next!: Receiver;
-  readonly ring: Ring;
   inService = 0;
   readonly consumers: Consumer[];
 
+  /**
+   * `o` is the hop's, shared by its per-VM instances (so with many VMs it stays in cache);
+   * `service` draws this instance's work factors; one moderator per consumer (its vector).
+   */
   constructor(
     readonly ctx: HopContext,
     readonly hop: number,
     cores: Core[],
     readonly o: CpuStationOptions,
+    readonly service: ServiceFactor,
+    moderators: Moderator[],
   ) {
-    this.ring = new Ring(o.capacity);
-    this.consumers = cores.map((core, i) => new Consumer(this, core, o.moderators[i]));
+    super(o.capacity);
+    this.consumers = cores.map((core, i) => new Consumer(this, core, moderators[i]));
   }
 
   accept(pkt: number, from: Core | null): void {
@@ -211,9 +213,9 @@ export class CpuStation implements Receiver {
     const kind = packets.kind[pkt];
     if ((this.o.carries & (1 << kind)) === 0) return this.next.accept(pkt, from);
     enter(ctx, this.hop, pkt);
-    if (this.o.lroMaxBytes > 0 && kind === DATA && this.ring.length > 0) {
+    if (this.o.lroMaxBytes > 0 && kind === DATA && this.length > 0) {
       // The NIC merges a frame into the aggregate of its flow still waiting in the ring.
-      const tail = this.ring.peekTail();
+      const tail = this.peekTail();
       if (
         packets.vm[tail] === packets.vm[pkt] &&
         packets.kind[tail] === DATA &&
@@ -223,8 +225,7 @@ export class CpuStation implements Receiver {
         return;
       }
     }
-    if (this.ring.length + this.inService >= this.o.capacity || !this.ring.push(pkt))
-      return dropInside(ctx, this.hop, pkt);
+    if (this.length + this.inService >= this.o.capacity || !this.push(pkt)) return dropInside(ctx, this.hop, pkt);
     const consumers = this.consumers;
     for (let i = 0; i < consumers.length; i++) {
       if (consumers[i].idle) return consumers[i].notify(from);
@@ -269,7 +270,7 @@ class Consumer implements CoreClient, EventHandler {
       else m.kicks++;
     }
     if (from !== null) {
-      from.chargeVector(o.producer.perCause, o.producer.exits);
+      from.chargeVector(o.producer);
       if (m.measuring) m.notifies[station.hop * m.cores + from.index]++;
     }
     const at = this.lastNotify + this.moderator.gapNs;
@@ -296,19 +297,21 @@ class Consumer implements CoreClient, EventHandler {
     this.core.enqueue(this);
   }
 
-  beginTurn(core: Core, cycles: Float64Array): number {
+  beginTurn(core: Core, cycles: Float64Array): void {
     const station = this.station;
     const o = station.o;
     const ctx = station.ctx;
     const m = ctx.counters;
     const slot = station.hop * m.cores + core.index;
     // Another consumer may have emptied the ring while this one waited for its core.
-    const pkt = station.ring.shift();
+    const pkt = station.shift();
     let total = 0;
     if (this.batchStart) {
       this.batchStart = false;
       const c = o.consumer.perCause;
-      for (let i = 0; i < CAUSE_COUNT; i++) {
+      const active = o.consumer.causes;
+      for (let j = 0; j < active.length; j++) {
+        const i = active[j];
         cycles[i] += c[i];
         total += c[i];
       }
@@ -316,7 +319,10 @@ class Consumer implements CoreClient, EventHandler {
       if (m.measuring) m.wakeups[slot]++;
     }
     this.pkt = pkt;
-    if (pkt < 0) return total;
+    if (pkt < 0) {
+      cycles[CAUSE_COUNT] = total;
+      return;
+    }
     station.inService++;
     const packets = ctx.packets;
     const kind = packets.kind[pkt];
@@ -325,7 +331,7 @@ class Consumer implements CoreClient, EventHandler {
     // merged into this one, each after its own driver work.
     let entries = 1;
     if (o.groMaxBytes > 0 && kind === DATA) {
-      const ring = station.ring;
+      const ring = station;
       const vm = packets.vm[pkt];
       for (let next = ring.peek(); next >= 0; next = ring.peek()) {
         if (
@@ -341,12 +347,14 @@ class Consumer implements CoreClient, EventHandler {
     }
     const frames = packets.frames[pkt];
     const bytes = packets.bytes[pkt];
-    const f = o.service.next();
+    const f = station.service.next();
     const base = kind * CAUSE_COUNT;
     const pp = costs.perPacket;
     const pf = costs.perDescriptor;
     const pb = costs.perByte;
-    for (let i = 0; i < CAUSE_COUNT; i++) {
+    const active = costs.active[kind];
+    for (let j = 0; j < active.length; j++) {
+      const i = active[j];
       const c = (pp[base + i] + pf[base + i] * entries + pb[base + i] * bytes) * f;
       cycles[i] += c;
       total += c;
@@ -362,7 +370,7 @@ class Consumer implements CoreClient, EventHandler {
       m.servedEntries[k] += entries;
       m.servedBytes[k] += bytes;
     }
-    return total;
+    cycles[CAUSE_COUNT] = total;
   }
 
   endTurn(): 0 | 1 | 2 {
@@ -373,7 +381,7 @@ class Consumer implements CoreClient, EventHandler {
       station.next.accept(this.pkt, this.core);
       this.pkt = -1;
     }
-    if (station.ring.length === 0) {
+    if (station.length === 0) {
       this.state = IDLE;
       this.moderator.onPollDone(station.ctx.sim.now, this.pollPackets, this.pollBytes);
       this.pollPackets = this.pollBytes = 0;

@@ -6,6 +6,7 @@ import { Core } from './core.js';
 import { Counters } from './counters.js';
 import {
   CpuStation,
+  type CpuStationOptions,
   Delay,
   DETERMINISTIC,
   PerVmRouter,
@@ -18,7 +19,15 @@ import { moderator } from './moderation.js';
 import { ACK, PACKET_KINDS, PacketTable, REQUEST, RESPONSE } from './packets.js';
 import { effectiveWork, type CpuHop, type RingRef, type ServiceSpec } from './path-spec.js';
 import type { HopInfo, ResolvedPath, RunResult } from './result.js';
-import { BulkSender, OpenLoopSource, RrClient, RrServer, TcpReceiver, TransactionTable } from './traffic.js';
+import {
+  BulkSender,
+  OpenLoopSource,
+  RrClient,
+  RrServer,
+  TcpReceiver,
+  TransactionTable,
+  type SourceDeps,
+} from './traffic.js';
 import { amount, coresFor, cycleVector, kindCosts } from './work.js';
 
 export function ringCapacity(cfg: ModelConfig, ref: RingRef): number {
@@ -173,7 +182,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
 
   const buildCpuHop = (hop: CpuHop, h: number, capacity: number): CpuStation[] => {
     const posted = hop.notify.posted === true && cfg.host.postedInterrupts;
-    const base = {
+    const options: CpuStationOptions = {
       capacity,
       kind: hop.notify.kind,
       budget: cfg.host.napiBudget,
@@ -197,20 +206,22 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
       const moderators = hopCores.map(() =>
         moderator(cfg.nic.moderation, hop.notify.moderated === true, cfg.nic.lineRateGbps),
       );
-      return new CpuStation(ctx, h, hopCores, { ...base, service, moderators });
+      return new CpuStation(ctx, h, hopCores, options, service, moderators);
     });
   };
 
   const forwardEnd = hops.findIndex((x) => x.chain === 'reverse');
   const split = forwardEnd < 0 ? hops.length : forwardEnd;
-  const deps = (entry: Receiver) => ({
-    sim,
-    packets,
-    counters,
-    entry,
-    seed: cfg.seed,
-    tsoFrames: cfg.traffic.tsoFrames,
-  });
+  // One deps object per entry, shared by every VM's source (not a copy per VM to reach per packet).
+  const depsOf = new Map<Receiver, SourceDeps>();
+  const deps = (entry: Receiver): SourceDeps => {
+    let d = depsOf.get(entry);
+    if (d === undefined) {
+      d = { sim, packets, counters, entry, seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
+      depsOf.set(entry, d);
+    }
+    return d;
+  };
   const start: (() => void)[] = [];
 
   if (mode === 'open') {

@@ -17,6 +17,8 @@ import { ACK, DATA, REQUEST, RESPONSE, type PacketTable } from './packets.js';
 export class FrameSampler {
   private readonly cumulative: Float64Array;
   private readonly total: number;
+  /** The size when the mix has only one (no draw), else -1. */
+  private readonly single: number;
 
   constructor(
     private readonly mix: FrameMix,
@@ -26,10 +28,11 @@ export class FrameSampler {
     let acc = 0;
     mix.weights.forEach((w, i) => (this.cumulative[i] = acc += w));
     this.total = acc;
+    this.single = mix.bytes.length === 1 ? mix.bytes[0] : -1;
   }
 
   next(): number {
-    if (this.mix.bytes.length === 1) return this.mix.bytes[0];
+    if (this.single >= 0) return this.single;
     const u = this.rng.uniform() * this.total;
     for (let i = 0; i < this.cumulative.length; i++) if (u < this.cumulative[i]) return this.mix.bytes[i];
     return this.mix.bytes[this.mix.bytes.length - 1];

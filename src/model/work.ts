@@ -8,6 +8,15 @@ import type { Amount, CoreRole, WorkSpec } from './path-spec.js';
 export interface CycleVector {
   perCause: Float64Array;
   exits: number;
+  /** The causes whose cycles are not zero, in cause order: what a charge needs to add. */
+  causes: Int32Array;
+}
+
+/** The indexes of the non-zero entries of `v` from `from` to `from + n`, relative to `from`. */
+function nonZero(n: number, ...vs: { v: Float64Array; from: number }[]): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (vs.some(({ v, from }) => v[from + i] !== 0)) out.push(i);
+  return Int32Array.from(out);
 }
 
 /**
@@ -26,6 +35,11 @@ export interface KindCosts {
   /** Exits per packet and per frame, per kind. */
   packetExits: Float64Array;
   descriptorExits: Float64Array;
+  /**
+   * Per kind, the causes with any cost per packet, per frame or per byte, in cause order: a
+   * turn adds only these (adding the others' zeros would change nothing).
+   */
+  active: Int32Array[];
 }
 
 /** The number an amount stands for: itself, or the cost of that name. */
@@ -36,7 +50,7 @@ export function amount(a: Amount | undefined, costs: CostValues, fallback: numbe
 
 /** A notification's work list as cycles per cause; `posted` leaves out what posted delivery skips. */
 export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, posted = false): CycleVector {
-  const v: CycleVector = { perCause: new Float64Array(CAUSE_COUNT), exits: 0 };
+  const v: CycleVector = { perCause: new Float64Array(CAUSE_COUNT), exits: 0, causes: new Int32Array(0) };
   for (const w of work ?? []) {
     if (posted && w.unless_posted) continue;
     const count = amount(w.count, costs, 1);
@@ -45,6 +59,7 @@ export function cycleVector(work: WorkSpec[] | undefined, costs: CostValues, pos
     // Each exit-cause item is one exit per count (a kick, an EOI, a register access).
     if (w.cause === 'exits' && c > 0) v.exits += count;
   }
+  v.causes = nonZero(CAUSE_COUNT, { v: v.perCause, from: 0 });
   return v;
 }
 
@@ -60,6 +75,7 @@ export function kindCosts(work: WorkSpec[], costs: CostValues): KindCosts {
     byteTotal: new Float64Array(KIND_COUNT),
     packetExits: new Float64Array(KIND_COUNT),
     descriptorExits: new Float64Array(KIND_COUNT),
+    active: [],
   };
   PACKET_KINDS.forEach((kind, ki) => {
     for (const w of work) {
@@ -74,6 +90,10 @@ export function kindCosts(work: WorkSpec[], costs: CostValues): KindCosts {
       k.byteTotal[ki] += b;
       if (w.cause === 'exits' && c > 0) (w.per_descriptor ? k.descriptorExits : k.packetExits)[ki] += count;
     }
+  });
+  k.active = PACKET_KINDS.map((_, ki) => {
+    const from = ki * CAUSE_COUNT;
+    return nonZero(CAUSE_COUNT, { v: k.perPacket, from }, { v: k.perDescriptor, from }, { v: k.perByte, from });
   });
   return k;
 }
