@@ -6,7 +6,8 @@ import { meanCi } from '../src/stats/confidence.js';
 import { jainIndex } from '../src/stats/jain.js';
 import { LatencyStats } from '../src/stats/latency.js';
 import { mser5 } from '../src/stats/mser.js';
-import { mm1kLoss } from '../src/stats/queueing.js';
+import { maximize } from '../src/stats/lp.js';
+import { md1Sojourn, mg1Sojourn, mm1kLoss, mm1Sojourn, secondMoment } from '../src/stats/queueing.js';
 
 describe('confidence interval: Student t with n - 1 degrees of freedom', () => {
   // Two-sided 95 % and 90 % quantiles t(1 - alpha/2, df), from a printed t-table.
@@ -233,8 +234,189 @@ describe('MSER-5: batches of 5 buckets, the truncation with the least marginal s
   });
 });
 
-describe('M/M/1/K loss with mu other than 1', () => {
-  it('lambda 0.5, mu 2, K 3: rho 1/4, (3/4)(1/64) / (1 - 1/256) = 1/85', () => {
+describe('closed forms away from rho = 1/2 and mu = 1', () => {
+  it('M/M/1/K: lambda 0.5, mu 2, K 3: rho 1/4, (3/4)(1/64) / (1 - 1/256) = 1/85', () => {
     expect(mm1kLoss(0.5, 2, 3)).toBeCloseTo(1 / 85, 14);
+  });
+
+  it('M/G/1 at rho 0.8: exponential service is M/M/1, deterministic is M/D/1', () => {
+    // E[S^2] of an exponential of mean 1 is 2: W = 1 + 0.8 x 2 / (2 x 0.2) = 5 = 1 / (1 - 0.8).
+    expect(secondMoment('exponential', 1)).toBe(2);
+    expect(secondMoment('exponential', 3)).toBe(18);
+    expect(mg1Sojourn(0.8, 1, secondMoment('exponential', 1))).toBeCloseTo(5, 12);
+    expect(mg1Sojourn(0.8, 1, 2)).toBeCloseTo(mm1Sojourn(0.8, 1), 12);
+    // Deterministic, mean 0.5, lambda 1.6: rho 0.8, W = 0.5 + 1.6 x 0.25 / 0.4 = 1.5.
+    expect(mg1Sojourn(1.6, 2, secondMoment('deterministic', 0.5))).toBeCloseTo(1.5, 12);
+    expect(md1Sojourn(1.6, 2)).toBeCloseTo(1.5, 12);
+  });
+});
+
+describe('the linear program: maximize c.x, A x <= b, 0 <= x <= u', () => {
+  it("Chvatal's example: 13 at (2, 0, 1), row prices 1, 0, 1", () => {
+    // max 5x + 4y + 3z, 2x + 3y + z <= 5, 4x + y + 2z <= 11, 3x + 4y + 2z <= 8.
+    expect(
+      maximize(
+        [5, 4, 3],
+        [
+          [2, 3, 1],
+          [4, 1, 2],
+          [3, 4, 2],
+        ],
+        [5, 11, 8],
+        [Infinity, Infinity, Infinity],
+      ),
+    ).toEqual({ value: 13, x: [2, 0, 1], duals: [1, 0, 1], capDuals: [0, 0, 0] });
+  });
+
+  it('three columns and rows: y fills its row, x and z share the rest', () => {
+    // max 3(x + y + z), 2x + 2z <= 3, 2y <= 5, 2x + y + 2z <= 5: y = 2.5, x + z = 1.25: 11.25;
+    // prices 0.75 and 1.5 (3 = 2 x 0.75 + 1.5 for y, 3 = 2 x 1.5 for x).
+    const s = maximize(
+      [3, 3, 3],
+      [
+        [2, 0, 2],
+        [0, 2, 0],
+        [2, 1, 2],
+      ],
+      [3, 5, 5],
+      [Infinity, Infinity, Infinity],
+    );
+    expect(s.value).toBeCloseTo(11.25, 12);
+    expect(s.x[0] + s.x[2]).toBeCloseTo(1.25, 12);
+    expect(s.x[1]).toBeCloseTo(2.5, 12);
+    expect(s.duals[0]).toBeCloseTo(0, 12);
+    expect(s.duals[1]).toBeCloseTo(0.75, 12);
+    expect(s.duals[2]).toBeCloseTo(1.5, 12);
+  });
+
+  it('a column at its cap before any row binds: it flips to the cap, and the cap has the price', () => {
+    expect(maximize([1], [[1]], [10], [3]).value).toBeCloseTo(3, 12);
+    expect(maximize([1], [[1]], [10], [3]).capDuals[0]).toBeCloseTo(1, 12);
+    // x capped at 1 earns 3 a unit, y the rest of the row at 2: 9; row price 2, cap price 3 - 2.
+    const s = maximize([3, 2], [[1, 1]], [4], [1, Infinity]);
+    expect(s.value).toBeCloseTo(9, 12);
+    expect(s.x).toEqual([1, 3]);
+    expect(s.duals[0]).toBeCloseTo(2, 12);
+    expect(s.capDuals).toEqual([1, 0]);
+  });
+
+  it('a column at its cap leaves it when a better one takes the row', () => {
+    // max 2x + 3y, x + y <= 4, x <= 3: x goes to its cap first (Bland), then y enters, and x
+    // must come back down to 0: y = 4, value 12.
+    const s = maximize([2, 3], [[1, 1]], [4], [3, Infinity]);
+    expect(s).toEqual({ value: 12, x: [0, 4], duals: [3], capDuals: [0, 0] });
+  });
+
+  it('a basic column that rises to its own cap leaves the basis at it', () => {
+    // As above with y <= 2: as x comes down from 3, y rises to its cap 2 first: x = 2, y = 2,
+    // 10; the row's price is x's 2, y's cap is worth 3 - 2.
+    const s = maximize([2, 3], [[1, 1]], [4], [3, 2]);
+    expect(s.value).toBeCloseTo(10, 12);
+    expect(s.x).toEqual([2, 2]);
+    expect(s.duals[0]).toBeCloseTo(2, 12);
+    expect(s.capDuals).toEqual([0, 1]);
+  });
+
+  it('columns not at a cap have no cap price, exactly', () => {
+    // max 3x + 3y, x + 2y <= 5, 2x + 2y <= 6: 9, the second row priced 1.5.
+    const s = maximize(
+      [3, 3],
+      [
+        [1, 2],
+        [2, 2],
+      ],
+      [5, 6],
+      [Infinity, Infinity],
+    );
+    expect(s.value).toBeCloseTo(9, 12);
+    expect(s.duals).toEqual([0, 1.5]);
+    expect(s.capDuals).toEqual([0, 0]);
+  });
+
+  it('ties in the ratio test go to the row whose basic column comes first (Bland)', () => {
+    // Two identical rows x <= 3: the first binds and carries the price.
+    const twin = maximize(
+      [2, 3],
+      [
+        [1, 0],
+        [1, 0],
+      ],
+      [3, 3],
+      [Infinity, 3],
+    );
+    expect(twin).toEqual({ value: 15, x: [3, 3], duals: [2, 0], capDuals: [0, 3] });
+    // max 2x + 3y, 2y <= 5, 2x + 2y <= 5, x <= 4: x enters on row 2, then y ties between row 1
+    // (its slack, column 2) and row 2 (x, column 0): x leaves. y = 2.5, and row 2 is priced.
+    const later = maximize(
+      [2, 3],
+      [
+        [0, 2],
+        [2, 2],
+      ],
+      [5, 5],
+      [4, Infinity],
+    );
+    expect(later).toEqual({ value: 7.5, x: [0, 2.5], duals: [0, 1.5], capDuals: [0, 0] });
+  });
+
+  it('a column no row limits: infinite with no cap, at its cap with one, ignored with no value', () => {
+    expect(maximize([1, 2], [[1, 0]], [5], [Infinity, Infinity])).toEqual({
+      value: Infinity,
+      x: [0, Infinity],
+      duals: [0],
+      capDuals: [0, 0],
+    });
+    const capped = maximize([1, 2], [[1, 0]], [5], [Infinity, 3]);
+    expect(capped.value).toBeCloseTo(11, 12);
+    expect(capped.x).toEqual([5, 3]);
+    expect(capped.duals[0]).toBeCloseTo(1, 12);
+    expect(capped.capDuals).toEqual([0, 2]);
+    const worthless = maximize([1, 0], [[1, 0]], [5], [Infinity, Infinity]);
+    expect(worthless.value).toBeCloseTo(5, 12);
+    expect(worthless.x).toEqual([5, 0]);
+    // Limited by one row of two: finite.
+    const s = maximize(
+      [1, 1],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+      [2, 3],
+      [Infinity, Infinity],
+    );
+    expect(s.value).toBeCloseTo(5, 12);
+    expect(s.duals).toEqual([1, 1]);
+  });
+
+  it('scales columns: a demand of 1e-13 of the row per unit still pivots', () => {
+    // Unscaled, the coefficient 1 / 1e13 is below the pivot tolerance and the column looks unbounded.
+    const s = maximize([1], [[1]], [1e13], [Infinity]);
+    expect(s.value / 1e13).toBeCloseTo(1, 12);
+    expect(s.duals[0]).toBeCloseTo(1, 12);
+  });
+
+  it('refuses malformed problems with a message', () => {
+    expect(() => maximize([1], [[1, 2]], [1], [1])).toThrow('lp: every row needs one coefficient per column');
+    expect(() => maximize([1, 1], [[1, 1]], [1], [1])).toThrow('lp: one cap per column');
+    const bad = 'lp: expects A >= 0, b > 0, c >= 0';
+    expect(() => maximize([1], [[1], [1]], [1, 0], [1])).toThrow(bad);
+    expect(() => maximize([1], [[1]], [-1], [1])).toThrow(bad);
+    expect(() => maximize([1], [[1]], [NaN], [1])).toThrow(bad);
+    expect(() =>
+      maximize(
+        [1, 1],
+        [
+          [1, 1],
+          [1, -1],
+        ],
+        [1, 1],
+        [1, 1],
+      ),
+    ).toThrow(bad);
+    expect(() => maximize([1], [[NaN]], [1], [1])).toThrow(bad);
+    expect(() => maximize([1, -1], [[1, 1]], [1], [1, 1])).toThrow(bad);
+    expect(() => maximize([1, NaN], [[1, 1]], [1], [1, 1])).toThrow(bad);
+    // Zeros are allowed in A and c.
+    expect(maximize([0, 1], [[0, 1]], [1], [1, 1]).value).toBeCloseTo(1, 12);
   });
 });
