@@ -36,8 +36,9 @@ export default mergeConfig(
         // Compares freshly run CSVs with the committed ones: any change of output fails it, so it
         // "kills" mutants without saying which property broke, and it is slow.
         'test/results.test.ts',
-        // Drives headless Chromium; tests the page, not src/model, engine, stats or experiment.
+        // Drive headless Chromium; test the pages, not src/model, engine, stats or experiment.
         'test/report.e2e.test.ts',
+        'test/studio.e2e.test.ts',
       ],
     },
   }),

@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/simulator.js';
 import { Counters } from '../src/model/counters.js';
@@ -10,6 +14,7 @@ import { toCsv } from '../src/output/csv.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
 import { runTask } from '../src/experiment/task.js';
 import { PROGRESS_STEPS } from '../src/model/network.js';
+import { cli } from './support/cli.js';
 import { experiment } from './support/scenario.js';
 
 const csvOf = (data: Record<string, unknown>) => {
@@ -93,5 +98,68 @@ describe('determinism', () => {
         expect(seen.every((x, i) => i === 0 || x > seen[i - 1])).toBe(true);
       }
     }
+  });
+});
+
+describe('--jobs does not change the output', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iovsim-jobs-'));
+  /** Runs a scenario with --jobs 1 and --jobs 2; returns both CSVs. */
+  const both = async (name: string, text: string): Promise<[string, string]> => {
+    const f = join(dir, `${name}.yaml`);
+    writeFileSync(f, text);
+    const csv: string[] = [];
+    for (const jobs of ['1', '2']) {
+      const out = join(dir, `${name}-j${jobs}`);
+      const r = await cli(['run', f, '--out', out, '--jobs', jobs, '--quiet']);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(0);
+      csv.push(readFileSync(join(out, `${name}.csv`), 'utf8'));
+    }
+    return [csv[0], csv[1]];
+  };
+
+  it('replications with a precision target and an automatic warm-up: byte-identical CSVs', async () => {
+    // 3 replications to start (not the 2 jobs): a batch sized by --jobs would show.
+    const [one, two] = await both(
+      'jobs-grid',
+      `name: jobs-grid
+duration: 6 ms
+warmup: auto
+traffic: {load: 4 Gbit/s, arrivals: poisson, frame_bytes: imix}
+paths: [paravirtual, sriov]
+replications: 3
+precision: {metric: latency_mean_us, relative_half_width: 0.003, max_replications: 8}
+sweep: {vms.count: [1, 3]}
+`,
+    );
+    expect(two).toBe(one);
+    const rows = parse(one, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(4);
+    // What the test is about happened: the target added batches, or stopped at the cap inside
+    // one, and the warm-up was chosen per run.
+    const reps = rows.map((r) => Number(r.replications));
+    expect(reps.some((n) => n > 3)).toBe(true);
+    expect(reps.every((n) => n === 8 || n % 3 === 0)).toBe(true);
+    expect(rows.every((r) => /^(reached|cap of 8 reached) \(latency_mean_us/.test(r.precision))).toBe(true);
+    expect(rows.some((r) => Number(r.warmup_ms) > 0)).toBe(true);
+  });
+
+  it('a search with an automatic warm-up: byte-identical CSVs', async () => {
+    const [one, two] = await both(
+      'jobs-search',
+      `name: jobs-search
+duration: 4 ms
+warmup: auto
+traffic: {arrivals: poisson}
+paths: [paravirtual, sriov]
+search: {kind: zero-loss, frame_sizes: [64, 512], resolution: 0.02}
+`,
+    );
+    expect(two).toBe(one);
+    const rows = parse(one, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(4);
+    // A real search: probes beyond the two ends, and some answer below line rate.
+    expect(rows.some((r) => Number(r.search_probes) > 2)).toBe(true);
+    expect(rows.some((r) => Number(r.zero_loss_load_pct) < 100)).toBe(true);
   });
 });

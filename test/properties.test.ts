@@ -3,43 +3,112 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkLaws } from '../src/experiment/laws.js';
-import { run } from './support/scenario.js';
+import { estimateExperiment } from '../src/experiment/estimate.js';
+import { checkLaws, MIN_PACKETS } from '../src/experiment/laws.js';
+import { runPath } from '../src/model/network.js';
+import { experiment } from './support/scenario.js';
 import { cli } from './support/cli.js';
 
 const PATHS = ['native', 'emulated', 'paravirtual', 'vmdq', 'sriov'] as const;
 
+/** The laws every run is checked against whatever its load (laws.ts): exact accounting and the two ceilings. */
+const ALWAYS = [
+  'conservation',
+  'conservation of ACKs',
+  'flow balance',
+  'delivered = out of the last hop',
+  'frames in system are in places',
+  'core',
+  'wire at most line rate',
+];
+/** A check's law without its hop or core: "flow balance, hop guest" -> "flow balance". */
+const lawOf = (law: string): string =>
+  law.startsWith('flow balance')
+    ? 'flow balance'
+    : law.startsWith('utilization law')
+      ? 'utilization law'
+      : /^core \d+ at most/.test(law)
+        ? 'core'
+        : law;
+
 describe('random valid scenarios hold every invariant', () => {
-  it('any path, 1-64 VMs, 64-9000 B frames, 0-150 % of line rate, both directions', () => {
+  it('any path, 1-64 VMs, 64-9000 B frames, loads uniform over 0-150 % of line rate, both directions', () => {
+    const RUNS = 60;
+    /** Per law: the cases it was checked in, the cases it should have been, and both. */
+    const seen = new Map<string, { ran: number; should: number; both: number }>();
+    const count = (law: string, ran: boolean, should: boolean) => {
+      const c = seen.get(law) ?? { ran: 0, should: 0, both: 0 };
+      c.ran += Number(ran);
+      c.should += Number(should);
+      c.both += Number(ran && should);
+      seen.set(law, c);
+    };
+    const loads: number[] = [];
     fc.assert(
       fc.property(
         fc.constantFrom(...PATHS),
-        fc.integer({ min: 1, max: 64 }),
-        fc.integer({ min: 64, max: 9000 }),
-        fc.double({ min: 0, max: 1.5, noNaN: true }),
+        fc.noBias(fc.integer({ min: 1, max: 64 })),
+        fc.noBias(fc.integer({ min: 64, max: 9000 })),
+        // The load in steps of 0.01 % of line rate, every step equally likely (noBias: fast-check
+        // otherwise favours the bounds, and fc.double piles up at them); still shrinks towards 0.
+        fc.noBias(fc.integer({ min: 0, max: 15_000 })),
         fc.constantFrom('rx', 'tx'),
         fc.constantFrom('constant', 'poisson'),
-        fc.integer({ min: 0, max: 1000 }),
-        (path, vms, frame, share, direction, arrivals, seed) => {
+        fc.noBias(fc.integer({ min: 0, max: 1000 })),
+        (path, vms, frame, load, direction, arrivals, seed) => {
+          const share = load / 10_000;
           // Offered load as a share of line rate, in wire bits.
-          const gbps = ((10 * share * frame) / (frame + 20)).toFixed(6);
-          const r = run({
+          const gbps = (x: number) => ((10 * x * frame) / (frame + 20)).toFixed(6);
+          const data = (x: number) => ({
             seed,
-            duration: '4 ms',
+            duration: '20 ms',
             warmup: '0.5 ms',
             nic: { vmdq_pools: 64, vfs: 64 },
             vms: { count: vms },
-            traffic: { direction, load: `${gbps} Gbit/s`, frame_bytes: frame, arrivals },
+            traffic: { direction, load: `${gbps(x)} Gbit/s`, frame_bytes: frame, arrivals },
             paths: [path],
-          })[path];
-          const failed = checkLaws(r).filter((c) => !c.ok);
-          expect(failed).toEqual([]);
+          });
+          const exp = experiment(data(share));
+          const r = runPath(exp.config, exp.paths[0]);
+          const checks = checkLaws(r, exp.config, exp.paths[0]);
+          expect(checks.filter((c) => !c.ok)).toEqual([]);
           const c = r.conservation;
           expect(c.offered).toBe(c.delivered + c.dropped + c.inFlight);
+
+          // Where each law should be checked, from the inputs alone: the frames offered in the
+          // window, and the load against what the path can carry by the estimate's upper bound
+          // (its capacity at a load beyond any path's).
+          const frames = (Number(gbps(share)) * 1e9 * (r.windowNs / 1e9)) / (8 * frame);
+          const capacity = estimateExperiment(experiment(data(2)))[0].deliveredGbps;
+          const rho = Number(gbps(share)) / capacity;
+          const ran = new Set(checks.map((k) => lawOf(k.law)));
+          for (const law of ALWAYS) count(law, ran.has(law), true);
+          // Cores that served enough packets: there are at least 2,000 frames to serve.
+          count('utilization law', ran.has('utilization law'), frames >= 2000);
+          // A window long against the time in system: a stable system (at most 80 % of capacity)
+          // with at least twice the departures the law asks for.
+          count("Little's law", ran.has("Little's law"), rho <= 0.8 && frames >= 2 * MIN_PACKETS);
+          loads.push(share);
         },
       ),
-      { numRuns: 40, seed: 42 },
+      { numRuns: RUNS, seed: 42 },
     );
+    expect(loads).toHaveLength(RUNS);
+    // Loads cover the range: each third of 0-150 % holds at least a fifth of the cases.
+    for (const [lo, hi] of [
+      [0, 0.5],
+      [0.5, 1],
+      [1, 1.5],
+    ]) {
+      expect(loads.filter((x) => x >= lo && x < hi).length, `loads in [${lo}, ${hi})`).toBeGreaterThanOrEqual(RUNS / 5);
+    }
+    for (const law of ALWAYS) expect(seen.get(law)?.ran, law).toBe(RUNS);
+    for (const law of ['utilization law', "Little's law"]) {
+      const { should, both } = seen.get(law)!;
+      // The scenarios give the law a fair share of cases, and it ran in at least half of them.
+      expect(should, `${law}: cases where it should run`).toBeGreaterThanOrEqual(RUNS / 5);
+      expect(both, `${law}: ran in ${both} of the ${should} cases where it should`).toBeGreaterThanOrEqual(should / 2);
+    }
   });
 });
 

@@ -91,7 +91,16 @@ export function verify(exp: Experiment): VerifyResult {
     samples.push(sample(theory.metric, r));
   }
   const sim = meanCi(samples);
-  const inside = Math.abs(sim.mean - theory.value) <= sim.halfWidth;
+  return { name: exp.name, theory, sim, ...judge(theory.value, sim, lawFailures), lawFailures };
+}
+
+/**
+ * The verdict on a case: it passes when every replication kept the laws, the theory lies
+ * inside the simulated 95 % interval (its ends included), and the interval's half-width is at
+ * most MAX_RELATIVE_HALF_WIDTH of the mean.
+ */
+export function judge(theory: number, sim: MeanCi, lawFailures: string[]): { pass: boolean; why: string } {
+  const inside = Math.abs(sim.mean - theory) <= sim.halfWidth;
   const tight = sim.halfWidth <= MAX_RELATIVE_HALF_WIDTH * sim.mean;
   const why =
     lawFailures.length > 0
@@ -101,7 +110,7 @@ export function verify(exp: Experiment): VerifyResult {
         : !tight
           ? `interval wider than ${MAX_RELATIVE_HALF_WIDTH * 100} % of the mean`
           : 'ok';
-  return { name: exp.name, theory, sim, pass: inside && tight && lawFailures.length === 0, why, lawFailures };
+  return { pass: inside && tight && lawFailures.length === 0, why };
 }
 
 /** One row of `iovsim verify`'s output: the case, theory, the simulated mean and its 95 % interval. */
