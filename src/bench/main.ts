@@ -254,7 +254,7 @@ if (want(4)) {
     `4. per built-in path: quickstart (10 GbE, 1518-B frames, 4 VMs, saturating), ${duration} simulated, median of 3 alternating`,
   );
   log(
-    `   path          packets/wall-s  simulated s/wall s  events/packet  packets per reference event   (target >= 3 M packets/wall s; reference heap ${fmt(reference / 1e6)} M events/s)`,
+    `   path              packets/wall-s  simulated s/wall s  events/packet  packets per reference event   (target >= 3 M packets/wall s; reference heap ${fmt(reference / 1e6)} M events/s)`,
   );
   exps.forEach(({ name }, i) => {
     const pps = median(speeds[i]);
@@ -263,7 +263,7 @@ if (want(4)) {
     const lo = Math.min(...speeds[i]);
     const hi = Math.max(...speeds[i]);
     log(
-      `   ${name.padEnd(12)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(simPerWall).padStart(14)}    ${fmt(eventsPerPacket).padStart(10)}    ${fmt(pps / reference, 3).padStart(12)}`,
+      `   ${name.padEnd(16)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(simPerWall).padStart(14)}    ${fmt(eventsPerPacket).padStart(10)}    ${fmt(pps / reference, 3).padStart(12)}`,
     );
     row({
       benchmark: 'path',
