@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,20 @@ describe('iovsim compare', () => {
     expect(r.out).toContain(`\nwrote ${join(dir, 'published.csv')}\n`);
     // The committed comparison is this one (npm run results rewrites it).
     expect(csv).toBe(readFileSync(join(root, 'results/published.csv'), 'utf8'));
+    // Its sidecar names what produced it: the command, the versions, every scenario's hash and seed.
+    const meta = JSON.parse(readFileSync(join(dir, 'published.meta.json'), 'utf8'));
+    expect(meta).toMatchObject({
+      format: 'iovsim-study/1',
+      command: 'compare',
+      iovsim: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version,
+      node: process.version,
+      overrides: {},
+    });
+    expect(meta.scenarios.map((s: { file: string }) => s.file)).toEqual(files);
+    for (const s of meta.scenarios) {
+      expect(s.sha256).toBe(createHash('sha256').update(readFileSync(s.file)).digest('hex'));
+      expect(Number.isInteger(s.seed)).toBe(true);
+    }
   });
 
   it('exits 4 when a published figure is outside tolerance', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +132,15 @@ describe('iovsim verify', () => {
     expect(csv.split('\n')[0]).toBe(
       'case,metric,model,replications,theory,simulated_mean,ci95_half_width,ci95_half_width_pct,result,why',
     );
+    // The sidecar names the built-in cases by their place in the package, with hash and seed.
+    const meta = JSON.parse(readFileSync(join(out, 'validation.meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ format: 'iovsim-study/1', command: 'verify', node: process.version });
+    expect(meta.scenarios).toHaveLength(names.length);
+    for (const s of meta.scenarios) {
+      expect(s.file).toMatch(/^scenarios\/validation\/[\w.-]+\.yaml$/);
+      const bytes = readFileSync(new URL(`../${s.file}`, import.meta.url));
+      expect(s.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+    }
     // 80 runs of 300-500 ms: about a minute on a quiet 2-core machine, so the default 60 s
     // failed it whenever the machine was busy.
   }, 180_000);

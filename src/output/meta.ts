@@ -33,3 +33,44 @@ export function metaText(m: RunMeta): string {
   const rows = ordered.rows.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
   return `${head}\n  "rows": [${rows ? `\n${rows}\n  ` : ''}]\n}\n`;
 }
+
+/** The sidecar format of a file made from several scenarios (`compare`, `verify`). */
+export const STUDY_META_FORMAT = 'iovsim-study/1';
+
+/** What one scenario behind a study file was: its file, name, content hash and seed. */
+export interface StudyScenario {
+  file: string;
+  name: string;
+  sha256: string;
+  seed: number;
+}
+
+/**
+ * The provenance sidecar of a file `compare` or `verify` wrote from several scenarios: the
+ * command, iovsim's and Node's versions, what the command line changed, and each scenario
+ * with its content hash and seed. No date, so the same run gives the same file.
+ */
+export function studyMetaText(m: {
+  command: string;
+  iovsim: string;
+  node: string;
+  overrides: { duration_ns?: number };
+  scenarios: StudyScenario[];
+}): string {
+  const head = JSON.stringify(
+    {
+      format: STUDY_META_FORMAT,
+      command: m.command,
+      iovsim: m.iovsim,
+      node: m.node,
+      overrides: m.overrides.duration_ns !== undefined ? { duration_ns: m.overrides.duration_ns } : {},
+      scenarios: [],
+    },
+    null,
+    2,
+  ).replace(/\n {2}"scenarios": \[\]\n\}$/, '');
+  const rows = m.scenarios
+    .map((s) => `    ${JSON.stringify({ file: s.file, name: s.name, sha256: s.sha256, seed: s.seed })}`)
+    .join(',\n');
+  return `${head}\n  "scenarios": [${rows ? `\n${rows}\n  ` : ''}]\n}\n`;
+}

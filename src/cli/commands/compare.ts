@@ -71,11 +71,28 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { comparePlans } = await import('../../experiment/compare.js');
   const { toCsv } = await import('../../output/csv.js');
   const { writeAtomic } = await import('../../output/write.js');
+  const { studyMetaText } = await import('../../output/meta.js');
+  const { iovsimVersion } = await import('../../output/provenance.js');
+  // Each CSV gets a sidecar naming the scenarios (content hash and seed) that produced it.
+  const meta = (command: string) =>
+    studyMetaText({
+      command,
+      iovsim: iovsimVersion(),
+      node: process.version,
+      overrides: { duration_ns: overrides.durationNs },
+      scenarios: plans.map((p) => ({
+        file: p.file,
+        name: p.name,
+        sha256: p.hash,
+        seed: p.points[0].exp.config.seed,
+      })),
+    });
   const runner = taskRunner(jobs);
   try {
     const onWarning = (message: string) => io.err(`iovsim: warning: ${message}\n`);
     const rows = await comparePlans(plans, { runner, concurrency: jobs, overrides, onWarning });
     const csv = join(argv.out, 'published.csv');
+    writeAtomic(join(argv.out, 'published.meta.json'), meta('compare'));
     writeAtomic(csv, toCsv(rows));
     io.out(comparisonTable(rows));
     io.out(`wrote ${csv}\n`);
@@ -101,6 +118,7 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
         fail_at_0_75: c.failLow.join('; '),
         fail_at_1_25: c.failHigh.join('; '),
       }));
+      writeAtomic(join(argv.out, 'sensitivity.meta.json'), meta('compare --sensitivity'));
       writeAtomic(join(argv.out, 'sensitivity.csv'), toCsv(table));
       io.out(
         `\nchecks that constrain each cost (fail with it x 0.75 or x 1.25), of ${result.checks.length} distinct checks:\n`,

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { EXIT, InputError } from '../../errors.js';
@@ -65,7 +65,10 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { writeAtomic } = await import('../../output/write.js');
   checkOutDir(argv.out);
   const files = argv.files?.length ? argv.files : defaultValidationFiles();
-  const loaded = files.map((file) => ({ file, exp: withFile(file, () => planFile(file).points[0].exp) }));
+  const loaded = files.map((file) => {
+    const plan = withFile(file, () => planFile(file));
+    return { file, plan, exp: plan.points[0].exp };
+  });
   for (const { file, exp } of loaded)
     if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
   const rows: Row[] = [];
@@ -74,6 +77,20 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
     rows.push(verifyRow(verify(exp)));
   }
   const csv = join(argv.out, 'validation.csv');
+  const { studyMetaText } = await import('../../output/meta.js');
+  const { iovsimVersion } = await import('../../output/provenance.js');
+  // The built-in cases by their place in the package, so the sidecar is the same on every machine.
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const scenarios = loaded.map(({ plan, exp }) => ({
+    file: argv.files?.length ? plan.file : relative(root, plan.file),
+    name: plan.name,
+    sha256: plan.hash,
+    seed: exp.config.seed,
+  }));
+  writeAtomic(
+    join(argv.out, 'validation.meta.json'),
+    studyMetaText({ command: 'verify', iovsim: iovsimVersion(), node: process.version, overrides: {}, scenarios }),
+  );
   writeAtomic(csv, toCsv(rows));
   if (!argv.quiet) io.err(`verify: wrote ${csv}\n`);
   io.out(verifyTable(rows));
