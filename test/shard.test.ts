@@ -27,6 +27,11 @@ const study = new URL('../scenarios/experiments/latency-vs-load.yaml', import.me
 const fast = ['--duration', '6 ms', '--jobs', '1', '--quiet', '--format', 'csv'];
 const whole = join(dir, 'whole');
 const read = (f: string) => readFileSync(f, 'utf8');
+const file = (name: string, text: string): string => {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return f;
+};
 
 async function shards(n: number, out: string, file = study): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -72,6 +77,25 @@ describe('run --shard and merge', () => {
     expect(r.code, r.err).toBe(0);
     expect(read(out)).toBe(read(join(whole, 'latency-vs-load.csv')));
     expect(existsSync(join(dir, 'merged', 'study.meta.json'))).toBe(true);
+  });
+
+  it("a search's shards merge into its CSV and long forms, keyed as the unsharded run keys them", async () => {
+    // Zero-loss rows carry results (the load found, the probes) before `scenario`: the long
+    // forms must still be keyed by frame size only.
+    const search = file(
+      'zl.yaml',
+      'name: zl\nwarmup: 1 ms\nvms: {count: 2}\ntraffic: {direction: rx, arrivals: constant}\n' +
+        'search: {kind: zero-loss, loss: 0, frame_sizes: [256, 1518], resolution: 0.05}\npaths: [sriov, paravirtual]\n',
+    );
+    const out = join(dir, 'zl');
+    await shards(3, out, search);
+    expect((await cli(['merge', out])).code).toBe(0);
+    const alone = join(dir, 'zl-whole');
+    expect((await cli(['run', search, '--out', alone, ...fast])).code).toBe(0);
+    const written = readdirSync(alone).filter((f) => f.endsWith('.csv'));
+    expect(written).toEqual(expect.arrayContaining(['zl.csv', 'zl.per_vm.csv']));
+    for (const f of written) expect(read(join(out, f)), f).toBe(read(join(alone, f)));
+    expect(read(join(alone, 'zl.per_vm.csv')).split('\n')[0]).toMatch(/^frame_bytes,scenario,path,vm,/);
   });
 
   it('a shard with no cells is still a shard file, and merges', async () => {

@@ -1,3 +1,4 @@
+import type { Plan } from '../scenario/plan.js';
 import type { MetaRow, RunMeta } from '../scenario/provenance.js';
 
 /**
@@ -28,10 +29,18 @@ export function metaText(m: RunMeta): string {
     ...(m.shard ? { shard: { index: m.shard.index, count: m.shard.count } } : {}),
     rows: m.rows.map(row),
   };
-  // One row per line: readable, and diffs show which rows changed.
-  const head = JSON.stringify({ ...ordered, rows: [] }, null, 2).replace(/\n {2}"rows": \[\]\n\}$/, '');
-  const rows = ordered.rows.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
-  return `${head}\n  "rows": [${rows ? `\n${rows}\n  ` : ''}]\n}\n`;
+  return withListPerLine(ordered, 'rows');
+}
+
+/**
+ * `o` as indented JSON whose last field `list` (an array) has one entry per line: readable,
+ * and diffs show which entries changed.
+ */
+function withListPerLine(o: Record<string, unknown>, list: string): string {
+  const items = o[list] as unknown[];
+  const head = JSON.stringify({ ...o, [list]: [] }, null, 2).replace(new RegExp(`\\n {2}"${list}": \\[\\]\\n\\}$`), '');
+  const lines = items.map((r) => `    ${JSON.stringify(r)}`).join(',\n');
+  return `${head}\n  "${list}": [${lines ? `\n${lines}\n  ` : ''}]\n}\n`;
 }
 
 /** The sidecar format of a file made from several scenarios (`compare`, `verify`). */
@@ -57,20 +66,23 @@ export function studyMetaText(m: {
   overrides: { duration_ns?: number };
   scenarios: StudyScenario[];
 }): string {
-  const head = JSON.stringify(
+  return withListPerLine(
     {
       format: STUDY_META_FORMAT,
       command: m.command,
       iovsim: m.iovsim,
       node: m.node,
       overrides: m.overrides.duration_ns !== undefined ? { duration_ns: m.overrides.duration_ns } : {},
-      scenarios: [],
+      scenarios: m.scenarios.map((s) => ({ file: s.file, name: s.name, sha256: s.sha256, seed: s.seed })),
     },
-    null,
-    2,
-  ).replace(/\n {2}"scenarios": \[\]\n\}$/, '');
-  const rows = m.scenarios
-    .map((s) => `    ${JSON.stringify({ file: s.file, name: s.name, sha256: s.sha256, seed: s.seed })}`)
-    .join(',\n');
-  return `${head}\n  "scenarios": [${rows ? `\n${rows}\n  ` : ''}]\n}\n`;
+    'scenarios',
+  );
 }
+
+/** A plan's entry in a study sidecar, under `file` (as the user gave it, unless told otherwise). */
+export const studyScenarioOf = (plan: Plan, file = plan.file): StudyScenario => ({
+  file,
+  name: plan.name,
+  sha256: plan.hash,
+  seed: plan.points[0].exp.config.seed,
+});

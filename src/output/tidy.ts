@@ -1,4 +1,6 @@
 import { longFamilies, type Row } from '../metrics/metrics.js';
+import { toCsv } from './csv.js';
+import { writeAtomic } from './write.js';
 
 /** A long-form table of one family: rows of (keys, scenario, path, index, value). */
 export interface LongTable {
@@ -28,4 +30,16 @@ export function longTables(rows: Row[], keys: readonly string[]): LongTable[] {
       });
     }),
   }));
+}
+
+/** Where a long-form table of `csvFile` goes: `<name>.<suffix>.csv` beside it. */
+export const longFileFor = (csvFile: string, suffix: string): string => csvFile.replace(/\.csv$/i, `.${suffix}.csv`);
+
+/**
+ * Writes the per-VM and per-core long forms of `rows` beside `csvFile`, atomically (families
+ * with rows only). `keys` are the plan's key columns, as the sidecar's row keys record them.
+ */
+export function writeLongTables(csvFile: string, rows: Row[], keys: readonly string[]): void {
+  for (const t of longTables(rows, keys))
+    if (t.rows.length > 0) writeAtomic(longFileFor(csvFile, t.suffix), toCsv(t.rows));
 }

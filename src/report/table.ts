@@ -65,7 +65,7 @@ export function parseTable(text: string, file: string): Table {
  * replicated) are the sweep's parameters: that is where the runner puts a point's
  * assignment. Search CSVs put their own keys there too, so they are told apart first.
  */
-export function sweptColumns(columns: string[]): string[] {
+function sweptColumns(columns: string[]): string[] {
   const ends = ['scenario', 'replications'].map((c) => columns.indexOf(c)).filter((i) => i >= 0);
   if (ends.length === 0) return [];
   return columns.slice(0, Math.min(...ends)).filter((c) => c !== 'path');

@@ -71,7 +71,7 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { comparePlans } = await import('../../experiment/compare.js');
   const { toCsv } = await import('../../output/csv.js');
   const { writeAtomic } = await import('../../output/write.js');
-  const { studyMetaText } = await import('../../output/meta.js');
+  const { studyMetaText, studyScenarioOf } = await import('../../output/meta.js');
   const { iovsimVersion } = await import('../../output/provenance.js');
   // Each CSV gets a sidecar naming the scenarios (content hash and seed) that produced it.
   const meta = (command: string) =>
@@ -80,12 +80,7 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
       iovsim: iovsimVersion(),
       node: process.version,
       overrides: { duration_ns: overrides.durationNs },
-      scenarios: plans.map((p) => ({
-        file: p.file,
-        name: p.name,
-        sha256: p.hash,
-        seed: p.points[0].exp.config.seed,
-      })),
+      scenarios: plans.map((p) => studyScenarioOf(p)),
     });
   const runner = taskRunner(jobs);
   try {

@@ -41,8 +41,7 @@ export async function handler(argv: Args, { io }: CommandContext): Promise<void>
   const { toCsv } = await import('../../output/csv.js');
   const { metaText } = await import('../../output/meta.js');
   const { writeAtomic } = await import('../../output/write.js');
-  const { writeLongTables } = await import('./run.js');
-  const { sweptColumns } = await import('../../report/table.js');
+  const { writeLongTables } = await import('../../output/tidy.js');
   const studies = mergeShards(argv.shards as string[]);
   const out = argv.out === undefined ? undefined : once('out', argv.out);
   if (out !== undefined) {
@@ -64,7 +63,12 @@ export async function handler(argv: Args, { io }: CommandContext): Promise<void>
   for (const { s, csvFile } of targets) {
     writeAtomic(metaFileFor(csvFile), metaText(s.meta));
     writeAtomic(csvFile, toCsv(s.rows));
-    await writeLongTables(csvFile, s.rows, sweptColumns(Object.keys(s.rows[0] ?? {})));
+    // The long forms an unsharded run writes, keyed as its plan was: the sidecar's row keys.
+    writeLongTables(
+      csvFile,
+      s.rows,
+      Object.keys(s.meta.rows[0]?.key ?? {}).filter((k) => k !== 'path'),
+    );
     if (!argv.quiet) io.err(`${s.name}: merged ${s.files.length} shards, ${s.rows.length} rows: wrote ${csvFile}\n`);
     if (argv.report) {
       const { reportForRun } = await import('./report.js');

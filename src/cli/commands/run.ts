@@ -6,7 +6,6 @@ import type { ProgressSink } from '../../experiment/runner.js';
 import type { ResultSet } from '../../output/provenance.js';
 import type { Plan } from '../../scenario/plan.js';
 import type { Shard } from '../../scenario/provenance.js';
-import type { Row } from '../../metrics/metrics.js';
 import type { Overrides } from '../../scenario/resolve.js';
 import { blame, checkOutDir, jobsOf, jobsOption, once, STDIN, withFile, type CommandContext } from '../context.js';
 import { exitCodeOf, takeSignals } from '../signals.js';
@@ -116,18 +115,6 @@ const stem = (file: string): string =>
  */
 export const csvFileFor = (out: string, file: string, shard?: Shard): string =>
   join(out, shard ? `${stem(file)}.shard-${shard.index}-of-${shard.count}.csv` : `${stem(file)}.csv`);
-
-/** Where a long-form table of `csvFile` goes: `<name>.<suffix>.csv` beside it. */
-export const longFileFor = (csvFile: string, suffix: string): string => csvFile.replace(/\.csv$/i, `.${suffix}.csv`);
-
-/** Writes the per-VM and per-core long forms of `rows` beside `csvFile` (families with rows only). */
-export async function writeLongTables(csvFile: string, rows: Row[], keys: readonly string[]): Promise<void> {
-  const { longTables } = await import('../../output/tidy.js');
-  const { toCsv } = await import('../../output/csv.js');
-  const { writeAtomic } = await import('../../output/write.js');
-  for (const t of longTables(rows, keys))
-    if (t.rows.length > 0) writeAtomic(longFileFor(csvFile, t.suffix), toCsv(t.rows));
-}
 
 /** A scenario file, or standard input for `-`, read, checked and planned. */
 async function planned(file: string, overrides: Overrides, ctx: CommandContext): Promise<Plan> {
@@ -240,6 +227,7 @@ async function runFiles(
   const { WorkerPool } = await import('../../experiment/pool.js');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
+  const { writeLongTables } = await import('../../output/tidy.js');
   const { tableFor } = await import('../tables.js');
   // Worker threads even for --jobs 1: a signal then stops a run in flight at once.
   const runner = new WorkerPool(jobs);
@@ -279,7 +267,7 @@ async function runFiles(
       printed.push({ provenance: provenanceOf(plan.file, plan.name, plan.hash, plan.points[0].exp.config.seed), rows });
       if (write) {
         // A shard's long forms would be partial: `iovsim merge` writes them from the whole study.
-        if (!shard) await writeLongTables(csvFile, rows, plan.keyColumns);
+        if (!shard) writeLongTables(csvFile, rows, plan.keyColumns);
         if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
       }
       if (argv.report && !shard) {

@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { EXIT, InputError } from '../../errors.js';
@@ -28,12 +28,16 @@ export function builder(y: Argv) {
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 /** The validation scenarios shipped with iovsim. */
-function defaultValidationFiles(): string[] {
-  const dir = fileURLToPath(new URL('../../../scenarios/validation/', import.meta.url));
+/** The package's own validation folder: where the built-in cases are, and how a sidecar names it. */
+const VALIDATION_DIR = 'scenarios/validation';
+
+/** The built-in cases: each file's path on this machine, and its name in the package (with `/`). */
+function defaultValidationFiles(): { file: string; label: string }[] {
+  const dir = fileURLToPath(new URL(`../../../${VALIDATION_DIR}/`, import.meta.url));
   return readdirSync(dir)
     .filter((f) => /\.(ya?ml|json)$/i.test(f))
     .sort()
-    .map((f) => join(dir, f));
+    .map((f) => ({ file: join(dir, f), label: `${VALIDATION_DIR}/${f}` }));
 }
 
 /** The verification table for the terminal. */
@@ -64,10 +68,10 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   const { toCsv } = await import('../../output/csv.js');
   const { writeAtomic } = await import('../../output/write.js');
   checkOutDir(argv.out);
-  const files = argv.files?.length ? argv.files : defaultValidationFiles();
-  const loaded = files.map((file) => {
+  const files = argv.files?.length ? argv.files.map((file) => ({ file, label: file })) : defaultValidationFiles();
+  const loaded = files.map(({ file, label }) => {
     const plan = withFile(file, () => planFile(file));
-    return { file, plan, exp: plan.points[0].exp };
+    return { file, label, plan, exp: plan.points[0].exp };
   });
   for (const { file, exp } of loaded)
     if (!exp.validation) throw new InputError('validation', 'a validation: block', 'nothing', file);
@@ -77,16 +81,10 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
     rows.push(verifyRow(verify(exp)));
   }
   const csv = join(argv.out, 'validation.csv');
-  const { studyMetaText } = await import('../../output/meta.js');
+  const { studyMetaText, studyScenarioOf } = await import('../../output/meta.js');
   const { iovsimVersion } = await import('../../output/provenance.js');
   // The built-in cases by their place in the package, so the sidecar is the same on every machine.
-  const root = fileURLToPath(new URL('../../../', import.meta.url));
-  const scenarios = loaded.map(({ plan, exp }) => ({
-    file: argv.files?.length ? plan.file : relative(root, plan.file),
-    name: plan.name,
-    sha256: plan.hash,
-    seed: exp.config.seed,
-  }));
+  const scenarios = loaded.map(({ plan, label }) => studyScenarioOf(plan, label));
   writeAtomic(
     join(argv.out, 'validation.meta.json'),
     studyMetaText({ command: 'verify', iovsim: iovsimVersion(), node: process.version, overrides: {}, scenarios }),
