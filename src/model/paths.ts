@@ -84,6 +84,13 @@ const passthroughInterrupt: NotifySpec = {
   ],
 };
 
+/** A VF's interrupt delivered exitless on every platform: only the guest's own handler runs. */
+const exitlessInterrupt: NotifySpec = {
+  kind: 'interrupt',
+  moderated: true,
+  consumer: [{ cause: 'interrupts', cycles: 'irq_handler' }],
+};
+
 /** A paravirtual kick: the guest exits to notify, the hypervisor wakes the backend. */
 const paravirtualKick: NotifySpec = {
   kind: 'kick',
@@ -105,6 +112,18 @@ const socketRead: HopSpec = {
   carries: PAYLOAD,
   work: [{ cause: 'guest', cycles_per_byte: 'copy_per_byte', kinds: PAYLOAD }],
 };
+
+/** A guest's driver on its VF's receive ring, which the NIC fills directly (LRO in hardware, GRO in the stack). */
+const vfGuestRx = (notify: NotifySpec): HopSpec => ({
+  kind: 'cpu',
+  name: 'guest',
+  core: 'vcpu',
+  instances: 'per-vm',
+  ring: 'nic_rx',
+  notify,
+  aggregate: ['lro', 'gro'],
+  work: stackRxWork,
+});
 
 /** A guest's NAPI poll on its virtio ring, woken by a virtual interrupt. */
 const guestRxParavirtual: HopSpec = {
@@ -373,21 +392,7 @@ export const BUILTIN_PATHS = {
     description:
       'SR-IOV: each VM drives a PCIe virtual function; the NIC DMAs straight into guest memory through the IOMMU, with no switch and no copy; interrupts still exit to the hypervisor unless posted',
     nic_sorting: 'vf',
-    rx: [
-      wireRx,
-      dmaIommu,
-      {
-        kind: 'cpu',
-        name: 'guest',
-        core: 'vcpu',
-        instances: 'per-vm',
-        ring: 'nic_rx',
-        notify: passthroughInterrupt,
-        aggregate: ['lro', 'gro'],
-        work: stackRxWork,
-      },
-      socketRead,
-    ],
+    rx: [wireRx, dmaIommu, vfGuestRx(passthroughInterrupt), socketRead],
     tx: [guestTx, dmaIommu, wireTx],
   },
 
@@ -442,21 +447,7 @@ export const BUILTIN_PATHS = {
     description:
       "SR-IOV with exitless interrupt delivery (VT-d posted interrupts, ELI, DID): the VF's interrupt reaches the running vCPU without an exit, so only the guest's own handler runs",
     nic_sorting: 'vf',
-    rx: [
-      wireRx,
-      dmaIommu,
-      {
-        kind: 'cpu',
-        name: 'guest',
-        core: 'vcpu',
-        instances: 'per-vm',
-        ring: 'nic_rx',
-        notify: { kind: 'interrupt', moderated: true, consumer: [{ cause: 'interrupts', cycles: 'irq_handler' }] },
-        aggregate: ['lro', 'gro'],
-        work: stackRxWork,
-      },
-      socketRead,
-    ],
+    rx: [wireRx, dmaIommu, vfGuestRx(exitlessInterrupt), socketRead],
     tx: [guestTx, dmaIommu, wireTx],
   },
 
