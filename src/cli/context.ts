@@ -105,6 +105,14 @@ export function jobsOf(jobs: number | undefined): number {
   return n;
 }
 
+/** `--max-events` of `run` and `validate`: the one budget both check a study against. */
+export const maxEventsOption = {
+  type: 'number',
+  requiresArg: true,
+  describe:
+    'work budget in estimated events (frames x hops x runs); a study above it is refused before it runs (default 2e10, about an hour or two)',
+} as const;
+
 export const jobsOption = {
   type: 'number',
   describe: `worker threads for sweep points and replications (default: one per core, here ${availableParallelism()}; at most 4 per core)`,

@@ -7,7 +7,17 @@ import type { ResultSet } from '../../output/provenance.js';
 import type { Plan } from '../../scenario/plan.js';
 import type { Shard } from '../../scenario/provenance.js';
 import type { Overrides } from '../../scenario/resolve.js';
-import { blame, checkOutDir, jobsOf, jobsOption, once, STDIN, withFile, type CommandContext } from '../context.js';
+import {
+  blame,
+  checkOutDir,
+  jobsOf,
+  jobsOption,
+  maxEventsOption,
+  once,
+  STDIN,
+  withFile,
+  type CommandContext,
+} from '../context.js';
 import { exitCodeOf, takeSignals } from '../signals.js';
 
 export const command = 'run <files..>';
@@ -40,12 +50,7 @@ export function builder(y: Argv) {
       array: true,
       describe: "paths to run, instead of the scenario's (e.g. --modes sriov,vmdq)",
     })
-    .option('max-events', {
-      type: 'number',
-      requiresArg: true,
-      describe:
-        'work budget in estimated events (frames x hops x runs); a study above it is refused before it runs (default 2e10, about an hour or two)',
-    })
+    .option('max-events', maxEventsOption)
     .option('duration', {
       type: 'string',
       requiresArg: true,

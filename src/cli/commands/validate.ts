@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { withFile, type CommandContext } from '../context.js';
+import { maxEventsOption, withFile, type CommandContext } from '../context.js';
 
 export const command = 'validate <files..>';
 export const describe = 'check scenario files without running them: every check `run` makes before it runs';
@@ -10,12 +10,7 @@ export function builder(y: Argv) {
     .option('seed', { type: 'number', describe: 'check with this seed, as `run --seed` would' })
     .option('modes', { type: 'string', array: true, describe: 'check these paths, as `run --modes` would' })
     .option('duration', { type: 'string', describe: 'check with this duration, as `run --duration` would' })
-    .option('max-events', {
-      type: 'number',
-      requiresArg: true,
-      describe:
-        'work budget in estimated events (frames x hops x runs); a study above it is refused before it runs (default 2e10, about an hour or two)',
-    });
+    .option('max-events', maxEventsOption);
 }
 
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
