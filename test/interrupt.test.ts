@@ -7,7 +7,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { iovsimVersion } from '../src/output/provenance.js';
 import { planFile } from '../src/scenario/plan.js';
-import { metaHeader, rowsToResume } from '../src/scenario/provenance.js';
+import { metaHeader } from '../src/scenario/provenance.js';
+import { rowsToResume } from '../src/scenario/readback.js';
 
 /**
  * Interruption of a real process: SIGTERM (what Slurm, Kubernetes and AWS Batch send) and

@@ -37,7 +37,8 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
  * written, atomically, where an unsharded run would have put them.
  */
 export async function handler(argv: Args, { io }: CommandContext): Promise<void> {
-  const { mergeShards, metaFileFor } = await import('../../scenario/provenance.js');
+  const { metaFileFor } = await import('../../scenario/provenance.js');
+  const { mergeShards } = await import('../../scenario/readback.js');
   const { toCsv } = await import('../../output/csv.js');
   const { metaText } = await import('../../output/meta.js');
   const { writeAtomic } = await import('../../output/write.js');

@@ -171,7 +171,7 @@ async function runFiles(
 ): Promise<void> {
   const { io } = ctx;
   const { parseOverrides } = await import('../../scenario/overrides.js');
-  const { metaFileFor, metaHeader, rowsToResume } = await import('../../scenario/provenance.js');
+  const { metaFileFor, metaHeader } = await import('../../scenario/provenance.js');
   const { shardOf } = await import('../../scenario/shard.js');
   const overrides = parseOverrides({
     seed: argv.seed,
@@ -216,11 +216,12 @@ async function runFiles(
   const resume = argv.resume || argv.resumeAny;
   const { iovsimVersion, provenanceOf, resultsJson } = await import('../../output/provenance.js');
   const version = iovsimVersion();
+  const rowsToResume = resume ? (await import('../../scenario/readback.js')).rowsToResume : undefined;
   const runs = plans.map((plan) => {
     const csvFile = csvFileFor(out, plan.file, shard);
     const metaFile = metaFileFor(csvFile);
     const header = metaHeader(plan, { version, node: process.version, overrides, shard });
-    const kept = resume ? rowsToResume({ plan, csvFile, metaFile, expected: header, any: argv.resumeAny }) : undefined;
+    const kept = rowsToResume?.({ plan, csvFile, metaFile, expected: header, any: argv.resumeAny });
     return { plan, csvFile, metaFile, header, kept };
   });
   if (shard && !argv.quiet)
