@@ -10,6 +10,9 @@ export default {
   // node_modules/ into the sandbox only after the build command; no test of the mutation run
   // needs the studio bundle (test/studio.e2e.test.ts is left out of it).
   buildCommand: 'npx tsc -p tsconfig.build.json',
+  // The CLI's bundle (scripts/build-cli.mjs) is built from unmutated code and would run instead of
+  // the mutant: left out, bin/iovsim.js runs tsc's dist/cli.
+  ignorePatterns: ['dist/bundle', 'reports'],
   coverageAnalysis: 'perTest',
   concurrency: 2,
   // test/model.test.ts runs the quickstart in a describe body, outside any test, which makes almost

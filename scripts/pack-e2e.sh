@@ -32,7 +32,7 @@ version="$(node -p "require('./package.json').version")"
 tarball="$tmp/$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
 [ -f "$tarball" ] || fail "npm pack made no tarball"
 listing="$(tar -tzf "$tarball")"
-for f in package/bin/iovsim.js package/dist/cli/main.js package/dist/index.js package/dist/index.d.ts \
+for f in package/bin/iovsim.js package/dist/cli/main.js package/dist/bundle/main.js package/dist/bundle/worker.js package/dist/index.js package/dist/index.d.ts \
   package/scenarios/quickstart.yaml package/scenarios/validation/mm1-rho0.5.yaml \
   package/scenario.schema.json package/README.md package/LICENSE package/CHANGELOG.md package/docs/scenarios.md; do
   grep -qx "$f" <<<"$listing" || fail "the tarball lacks $f"

@@ -41,7 +41,8 @@ export const processIo: Io = {
 
 /**
  * The folder iovsim is installed in (or the repository): bin/, dist/ or src/, scenarios/,
- * scenario.schema.json. This module sits one folder below it, in src/cli or dist/cli.
+ * scenario.schema.json. This module sits two folders below it, in src/cli, dist/cli or (bundled)
+ * dist/bundle: every path into the package is taken from here.
  */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

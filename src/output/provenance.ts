@@ -19,7 +19,7 @@ export interface Provenance {
 
 let cachedVersion: string | undefined;
 
-/** iovsim's version, from the package.json beside src/ (or dist/) in the repository and in the package. */
+/** iovsim's version, from the package.json two folders up (from src/output, dist/output or dist/bundle), in the repository and in the package. */
 export function iovsimVersion(): string {
   cachedVersion ??= (
     JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }

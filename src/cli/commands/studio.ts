@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { EnvironmentError, InputError } from '../../errors.js';
-import type { CommandContext } from '../context.js';
+import { PACKAGE_ROOT, type CommandContext } from '../context.js';
 
 export const command = 'studio';
 export const describe =
@@ -23,15 +22,12 @@ export function builder(y: Argv) {
 type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 /**
- * The built page: dist/studio beside this module's compiled folder (dist/cli/commands ->
- * dist/studio), so it is found wherever the package is installed, whatever the current
- * directory. Run from the sources (the tests), the page is in the build's dist/studio.
+ * The built page: dist/studio in the package (or the repository), found wherever the package
+ * is installed, whatever the current directory, and from the sources (the tests) too.
  */
 export function studioDir(): string {
-  for (const rel of ['../../studio/', '../../../dist/studio/']) {
-    const dir = fileURLToPath(new URL(rel, import.meta.url));
-    if (existsSync(join(dir, 'studio.js'))) return dir;
-  }
+  const dir = join(PACKAGE_ROOT, 'dist', 'studio');
+  if (existsSync(join(dir, 'studio.js'))) return dir;
   throw new EnvironmentError('dist/studio', 'the studio page is not built: run npm run build');
 }
 

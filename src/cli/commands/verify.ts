@@ -1,10 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { EXIT, InputError } from '../../errors.js';
 import type { Row } from '../../metrics/metrics.js';
-import { checkOutDir, withFile, type CommandContext } from '../context.js';
+import { checkOutDir, PACKAGE_ROOT, withFile, type CommandContext } from '../context.js';
 
 export const command = 'verify [files..]';
 export const describe =
@@ -33,7 +32,7 @@ const VALIDATION_DIR = 'scenarios/validation';
 
 /** The built-in cases: each file's path on this machine, and its name in the package (with `/`). */
 function defaultValidationFiles(): { file: string; label: string }[] {
-  const dir = fileURLToPath(new URL(`../../../${VALIDATION_DIR}/`, import.meta.url));
+  const dir = join(PACKAGE_ROOT, VALIDATION_DIR);
   return readdirSync(dir)
     .filter((f) => /\.(ya?ml|json)$/i.test(f))
     .sort()
