@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# npm run mutation: Stryker over src/engine, src/stats, src/experiment and src/model, one run per
+# chunk below, then results/mutation.md from all of them (scripts/mutation-summary.mjs).
+#
+# Each chunk writes its own report, reports/mutation/chunks/<name>.json (and <name>.log), and a
+# chunk whose report still matches the sources it mutated is not run again: the whole run takes
+# hours on 2 cores, so it can be stopped and resumed, and a change to one file reruns only its
+# chunk. `npm run mutation -- --fresh` reruns every chunk; `-- --only <name>` runs one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# name|--mutate globs. Code that every simulation reaches (the engine, the model's hot path, the
+# runner and laws) costs most per mutant; the split keeps each run under about an hour here.
+CHUNKS=(
+  "engine|src/engine/**/*.ts"
+  "stats|src/stats/**/*.ts"
+  "experiment-estimate-search|src/experiment/estimate.ts,src/experiment/search.ts"
+  "experiment|src/experiment/**/*.ts,!src/experiment/estimate.ts,!src/experiment/search.ts"
+  "model-tables|src/model/**/*.ts,!src/model/core.ts,!src/model/hops.ts,!src/model/network.ts,!src/model/traffic.ts,!src/model/counters.ts,!src/model/moderation.ts,!src/model/ring.ts,!src/model/packets.ts"
+  "model-hot|src/model/core.ts,src/model/hops.ts,src/model/network.ts,src/model/traffic.ts,src/model/counters.ts,src/model/moderation.ts,src/model/ring.ts,src/model/packets.ts"
+)
+
+fresh=0
+only=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --fresh) fresh=1 ;;
+    --only) only="$2"; shift ;;
+    *) echo "mutation: unknown argument $1 (expected --fresh or --only <chunk>)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+dir=reports/mutation/chunks
+mkdir -p "$dir"
+reports=()
+for c in "${CHUNKS[@]}"; do
+  name="${c%%|*}"
+  globs="${c#*|}"
+  reports+=("$dir/$name.json")
+  [ -n "$only" ] && [ "$only" != "$name" ] && continue
+  if [ "$fresh" = 0 ] && [ -f "$dir/$name.json" ] && node scripts/mutation-summary.mjs --check "$dir/$name.json"; then
+    echo "mutation: $name is up to date ($dir/$name.json)"
+    continue
+  fi
+  echo "mutation: $name: npx stryker run --mutate '$globs'"
+  npx stryker run --mutate "$globs"
+  mv reports/mutation/mutation.json "$dir/$name.json"
+  cp stryker.log "$dir/$name.log"
+done
+node scripts/mutation-summary.mjs --out results/mutation.md "${reports[@]}"
