@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimateExperiment, estimatePlan, type PathEstimate } from '../src/experiment/estimate.js';
+import { estimateExperiment, estimatePlan, estimateRows, type PathEstimate } from '../src/experiment/estimate.js';
 import { runExperiment } from '../src/experiment/run-experiment.js';
 import { resultRow } from '../src/metrics/metrics.js';
 import { COSTS } from '../src/model/costs.js';
-import { planFile } from '../src/scenario/plan.js';
+import { planFile, planScenario } from '../src/scenario/plan.js';
 import { maximize } from '../src/stats/lp.js';
 import { cli } from './support/cli.js';
 import { experiment, run } from './support/scenario.js';
@@ -123,10 +123,14 @@ describe('bounds by hand', () => {
     const pv = table('paravirtual');
     expect(pv['core 0']).toEqual({ kind: 'core', capacity: 2.9e9, hops: ['backend'], perUnit: [5759, 5759] });
     expect(Object.keys(pv).sort()).toEqual(['core 0', 'core 4', 'core 5', 'return wire', 'wire']);
-    // virtio-mq: two servers on I/O cores 0 and 1 pool into one resource of twice the cycles.
+    // virtio-mq: each VM's two servers pool into one resource of twice the cycles, on the
+    // hypervisor cores the model gives them: VM 0 on cores 0 and 1, VM 1 on cores 2 and 3.
     const mq = table('virtio-mq');
     expect(mq['cores 0-1']).toMatchObject({ kind: 'core', capacity: 5.8e9 });
-    expect(mq['cores 0-1'].perUnit[0]).toBe(mq['cores 0-1'].perUnit[1]);
+    expect(mq['cores 2-3']).toMatchObject({ kind: 'core', capacity: 5.8e9 });
+    expect(mq['cores 0-1'].perUnit[0]).toBeGreaterThan(0);
+    expect(mq['cores 0-1'].perUnit[1]).toBe(0);
+    expect(mq['cores 2-3'].perUnit).toEqual([0, mq['cores 0-1'].perUnit[0]]);
     expect(mq['core 4'].perUnit[1]).toBe(0);
     expect(mq['core 5'].perUnit[0]).toBe(0);
   });
@@ -244,6 +248,167 @@ describe('bounds by hand', () => {
     const fps = simulated.deliveredPackets / (simulated.windowNs / 1e9);
     expect(fps).toBeGreaterThan(2.5 * perCore * 1.1);
     expect(fps).toBeLessThanOrEqual(e.deliveredMpps * 1e6 * 1.01);
+  });
+
+  it('transmit: a GRO-capable peer ACKs each TSO segment once; without GRO, every ack_every frames', () => {
+    // 64 KiB segments of 1448-B payloads: ceil(65536 / 1448) = 46 frames a segment.
+    const tx = (peerGro: boolean) =>
+      byPath(
+        estimateExperiment(
+          experiment(
+            bulk({
+              vms: { count: 1 },
+              paths: ['sriov'],
+              traffic: {
+                direction: 'tx',
+                load: 'saturate',
+                frame_bytes: 1518,
+                tso_segment_bytes: 65536,
+                peer_gro: peerGro,
+              },
+            }),
+          ),
+        ),
+      ).sriov;
+    const merged = tx(true);
+    const each = tx(false);
+    expect(merged.acksPerFrame).toBeCloseTo(1 / (2 - 1 + 46), 12);
+    expect(each.acksPerFrame).toBe(1 / 2);
+    // An ACK is 70 B plus 20 B of preamble and gap on the return wire.
+    const back = (e: PathEstimate) => e.resources.find((r) => r.name === 'return wire')!.perUnit[0];
+    expect(back(merged)).toBeCloseTo((90 * 8) / 47, 9);
+    expect(back(each)).toBeCloseTo((90 * 8) / 2, 9);
+    // The guest's per-packet work is shared by a segment's 46 frames; the socket copy is per byte.
+    const vcpu = merged.resources.find((r) => r.name === 'core 4')!;
+    expect(vcpu.hops[0]).toBe('guest');
+    expect(vcpu.perUnit[0]).toBeGreaterThan(c.copy_per_byte * 1518);
+    expect(vcpu.perUnit[0]).toBeLessThan(each.resources.find((r) => r.name === 'core 4')!.perUnit[0]);
+  });
+
+  it('request/response in an open loop: the request rate caps; a lost response costs the requests nothing', () => {
+    // 16 MiB responses: the return wire bounds transactions at about 70/s, while requests keep
+    // arriving at their 10,000/s (the responses that do not fit are dropped).
+    const e = byPath(
+      estimateExperiment(
+        experiment({
+          host: QUICKSTART_HOST,
+          vms: { count: 1 },
+          paths: ['native'],
+          traffic: {
+            kind: 'request_response',
+            frame_bytes: 1518,
+            request_response: { request_bytes: '64 B', response_bytes: '16 MiB', rate_per_vm: '10 kreq/s' },
+          },
+        }),
+      ),
+    ).native;
+    // ceil(16777216 / 1448) = 11587 frames of (16777216 + 11587 x 70) / 11587 = 1518 B (rounded).
+    const frames = 11587;
+    const perTransaction = frames * (1518 + 20) * 8;
+    expect(e.unit).toBe('transaction');
+    expect(e.bottleneck).toBe('return wire');
+    expect(e.transactionsPerSec!).toBeCloseTo(10e9 / perTransaction, 6);
+    // The vCPU would allow a little more: the request's poll and read, then each response frame's stack, driver and copy.
+    const vcpu = e.resources.find((r) => r.name === 'core 4')!;
+    const request = c.guest_driver + c.guest_stack + c.copy_per_byte * 64;
+    expect(vcpu.perUnit[0]).toBe(request + frames * (c.guest_stack + c.guest_driver + c.copy_per_byte * 1518));
+    expect(vcpu.aloneGbps).toBeCloseTo((1e4 * 64 * 8) / 1e9, 9);
+    // Requests delivered: all 10,000/s, though not one response in a hundred gets through.
+    expect(e.deliveredMpps * 1e6).toBeCloseTo(1e4, 6);
+    expect(e.deliveredGbps).toBeCloseTo((1e4 * 64 * 8) / 1e9, 9);
+    expect(e.cap).toEqual({ kind: 'request rate', perVm: [1e4] });
+    expect(e.roundTripNs).toBeUndefined();
+  });
+
+  it('each resource alone: a knapsack of the VMs, best bits per cycle first, within their offered loads', () => {
+    // Paravirtual, open loop: VM 0 offers 1 Gbit/s of 1518-B frames, VM 1 all it can of 64-B
+    // frames. The backend's core 0 serves both: switch, driver and a copy of every byte.
+    const e = byPath(
+      estimateExperiment(
+        experiment({
+          host: QUICKSTART_HOST,
+          vms: { count: 2 },
+          paths: ['paravirtual'],
+          traffic: { load_per_vm: '100 Gbit/s', frame_bytes: 1518 },
+          per_vm: [
+            { vm: 0, rate: '1 Gbit/s' },
+            { vm: 1, frame_bytes: 64 },
+          ],
+        }),
+      ),
+    ).paravirtual;
+    const big = c.host_driver + c.vswitch_sort + c.copy_per_byte * 1518;
+    const small = c.host_driver + c.vswitch_sort + c.copy_per_byte * 64;
+    const fps0 = 1e9 / (1518 * 8);
+    const fps1 = 100e9 / (64 * 8);
+    expect(e.cap).toEqual({ kind: 'offered load', perVm: [fps0, fps1] });
+    // VM 0 brings more bits per cycle: all of its load first, then VM 1 in the cycles left.
+    const core0 = e.resources.find((r) => r.name === 'core 0')!;
+    expect(core0.perUnit).toEqual([big, small]);
+    const left = 2.9e9 - fps0 * big;
+    expect(core0.aloneGbps).toBeCloseTo((fps0 * 1518 * 8 + (left / small) * 64 * 8) / 1e9, 6);
+    // VM 1's vCPU (core 5) carries nothing of VM 0: VM 0 counts at its full offered load.
+    const core5 = e.resources.find((r) => r.name === 'core 5')!;
+    expect(core5.perUnit[0]).toBe(0);
+    expect(core5.aloneGbps).toBeCloseTo(1 + (Math.min(fps1, 2.9e9 / core5.perUnit[1]) * 64 * 8) / 1e9, 6);
+    // Together: core 0 binds first (VM 1's vCPU would allow 2.9e9 / 2632 frames/s: an open loop sends no ACKs), so the bound is its knapsack.
+    expect(core5.perUnit[1]).toBe(c.guest_driver + c.guest_stack + c.copy_per_byte * 64);
+    expect(e.deliveredGbps).toBeCloseTo(core0.aloneGbps, 6);
+  });
+
+  it('a path as data: servers pool their cores, two wires are told apart, the busiest pool is named', () => {
+    // Per VM, a backend of two servers on hypervisor cores (VM i takes cores 2i and 2i + 1,
+    // wrapping over the 4), then a second link, then the guest. VM 2 wraps onto VM 0's cores.
+    const hops = [
+      { kind: 'wire', name: 'uplink', ring: 'nic_rx' },
+      {
+        kind: 'cpu',
+        name: 'backend',
+        core: 'io-per-vm',
+        instances: 'per-vm',
+        servers: 2,
+        ring: 1024,
+        notify: { kind: 'poll' },
+        work: [{ cause: 'switch', cycles: 100000 }],
+      },
+      { kind: 'wire', name: 'fabric', ring: 1024 },
+      {
+        kind: 'cpu',
+        name: 'guest',
+        core: 'vcpu',
+        instances: 'per-vm',
+        ring: 1024,
+        notify: { kind: 'poll' },
+        work: [{ cause: 'guest', cycles: 500 }],
+      },
+    ];
+    const e = byPath(
+      estimateExperiment(
+        experiment({
+          host: { cores: 8, clock: '2.9 GHz', hypervisor_cores: 4 },
+          vms: { count: 3 },
+          paths: ['two-hop'],
+          traffic: { load_per_vm: '1 Gbit/s', frame_bytes: 1518 },
+          custom_paths: { 'two-hop': { base: 'native', rx: hops } },
+        }),
+      ),
+    )['two-hop'];
+    const table = Object.fromEntries(e.resources.map((r) => [r.name, [r.capacity, r.perUnit, r.hops]]));
+    const bits = 1538 * 8;
+    expect(table).toEqual({
+      'wire (uplink #0)': [10e9, [bits, bits, bits], ['uplink']],
+      'cores 0-1': [5.8e9, [100000, 0, 100000], ['backend']],
+      'cores 2-3': [5.8e9, [0, 100000, 0], ['backend']],
+      'wire (fabric #2)': [10e9, [bits, bits, bits], ['fabric']],
+      'core 4': [2.9e9, [500, 0, 0], ['guest']],
+      'core 5': [2.9e9, [0, 500, 0], ['guest']],
+      'core 6': [2.9e9, [0, 0, 500], ['guest']],
+    });
+    // Cores 0-1 serve two VMs at 100,000 cycles a frame: 58,000 frames/s between them, below
+    // their offered 2 x 82,345; VM 1 has cores 2-3 to itself.
+    expect(e.bottleneck).toBe('cores 0-1');
+    expect(e.deliveredMpps * 1e6).toBeCloseTo(58000 + 58000, 3);
+    expect(e.deliveredGbps).toBeCloseTo((116000 * 1518 * 8) / 1e9, 6);
   });
 
   it('open loop below capacity: the offered load binds', () => {
@@ -495,6 +660,53 @@ describe('iovsim estimate', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/paravirtual\s+core 0\s+backend\s+6\.115/);
     expect(r.out).toMatch(/sriov\s+wire\s+wire\s+9\.870/);
+  });
+
+  it('rows: swept values as written (a boolean as text), the bottleneck hops, bounds to 6 digits', () => {
+    const plan = planScenario(
+      {
+        name: 'rows',
+        host: { ...QUICKSTART_HOST, gro: true },
+        vms: { count: 1 },
+        paths: ['sriov', 'paravirtual'],
+        traffic: { load: 'saturate', frame_bytes: 1518 },
+        sweep: { 'host.gro': [false, true] },
+      },
+      'rows.yaml',
+    );
+    const rows = estimateRows(plan, estimatePlan(plan));
+    // One VM: SR-IOV's vCPU binds (the one-VM case above, 4059 cycles a frame) until GRO
+    // spreads its stack work; paravirtual's vCPU runs the front end besides.
+    expect(rows.map((r) => [r['host.gro'], r.path, r.bottleneck])).toEqual([
+      ['false', 'sriov', 'core 4'],
+      ['false', 'paravirtual', 'core 4'],
+      ['true', 'sriov', 'wire'],
+      ['true', 'paravirtual', 'wire'],
+    ]);
+    expect(rows[0]).toEqual({
+      scenario: 'rows',
+      'host.gro': 'false',
+      path: 'sriov',
+      bottleneck: 'core 4',
+      bottleneck_hops: 'guest socket return guest',
+      delivered_gbps_bound: Number((((2.9e9 / 4059) * 1518 * 8) / 1e9).toPrecision(6)),
+      tcp_payload_gbps_bound: Number((((2.9e9 / 4059) * 1448 * 8) / 1e9).toPrecision(6)),
+      delivered_mpps_bound: Number((2.9e9 / 4059 / 1e6).toPrecision(6)),
+    });
+    expect(rows[2].bottleneck_hops).toBe('wire');
+    // Transactions get their own column; a bound no resource limits is written "inf".
+    const rr = planScenario(
+      {
+        name: 'rr',
+        host: QUICKSTART_HOST,
+        vms: { count: 1 },
+        paths: ['native'],
+        traffic: { kind: 'request_response', frame_bytes: 1518, request_response: { rate_per_vm: '1 kreq/s' } },
+      },
+      'rr.yaml',
+    );
+    const [row] = estimateRows(rr, estimatePlan(rr));
+    expect(row).toMatchObject({ bottleneck: 'request rate', bottleneck_hops: '', transactions_per_s_bound: 1000 });
   });
 
   it('writes CSV and JSON', async () => {

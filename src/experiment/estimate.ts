@@ -4,7 +4,7 @@ import { runHops } from '../model/network.js';
 import { ACK, DATA, REQUEST, RESPONSE, type PacketKind } from '../model/packets.js';
 import type { CpuHop, HopSpec } from '../model/path-spec.js';
 import type { HopInfo, ResolvedPath } from '../model/result.js';
-import { amount, coreFor, coresFor } from '../model/work.js';
+import { amount, coresFor } from '../model/work.js';
 import type { Plan } from '../scenario/plan.js';
 import type { Experiment } from '../scenario/resolve.js';
 import { maximize } from '../stats/lp.js';
@@ -121,7 +121,9 @@ export function estimatePath(cfg: ModelConfig, path: ResolvedPath): PathEstimate
     return r;
   };
   const coreOf = (hop: CpuHop, vm: number) => {
-    const root = find(coreFor(cfg, hop.core, hop.instances === 'shared' ? 0 : vm));
+    // The pool of the VM's first server: where the model puts it (per-VM servers on the
+    // hypervisor cores start at vm x servers, not at core vm).
+    const root = find(coresFor(cfg, hop.core, hop.instances === 'shared' ? 0 : vm, hop.servers ?? 1)[0]);
     const known = byKey.get(`core:${root}`);
     if (known) return known;
     const pool = parent.map((_, c) => c).filter((c) => find(c) === root);
