@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { checkLaws, LITTLE_TOLERANCE, UTILIZATION_TOLERANCE, type LawCheck } from '../src/experiment/laws.js';
+import {
+  checkLaws,
+  declaredCost,
+  LITTLE_TOLERANCE,
+  MIN_CORE_PACKETS,
+  serviceCv2,
+  UTILIZATION_TOLERANCE,
+  type LawCheck,
+} from '../src/experiment/laws.js';
+import { COSTS, type CostValues } from '../src/model/costs.js';
+import { MAX_FRAME } from '../src/model/config.js';
+import type { CpuHop } from '../src/model/path-spec.js';
 import { runPath } from '../src/model/network.js';
 import type { RunResult } from '../src/model/result.js';
 import type { Experiment } from '../src/scenario/resolve.js';
@@ -182,5 +193,239 @@ describe('each law fails when what it checks is wrong: a case just inside and on
     const inside = (age: number) => ({ ...r, inFlightAtClose: 10, inFlightAgeNs: 10 * age * r.windowNs });
     expect(law(inside(0.5), "Little's law")).toBeUndefined();
     expect(law(inside(0.004), "Little's law")).toBeDefined();
+  });
+});
+
+describe('what each law reports, by hand', () => {
+  const { exp, results } = runAll({
+    duration: '30 ms',
+    warmup: '3 ms',
+    host: { hypervisor_cores: 2 },
+    traffic: { load: '3 Gbit/s' },
+    paths: ['paravirtual'],
+  });
+  const { r } = results[0];
+  const path = exp.paths[0];
+  const checks = (x: RunResult) => checkLaws(x, exp.config, path);
+  const law = (x: RunResult, name: string) => checks(x).find((c) => c.law === name)!;
+
+  // Bulk TCP brings ACKs back through the return chain, whose hops are named "return ...".
+  const tcp = runAll({ duration: '20 ms', warmup: '2 ms', vms: { count: 2 }, paths: ['sriov'] });
+  const saturated = { r: tcp.results[0].r, check: (x: RunResult) => checkLaws(x, tcp.exp.config, tcp.exp.paths[0]) };
+
+  it('names every law once, in order, and marks the identities exact', () => {
+    const names = checks(r).map((c) => c.law);
+    const hopLaws = r.hops.map((h) => `flow balance, hop ${h.name}`);
+    expect(r.hops.every((h) => h.chain === 'forward')).toBe(true);
+    expect(names.slice(0, 2 + hopLaws.length + 2)).toEqual([
+      'conservation',
+      'conservation of ACKs',
+      ...hopLaws,
+      'delivered = out of the last hop',
+      'frames in system are in places',
+    ]);
+    const cores = r.coreBusyNs.map((_, i) => `core ${i} at most 100 %`);
+    expect(names.slice(4 + hopLaws.length, 4 + hopLaws.length + cores.length + 1)).toEqual([
+      ...cores,
+      'wire at most line rate',
+    ]);
+    const rest = names.slice(5 + hopLaws.length + cores.length);
+    expect(rest.at(-1)).toBe("Little's law");
+    expect(rest.slice(0, -1).every((n) => /^utilization law, core \d+$/.test(n))).toBe(true);
+    expect(rest.length).toBeGreaterThan(1);
+    for (const c of checks(r)) expect(c.exact).toBe(!/^(utilization law|Little)/.test(c.law));
+    const back = saturated.r.hops.filter((h) => h.chain === 'reverse').map((h) => `flow balance, hop return ${h.name}`);
+    expect(back.length).toBeGreaterThan(0);
+    const forward = saturated.r.hops.filter((h) => h.chain === 'forward').map((h) => `flow balance, hop ${h.name}`);
+    expect(
+      saturated
+        .check(saturated.r)
+        .filter((c) => c.law.startsWith('flow balance'))
+        .map((c) => c.law),
+    ).toEqual([...forward, ...back]);
+  });
+
+  it('conservation: frames and ACKs each add up, and say how', () => {
+    const x: RunResult = {
+      ...r,
+      conservation: {
+        ...r.conservation,
+        offered: 10,
+        delivered: 7,
+        dropped: 2,
+        inFlight: 1,
+        acksSent: 5,
+        acksReceived: 3,
+        acksDropped: 1,
+        acksInFlight: 1,
+      },
+    };
+    expect(law(x, 'conservation')).toEqual({
+      law: 'conservation',
+      exact: true,
+      ok: true,
+      detail: 'frames offered 10, delivered 7, dropped 2, in flight 1',
+    });
+    expect(law(x, 'conservation of ACKs')).toEqual({
+      law: 'conservation of ACKs',
+      exact: true,
+      ok: true,
+      detail: 'ACKs sent 5, received 3, dropped 1, in flight 1',
+    });
+  });
+
+  it('flow balance and delivery say what they counted', () => {
+    const t = saturated.r;
+    const h = t.hops.findIndex((x) => x.chain === 'reverse');
+    const held = t.flow.placeAtClose[h] - t.flow.placeAtOpen[h];
+    const balance = saturated.check(t).find((c) => c.law === `flow balance, hop return ${t.hops[h].name}`)!;
+    expect(balance.detail).toBe(
+      `in ${t.flow.hopIn[h]}, out ${t.flow.hopOut[h]}, dropped ${t.flow.drops[h]}, held ${held}`,
+    );
+    // The return chain's hops come after the last forward one, which is what delivers.
+    const last = t.hops.map((x) => x.chain).lastIndexOf('forward');
+    expect(last).toBeLessThan(h);
+    expect(saturated.check(t).find((c) => c.law === 'delivered = out of the last hop')!.detail).toBe(
+      `delivered ${t.deliveredPackets} frames, last hop passed on ${t.flow.hopOut[last]}`,
+    );
+    expect(law(r, 'frames in system are in places').detail).toMatch(
+      /^in system \d\.\d{6}e[+-]\d+ frame-ns, in places \d\.\d{6}e[+-]\d+$/,
+    );
+  });
+
+  it('a core busy exactly its window passes, a hair more does not; the share is printed', () => {
+    const busy = (ns: number) => ({ ...r, coreBusyNs: r.coreBusyNs.map((b, i) => (i === 0 ? ns : b)) });
+    expect(law(busy(r.windowNs / 2), 'core 0 at most 100 %')).toMatchObject({ ok: true, detail: '50.0000 %' });
+    expect(law(busy(r.windowNs * (1 + 1e-9)), 'core 0 at most 100 %').ok).toBe(true);
+    expect(law(busy(r.windowNs * (1 + 3e-9)), 'core 0 at most 100 %').ok).toBe(false);
+  });
+
+  it('the wire: busy time on the clock against the serialization time of what it sent', () => {
+    // A quarter of the window busy; frames of 1000 x 1500 B plus 20 B each at the line rate.
+    const rate = r.lineRateGbps;
+    const sentNs = ((1000 * 1500 + 1000 * 20) * 8) / rate;
+    const wire = (busyNs: number) => ({ ...r, wireBusyNs: busyNs, wireFrames: 1000, wireBytes: 1000 * 1500 });
+    const quarter = law(wire(sentNs), 'wire at most line rate');
+    const pct = ((100 * sentNs) / r.windowNs).toFixed(4);
+    expect(quarter).toMatchObject({ ok: true, detail: `wire busy ${pct} %, frames sent take ${pct} %` });
+    // One packet may have been on the wire when the window opened: up to a largest frame (9216 B
+    // plus 20) per frame of a packet more than the busy time, not beyond.
+    const longest = (r.framesPerPacket * (MAX_FRAME + 20) * 8) / rate;
+    expect(law(wire(sentNs - 0.999 * longest), 'wire at most line rate').ok).toBe(true);
+    expect(law(wire(sentNs - 1.001 * longest), 'wire at most line rate').ok).toBe(false);
+    // Busy exactly the window (to rounding) passes; a hair more does not.
+    expect(law({ ...wire(sentNs), wireBusyNs: r.windowNs * (1 + 1e-9) }, 'wire at most line rate').ok).toBe(true);
+    expect(law({ ...wire(sentNs), wireBusyNs: r.windowNs * (1 + 3e-9) }, 'wire at most line rate').ok).toBe(false);
+  });
+
+  it("Little's and the utilization law print their two sides and the error", () => {
+    const little = law(r, "Little's law");
+    const m =
+      /^L \(in places\) = (\d+\.\d{3}), lambda \(arrivals\) x W \(timestamps\) = (\d+\.\d{3}), error (\d+\.\d{3}) %$/.exec(
+        little.detail,
+      )!;
+    expect(m).not.toBeNull();
+    const [l, lw, err] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    expect(l).toBeCloseTo(r.meanInSystem, 2);
+    expect(lw).toBeCloseTo((r.offeredPackets / r.windowNs) * (r.departuresSojournNs / r.departures), 2);
+    expect(err).toBeCloseTo((100 * Math.abs(l - lw)) / l, 0);
+    const util = checks(r).find((c) => c.law.startsWith('utilization law'))!;
+    const core = Number(/core (\d+)$/.exec(util.law)![1]);
+    const u =
+      /^busy (\S+) cycles on the clock, served work x declared costs (\S+), error (-?\d+\.\d{3}) % \(allowed (\d+\.\d{3}) %\)$/.exec(
+        util.detail,
+      )!;
+    expect(u).not.toBeNull();
+    expect(Number(u[1])).toBeCloseTo(r.coreBusyNs[core] * r.clockGhz, -3);
+    const e = (100 * (Number(u[1]) - Number(u[2]))) / Number(u[2]);
+    expect(Number(u[3])).toBeCloseTo(e, 2);
+    // At least the 1 % tolerance, and well under 100 % on a long run.
+    expect(Number(u[4])).toBeGreaterThanOrEqual(100 * UTILIZATION_TOLERANCE);
+    expect(Number(u[4])).toBeLessThan(5);
+  });
+
+  it(`the utilization law judges only cores that served ${MIN_CORE_PACKETS} packets and were busy 0.1 % of the window`, () => {
+    const judged = (x: RunResult) =>
+      checks(x)
+        .filter((c) => c.law.startsWith('utilization law'))
+        .map((c) => c.law);
+    const all = judged(r);
+    const core = Number(/core (\d+)$/.exec(all[0])![1]);
+    const idle = (ns: number) => ({ ...r, coreBusyNs: r.coreBusyNs.map((b, i) => (i === core ? ns : b)) });
+    const floor = (1e-3 * r.windowNs * r.clockGhz) / r.clockGhz;
+    expect(judged(idle(floor * 0.99))).not.toContain(all[0]);
+    expect(judged(idle(floor * 1.01))).toContain(all[0]);
+  });
+});
+
+describe('declared costs, read from the path spec by hand', () => {
+  const costs = Object.fromEntries(Object.entries(COSTS).map(([k, v]) => [k, v.default])) as CostValues;
+  const hop = (o: Partial<CpuHop>): CpuHop =>
+    ({
+      kind: 'cpu',
+      name: 'h',
+      core: 'io',
+      instances: 'shared',
+      ring: 64,
+      notify: { kind: 'poll' },
+      work: [],
+      ...o,
+    }) as CpuHop;
+
+  it('per packet, per ring entry and per byte, by kind, with counts', () => {
+    const d = declaredCost(
+      hop({
+        work: [
+          { cause: 'guest', cycles: 100, count: 3 },
+          { cause: 'driver', cycles: 'guest_driver', per_descriptor: true },
+          { cause: 'copy', cycles_per_byte: 'copy_per_byte', count: 2, kinds: ['data', 'response'] },
+          { cause: 'guest', cycles: 7, kinds: ['ack'] },
+        ],
+      }),
+      costs,
+      false,
+    );
+    // Kinds in order: data, ack, request, response.
+    expect(d.packet).toEqual([300, 307, 300, 300]);
+    expect(d.entry).toEqual([800, 800, 800, 800]);
+    expect(d.byte).toEqual([1, 0, 0, 1]);
+    expect([d.wakeup, d.notify]).toEqual([0, 0]);
+  });
+
+  it('notifications: the consumer per batch, the producer per notification, posted ones skip their exits', () => {
+    const notify = {
+      kind: 'interrupt' as const,
+      posted: true,
+      producer: [{ cause: 'interrupts' as const, cycles: 50, count: 2 }],
+      consumer: [
+        { cause: 'exits' as const, cycles: 1000, unless_posted: true },
+        { cause: 'interrupts' as const, cycles: 200 },
+      ],
+    };
+    expect(declaredCost(hop({ notify }), costs, false)).toMatchObject({ wakeup: 1200, notify: 100 });
+    expect(declaredCost(hop({ notify }), costs, true)).toMatchObject({ wakeup: 200, notify: 100 });
+    // Not posted by the hop: the host's posted interrupts change nothing.
+    expect(declaredCost(hop({ notify: { ...notify, posted: false } }), costs, true)).toMatchObject({ wakeup: 1200 });
+    // A polled ring has no notifications at all, whatever the lists say.
+    expect(declaredCost(hop({ notify: { ...notify, kind: 'poll' } }), costs, false)).toMatchObject({
+      wakeup: 0,
+      notify: 0,
+    });
+  });
+
+  it('extra copies and checksums of payload, the latter only without offload', () => {
+    const h = hop({ work: [], copies: 2, checksum: 'without_offload' });
+    const c = costs.copy_per_byte;
+    const k = costs.checksum_per_byte;
+    expect(declaredCost(h, costs, false, true).byte).toEqual([2 * c, 0, 2 * c, 2 * c]);
+    expect(declaredCost(h, costs, false, false).byte).toEqual([2 * c + k, 0, 2 * c + k, 2 * c + k]);
+  });
+
+  it("service noise: a hop's squared coefficient of variation", () => {
+    expect(serviceCv2(undefined)).toBe(0);
+    expect(serviceCv2('deterministic')).toBe(0);
+    expect(serviceCv2('exponential')).toBe(1);
+    expect(serviceCv2('uniform')).toBe(1 / 3);
+    expect(serviceCv2({ erlang: 4 })).toBe(1 / 4);
   });
 });

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { theoryFor } from '../src/experiment/verify.js';
+import { theoryFor, verify, verifyRow, type VerifyResult } from '../src/experiment/verify.js';
+import { planFile } from '../src/scenario/plan.js';
 import {
   erlangC,
   md1Sojourn,
@@ -107,6 +108,76 @@ describe('theory comes from the declared queueing model, not from the hops', () 
         ),
       ),
     ).toThrow(/exponential service at every station of a tandem/);
+  });
+});
+
+describe('the theory of every shipped case, by hand (lambda = 1 per us)', () => {
+  const dir = join(__dirname, '..', 'scenarios', 'validation');
+  const theoryOf = (name: string) => theoryFor(planFile(join(dir, `${name}.yaml`)).points[0].exp.validation!);
+  // M/M/4 with a = lambda / mu = 3.2: Erlang C = (a^4/4! / (1 - 0.8)) / (1 + a + a^2/2 + a^3/6 + a^4/4! / (1 - 0.8)).
+  const a = 3.2;
+  const tail = a ** 4 / 24 / 0.2;
+  const erlangC4 = tail / (1 + a + a ** 2 / 2 + a ** 3 / 6 + tail);
+  const cases: [string, number, string][] = [
+    ['mm1-rho0.5', 0.5 / (1 - 0.5), 'M/M/1 rho = 0.50'],
+    ['mm1-rho0.9', 0.9 / (1 - 0.9), 'M/M/1 rho = 0.90'],
+    // Pollaczek-Khinchine: W = s + lambda E[S^2] / (2 (1 - rho)), E[S^2] = (1 + Cs^2) s^2, s = 0.8 us.
+    ['md1-rho0.8', 0.8 + (1 * 0.64) / 0.4, 'M/D/1 rho = 0.80 (Pollaczek-Khinchine)'],
+    ['me2-1-rho0.8', 0.8 + (1.5 * 0.64) / 0.4, 'M/G/1 (Erlang-2) rho = 0.80 (Pollaczek-Khinchine)'],
+    ['mg1-uniform-rho0.8', 0.8 + ((4 / 3) * 0.64) / 0.4, 'M/G/1 (uniform) rho = 0.80 (Pollaczek-Khinchine)'],
+    ['mmc4-rho0.8', erlangC4 / (4 / 3.2 - 1) + 3.2, 'M/M/4 rho = 0.80 (Erlang C)'],
+    ['tandem-mm1', 0.6 / 0.4 + 0.7 / 0.3, 'tandem (Jackson): M/M/1 rho = 0.60 + M/M/1 rho = 0.70'],
+  ];
+  for (const [name, w, formula] of cases) {
+    it(`${name}: W = ${w.toFixed(4)} us`, () => {
+      expect(theoryOf(name)).toEqual({ metric: 'mean_time_in_system', value: expect.closeTo(w, 9), formula });
+    });
+  }
+
+  it('mm1k10-load1.2: the loss of M/M/1/K, (1 - rho) rho^K / (1 - rho^(K+1)) with rho 1.2, K 10', () => {
+    expect(theoryOf('mm1k10-load1.2')).toEqual({
+      metric: 'loss_probability',
+      value: expect.closeTo((-0.2 * 1.2 ** 10) / (1 - 1.2 ** 11), 12),
+      formula: 'M/M/1/K, K = 10, rho = 1.200',
+    });
+  });
+
+  it("a row of verify's output: the metric with its unit, the interval in % of the mean, the verdict", () => {
+    const result = (metric: 'mean_time_in_system' | 'loss_probability', pass: boolean): VerifyResult => ({
+      name: 'c',
+      theory: { metric, value: 2, formula: 'f' },
+      sim: { n: 10, mean: 2.5, halfWidth: 0.05 },
+      pass,
+      why: pass ? 'ok' : 'theory outside the 95 % interval',
+      lawFailures: [],
+    });
+    expect(verifyRow(result('mean_time_in_system', true))).toEqual({
+      case: 'c',
+      metric: 'mean_time_in_system_us',
+      model: 'f',
+      replications: 10,
+      theory: 2,
+      simulated_mean: 2.5,
+      ci95_half_width: 0.05,
+      ci95_half_width_pct: 2,
+      result: 'pass',
+      why: 'ok',
+    });
+    expect(verifyRow(result('loss_probability', false))).toMatchObject({
+      metric: 'loss_probability',
+      result: 'fail',
+      why: 'theory outside the 95 % interval',
+    });
+  });
+
+  it('runs the declared replications, each with its own seed, and checks each against the laws', () => {
+    const exp = planFile(join(dir, 'mm1-rho0.5.yaml'), { durationNs: 8e6 }).points[0].exp;
+    const r = verify({ ...exp, validation: { ...exp.validation!, replications: 3 } });
+    expect(r.sim.n).toBe(3);
+    expect(r.lawFailures).toEqual([]);
+    // Independent seeds: three different means.
+    const again = verify({ ...exp, validation: { ...exp.validation!, replications: 2 } });
+    expect(again.sim.mean).not.toBe(r.sim.mean);
   });
 });
 

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { SimulationStopped } from '../src/engine/simulator.js';
+import { InlineRunner, taskRunner, WorkerPool } from '../src/experiment/pool.js';
+import { experiment } from './support/scenario.js';
+
+// The pool's own behaviour: errors come back as what they were, a stop stops everything.
+// (That results do not depend on the number of workers: test/determinism.test.ts.)
+describe('task runners', () => {
+  const exp = experiment({ duration: '3 ms', warmup: '1 ms', vms: { count: 1 }, paths: ['sriov'] });
+  const task = { label: 'pool', config: exp.config, path: exp.paths[0], warmupAuto: false };
+  // A run that throws at once: a hop of no known kind (the scenario layer never lets one through).
+  const broken = {
+    ...task,
+    path: { ...exp.paths[0], spec: { ...exp.paths[0].spec, rx: [{ kind: 'bogus' }] } },
+  } as never;
+  // A run of many seconds of wall time, to be stopped.
+  const long = { ...task, config: { ...exp.config, durationNs: 60e9 } };
+
+  it('one job runs in this thread, more on worker threads', async () => {
+    expect(taskRunner(1)).toBeInstanceOf(InlineRunner);
+    const pool = taskRunner(2);
+    expect(pool).toBeInstanceOf(WorkerPool);
+    await pool.close();
+  });
+
+  it("a worker's error comes back as an Error with its message, in order with the other tasks", async () => {
+    const pool = new WorkerPool(2);
+    try {
+      const [ok, bad] = await Promise.allSettled([pool.run(task), pool.run(broken), pool.run(task)]);
+      expect(ok.status).toBe('fulfilled');
+      expect(bad.status).toBe('rejected');
+      const e = (bad as PromiseRejectedResult).reason as Error;
+      // A TypeError in the worker: structured clone keeps only its name and message, and any
+      // error that is neither a stop nor a broken law comes back as a plain Error.
+      expect(e.constructor).toBe(Error);
+      expect(e.message).toMatch(/reading 'posted'/);
+      // The worker that failed takes the next task.
+      const again = await pool.run(task);
+      expect(again.result.deliveredPackets).toBe(
+        (ok as PromiseFulfilledResult<{ result: { deliveredPackets: number } }>).value.result.deliveredPackets,
+      );
+    } finally {
+      await pool.close();
+    }
+    await expect(new InlineRunner().run(broken)).rejects.toThrow(/reading 'posted'/);
+  });
+
+  it('abort stops the runs in flight and the queued tasks, and refuses new ones', async () => {
+    const pool = new WorkerPool(1);
+    try {
+      const running = pool.run(long);
+      const queued = pool.run(task);
+      // Let the worker start its run, then stop it: it notices its flag within milliseconds.
+      await new Promise((r) => setTimeout(r, 300));
+      const t0 = performance.now();
+      pool.abort();
+      pool.abort();
+      await expect(queued).rejects.toBeInstanceOf(SimulationStopped);
+      await expect(running).rejects.toBeInstanceOf(SimulationStopped);
+      expect(performance.now() - t0).toBeLessThan(5000);
+      await expect(pool.run(task)).rejects.toBeInstanceOf(SimulationStopped);
+    } finally {
+      await pool.close();
+    }
+  });
+});
