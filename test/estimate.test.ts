@@ -694,7 +694,7 @@ describe('iovsim estimate', () => {
       delivered_mpps_bound: Number((2.9e9 / 4059 / 1e6).toPrecision(6)),
     });
     expect(rows[2].bottleneck_hops).toBe('wire');
-    // Transactions get their own column; a bound no resource limits is written "inf".
+    // Transactions get their own column.
     const rr = planScenario(
       {
         name: 'rr',

@@ -10,6 +10,7 @@ import {
 } from '../src/experiment/laws.js';
 import { COSTS, type CostValues } from '../src/model/costs.js';
 import { MAX_FRAME } from '../src/model/config.js';
+import { KIND_COUNT } from '../src/model/packets.js';
 import type { CpuHop } from '../src/model/path-spec.js';
 import { runPath } from '../src/model/network.js';
 import type { RunResult } from '../src/model/result.js';
@@ -351,10 +352,23 @@ describe('what each law reports, by hand', () => {
         .map((c) => c.law);
     const all = judged(r);
     const core = Number(/core (\d+)$/.exec(all[0])![1]);
-    const idle = (ns: number) => ({ ...r, coreBusyNs: r.coreBusyNs.map((b, i) => (i === core ? ns : b)) });
-    const floor = (1e-3 * r.windowNs * r.clockGhz) / r.clockGhz;
-    expect(judged(idle(floor * 0.99))).not.toContain(all[0]);
-    expect(judged(idle(floor * 1.01))).toContain(all[0]);
+    const busy = (ns: number) => ({ ...r, coreBusyNs: r.coreBusyNs.map((b, i) => (i === core ? ns : b)) });
+    expect(judged(busy(1e-3 * r.windowNs * 0.99))).not.toContain(all[0]);
+    expect(judged(busy(1e-3 * r.windowNs * 1.01))).toContain(all[0]);
+    // The packets the core served, all put on one of its (hop, kind) slots: 99 are too few, 100 enough.
+    const cores = r.coreBusyNs.length;
+    const slots = r.hops.flatMap((_, h) =>
+      Array.from({ length: KIND_COUNT }, (_, kind) => ((h * cores + core) * KIND_COUNT + kind) as number),
+    );
+    const used = slots.find((i) => r.served.packets[i] > 0)!;
+    const served = (n: number) => {
+      const packets = r.served.packets.slice();
+      for (const i of slots) packets[i] = 0;
+      packets[used] = n;
+      return { ...r, served: { ...r.served, packets } };
+    };
+    expect(judged(served(MIN_CORE_PACKETS - 1))).not.toContain(all[0]);
+    expect(judged(served(MIN_CORE_PACKETS))).toContain(all[0]);
   });
 });
 

@@ -175,7 +175,7 @@ describe('the theory of every shipped case, by hand (lambda = 1 per us)', () => 
     const r = verify({ ...exp, validation: { ...exp.validation!, replications: 3 } });
     expect(r.sim.n).toBe(3);
     expect(r.lawFailures).toEqual([]);
-    // Independent seeds: three different means.
+    // Each replication has its own seed: a third one moves the mean of the first two.
     const again = verify({ ...exp, validation: { ...exp.validation!, replications: 2 } });
     expect(again.sim.mean).not.toBe(r.sim.mean);
   });
