@@ -6,7 +6,7 @@
 // is refused, so the summary always describes the code as it is.
 //
 //   node scripts/mutation-summary.mjs [--out results/mutation.md] report.json...
-//   node scripts/mutation-summary.mjs --check report.json     exit 0 when its sources are current
+//   node scripts/mutation-summary.mjs --check report.json [globs]  exit 0 when its sources (and globs) are current
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -29,9 +29,14 @@ const staleFiles = (report) =>
     .map(([name]) => name);
 
 if (check) {
-  const stale = staleFiles(JSON.parse(readFileSync(reportFiles[0], 'utf8')));
+  const report = JSON.parse(readFileSync(reportFiles[0], 'utf8'));
+  const stale = staleFiles(report);
   if (stale.length) console.log(`mutation: ${relative(root, reportFiles[0])} is stale: ${stale.join(', ')} changed`);
-  process.exit(stale.length ? 1 : 0);
+  // The chunk's globs as mutation.sh has them now: a report of other globs is another chunk's.
+  const globs = reportFiles[1];
+  const other = globs !== undefined && (report.config?.mutate ?? []).join(',') !== globs;
+  if (other) console.log(`mutation: ${relative(root, reportFiles[0])} mutated other files than ${globs}`);
+  process.exit(stale.length || other ? 1 : 0);
 }
 
 const present = reportFiles.filter((f) => existsSync(f));
@@ -138,7 +143,17 @@ const runs = reports.map(({ file, report: r }) => {
   const when = statSync(file)
     .mtime.toISOString()
     .replace(/\.\d+Z$/, 'Z');
-  return { name: basename(file, '.json'), mutate: r.config?.mutate ?? [], when, took };
+  // Test files changed or added since the run: their new assertions are not in its score yet.
+  // The report holds the tests that reached its mutants, with their text; any other test file
+  // counts when it was written after the report.
+  const ran = r.testFiles ?? {};
+  const written = statSync(file).mtimeMs;
+  const testsChanged = onDisk.filter(
+    (t) =>
+      !excluded.includes(t) &&
+      (ran[t] !== undefined ? ran[t].source !== text(t) : statSync(join(root, t)).mtimeMs > written),
+  );
+  return { name: basename(file, '.json'), mutate: r.config?.mutate ?? [], when, took, testsChanged };
 });
 let whole = [];
 try {
@@ -161,17 +176,23 @@ out.push(
   `- Stryker: ${framework?.name ?? 'StrykerJS'} ${framework?.version ?? ''}, runner \`${config.testRunner}\` with \`${config.vitest?.configFile ?? 'vitest.config'}\`, coverage analysis \`${config.coverageAnalysis}\`, concurrency ${config.concurrency}${config.ignoreStatic ? ', static mutants ignored' : ''}`,
 );
 if (whole.length) out.push(`- Folders: ${whole.map((p) => `\`${p}\``).join(', ')} (\`stryker.config.mjs\`)`);
-out.push(`- Tests run: ${ranTests.map((f) => `\`${f}\``).join(', ')}`);
+out.push(`- Test files now: ${ranTests.map((f) => `\`${f}\``).join(', ')}`);
 if (leftOut.length)
   out.push(`- Test files left out (\`${vitestConfig}\`): ${leftOut.map((f) => `\`${f}\``).join(', ')}`);
 if (skipped.length)
   out.push(`- Tests skipped (\`test/support/mutation-setup.ts\`): ${skipped.map((s) => `"${s}…"`).join(', ')}`);
 out.push('');
-out.push('| chunk | mutated | report written | time |');
-out.push('| --- | --- | --- | --- |');
+out.push(
+  'Per chunk: what it mutated, when, how long it took, and the test files added or changed since (a rerun, `npm run mutation -- --fresh --only <chunk>`, counts their assertions too).',
+);
+out.push('');
+out.push('| chunk | mutated | report written | time | tests changed since |');
+out.push('| --- | --- | --- | --- | --- |');
 for (const r of runs)
-  out.push(`| ${r.name} | ${r.mutate.map((p) => `\`${p}\``).join(', ')} | ${r.when} | ${r.took || '–'} |`);
-for (const f of missing) out.push(`| ${basename(f, '.json')} | not run yet | – | – |`);
+  out.push(
+    `| ${r.name} | ${r.mutate.map((p) => `\`${p}\``).join(', ')} | ${r.when} | ${r.took || '–'} | ${r.testsChanged.length ? r.testsChanged.map((t) => `\`${t}\``).join(', ') : 'none'} |`,
+  );
+for (const f of missing) out.push(`| ${basename(f, '.json')} | not run yet | – | – | – |`);
 out.push('');
 out.push(
   'Score = (killed + timeout) / total, where total = killed + survived + no coverage + timeout; ignored mutants and compile/runtime errors are not counted.',
@@ -181,8 +202,23 @@ out.push('## Per folder');
 out.push('');
 out.push('| folder | killed | survived | no coverage | timeout | ignored | errors | total | score % |');
 out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-for (const [folder, t] of byFolder) out.push(row(`\`${folder}\``, t));
-out.push(row('**all**', all));
+// A folder with files no report covers is partial: its score is not the folder's.
+const sourcesUnder = (folder) =>
+  existsSync(join(root, folder))
+    ? readdirSync(join(root, folder))
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${folder}/${f}`)
+    : [];
+const folders = [...new Set([...whole.map((g) => g.replace(/\/\*\*.*$/, '')), ...byFolder.keys()])].sort();
+for (const folder of folders) {
+  const notRun = sourcesUnder(folder).filter((f) => !(f in report.files));
+  const t = byFolder.get(folder) ?? blank();
+  const label = notRun.length
+    ? `\`${folder}\` (partial: ${notRun.length} file${notRun.length > 1 ? 's' : ''} not run)`
+    : `\`${folder}\``;
+  out.push(row(label, t));
+}
+out.push(row('**all run**', all));
 out.push('');
 const timeouts = files.flatMap(([, f]) => f.mutants).filter((m) => m.status === 'Timeout');
 const byHits = timeouts.filter((m) => /hit limit/i.test(m.statusReason ?? '')).length;

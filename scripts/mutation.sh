@@ -31,11 +31,20 @@ only=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --fresh) fresh=1 ;;
-    --only) only="$2"; shift ;;
+    --only)
+      [ $# -ge 2 ] || { echo "mutation: --only needs a chunk name" >&2; exit 2; }
+      only="$2"
+      shift
+      ;;
     *) echo "mutation: unknown argument $1 (expected --fresh or --only <chunk>)" >&2; exit 2 ;;
   esac
   shift
 done
+
+if [ -n "$only" ] && [[ " $(printf '%s ' "${CHUNKS[@]%%|*}") " != *" $only "* ]]; then
+  echo "mutation: no chunk named '$only' (chunks: $(printf '%s ' "${CHUNKS[@]%%|*}"))" >&2
+  exit 2
+fi
 
 dir=reports/mutation/chunks
 mkdir -p "$dir"
@@ -45,13 +54,15 @@ for c in "${CHUNKS[@]}"; do
   globs="${c#*|}"
   reports+=("$dir/$name.json")
   [ -n "$only" ] && [ "$only" != "$name" ] && continue
-  if [ "$fresh" = 0 ] && [ -f "$dir/$name.json" ] && node scripts/mutation-summary.mjs --check "$dir/$name.json"; then
+  if [ "$fresh" = 0 ] && [ -f "$dir/$name.json" ] && node scripts/mutation-summary.mjs --check "$dir/$name.json" "$globs"; then
     echo "mutation: $name is up to date ($dir/$name.json)"
     continue
   fi
   echo "mutation: $name: npx stryker run --mutate '$globs'"
+  : >stryker.log # Stryker appends: the chunk's log holds its own run only
   npx stryker run --mutate "$globs"
   mv reports/mutation/mutation.json "$dir/$name.json"
+  mv reports/mutation/mutation.html "$dir/$name.html"
   cp stryker.log "$dir/$name.log"
 done
 node scripts/mutation-summary.mjs --out results/mutation.md "${reports[@]}"
