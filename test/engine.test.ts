@@ -2,6 +2,7 @@ import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { describe, expect, it } from 'vitest';
 import { deriveSeed, RngStream } from '../src/engine/rng.js';
+import { fastPriorityQueueScheduler } from '../src/engine/scheduler.js';
 import {
   setStopFlag,
   SimulationStopped,
@@ -34,7 +35,16 @@ describe('Simulator', () => {
       expect(free.fired).toBe(3 * STOP_CHECK_EVENTS + 1);
       Atomics.store(flag, 0, 1);
       const stopped = endless();
-      expect(() => stopped.run(Infinity)).toThrow(SimulationStopped);
+      let thrown: unknown;
+      try {
+        stopped.run(Infinity);
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(SimulationStopped);
+      // A worker passes the error to the main thread by name and message (src/experiment/pool.ts).
+      expect((thrown as Error).name).toBe('SimulationStopped');
+      expect((thrown as Error).message).toBe('the run was stopped (interrupted)');
       expect(stopped.fired).toBe(STOP_CHECK_EVENTS);
     } finally {
       setStopFlag(undefined);
@@ -96,6 +106,16 @@ describe('Simulator', () => {
     expect(count).toBeGreaterThan(100_000);
     expect(violations).toBe(0);
     expect(sim.pending).toBe(3000);
+    // More records than the arrays first hold (1024), all pending at once: the arrays must grow
+    // and keep every time, so each event fires once, at its own time, in order.
+    const grown = new Simulator();
+    const fired: number[] = [];
+    const at: EventHandler = { onEvent: (arg) => void fired.push(grown.now * 10_000 + arg) };
+    for (let i = 3000; i > 0; i--) grown.schedule(i, at, i);
+    expect(grown.pending).toBe(3000);
+    grown.run(5000);
+    expect(fired).toEqual(Array.from({ length: 3000 }, (_, i) => (i + 1) * 10_001));
+    expect(grown.now).toBe(5000);
   });
 
   it('keeps order when a firing event schedules none, one or several successors (the replace-top path)', () => {
@@ -150,14 +170,23 @@ describe('Simulator', () => {
     expect(sim.fired).toBe(1 + 1 + 3 * 50_000 + 1);
     expect(sim.pending).toBe(2);
     expect((sim as unknown as { time: Float64Array }).time.length).toBe(1024);
+    // A horizon already passed fires nothing and leaves the clock where it is.
+    const firedBefore = sim.fired;
+    sim.run(7);
+    expect(sim.now).toBe(6 + 2 * 50_000);
+    expect(sim.fired).toBe(firedBefore);
   });
 
-  it('refuses events in the past', () => {
+  it('refuses events in the past, and a horizon of NaN (which no event is later than)', () => {
     const sim = new Simulator();
     const r = new Recorder(sim);
     sim.schedule(10, r);
     sim.run(20);
     expect(() => sim.schedule(5, r)).toThrow(/past/);
+    const endless: EventHandler = { onEvent: () => sim.after(1, endless) };
+    sim.schedule(30, endless);
+    expect(() => sim.run(NaN)).toThrow(/NaN/);
+    expect(sim.fired).toBe(1);
   });
 
   it('stops when asked, leaving later events pending', () => {
@@ -169,6 +198,22 @@ describe('Simulator', () => {
     sim.run(10);
     expect(sim.now).toBe(1);
     expect(sim.pending).toBe(1);
+  });
+});
+
+describe('the default scheduler', () => {
+  it('pops and peeks ids in the order its comparator gives, and -1 once empty', () => {
+    const q = fastPriorityQueueScheduler((a, b) => a % 10 < b % 10);
+    expect(q.pop()).toBe(-1);
+    expect(q.peek()).toBe(-1);
+    for (const id of [13, 21, 7, 30]) q.push(id);
+    expect(q.size).toBe(4);
+    expect(q.peek()).toBe(30);
+    q.replaceTop(45);
+    expect([q.pop(), q.pop(), q.pop(), q.pop()]).toEqual([21, 13, 45, 7]);
+    expect(q.size).toBe(0);
+    expect(q.pop()).toBe(-1);
+    expect(q.peek()).toBe(-1);
   });
 });
 

@@ -100,9 +100,11 @@ export class Simulator {
   /**
    * Fires events in order until the next one would be later than `until` (ns), or until
    * stop() is called. The clock is left at `until` unless stopped early. Throws
-   * SimulationStopped when the thread's stop flag is found set.
+   * SimulationStopped when the thread's stop flag is found set, and an Error when `until` is
+   * NaN (no event is ever later than NaN, so the run would never end).
    */
   run(until: number): void {
+    if (Number.isNaN(until)) throw new Error('run until NaN: the horizon must be a number of ns');
     this.stopped = false;
     const queue = this.queue;
     while (!this.stopped) {
