@@ -6,7 +6,8 @@
 // is refused, so the summary always describes the code as it is.
 //
 //   node scripts/mutation-summary.mjs [--out results/mutation.md] report.json...
-//   node scripts/mutation-summary.mjs --check report.json [globs]  exit 0 when its sources (and globs) are current
+//   node scripts/mutation-summary.mjs --check report.json [globs [run|ignore]]
+//     exit 0 when its sources (and globs, and whether static mutants ran) are those of now
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,7 +37,11 @@ if (check) {
   const globs = reportFiles[1];
   const other = globs !== undefined && (report.config?.mutate ?? []).join(',') !== globs;
   if (other) console.log(`mutation: ${relative(root, reportFiles[0])} mutated other files than ${globs}`);
-  process.exit(stale.length || other ? 1 : 0);
+  const staticMode = reportFiles[2];
+  const otherStatic =
+    staticMode !== undefined && (report.config?.ignoreStatic === false ? 'run' : 'ignore') !== staticMode;
+  if (otherStatic) console.log(`mutation: ${relative(root, reportFiles[0])} did not ${staticMode} static mutants`);
+  process.exit(stale.length || other || otherStatic ? 1 : 0);
 }
 
 const present = reportFiles.filter((f) => existsSync(f));
@@ -55,7 +60,16 @@ const report = { files: Object.assign({}, ...reports.map((r) => r.report.files))
 const config = reports[0].report.config ?? {};
 const framework = reports[0].report.framework;
 
-const blank = () => ({ Killed: 0, Survived: 0, NoCoverage: 0, Timeout: 0, Ignored: 0, errors: 0 });
+// Survivors a person judged equivalent (scripts/mutation-equivalent.json): listed apart with the
+// reason and left out of the total. A judgement names one mutant of the source as mutated; one that
+// no longer matches a survivor (its source changed, or a test now kills it) is listed as stale.
+const judgementsFile = join(root, 'scripts/mutation-equivalent.json');
+const judgements = existsSync(judgementsFile) ? JSON.parse(readFileSync(judgementsFile, 'utf8')).judgements : [];
+const keyOf = (where, mutator, replacement) => `${where}|${mutator}|${replacement}`;
+const judged = new Map(judgements.map((j) => [keyOf(j.where, j.mutator, j.replacement), j]));
+const matched = new Set();
+
+const blank = () => ({ Killed: 0, Survived: 0, Equivalent: 0, NoCoverage: 0, Timeout: 0, Ignored: 0, errors: 0 });
 const add = (t, status) => {
   if (status === 'CompileError' || status === 'RuntimeError') t.errors++;
   else if (status in t) t[status]++;
@@ -63,7 +77,7 @@ const add = (t, status) => {
 const total = (t) => t.Killed + t.Survived + t.NoCoverage + t.Timeout;
 const score = (t) => (total(t) === 0 ? '–' : ((100 * (t.Killed + t.Timeout)) / total(t)).toFixed(1));
 const row = (name, t) =>
-  `| ${name} | ${t.Killed} | ${t.Survived} | ${t.NoCoverage} | ${t.Timeout} | ${t.Ignored} | ${t.errors} | ${total(t)} | ${score(t)} |`;
+  `| ${name} | ${t.Killed} | ${t.Survived} | ${t.Equivalent} | ${t.NoCoverage} | ${t.Timeout} | ${t.Ignored} | ${t.errors} | ${total(t)} | ${score(t)} |`;
 
 /** One line of markdown table text: no pipes or newlines, and not too long. */
 const cell = (s, max = 70) => {
@@ -91,26 +105,37 @@ const byFile = new Map();
 const byFolder = new Map();
 const all = blank();
 const survivors = [];
+const equivalent = [];
 const uncovered = [];
 for (const [name, f] of files) {
   const t = blank();
   const folder = posix.dirname(name);
   if (!byFolder.has(folder)) byFolder.set(folder, blank());
   for (const m of f.mutants) {
-    add(t, m.status);
-    add(byFolder.get(folder), m.status);
-    add(all, m.status);
-    const entry = { name, m, from: original(f.source, m.location) };
-    if (m.status === 'Survived') survivors.push(entry);
+    const key = keyOf(`${name}:${m.location.start.line}:${m.location.start.column}`, m.mutatorName, m.replacement);
+    const judgement = m.status === 'Survived' ? judged.get(key) : undefined;
+    if (judgement) matched.add(key);
+    const status = judgement ? 'Equivalent' : m.status;
+    add(t, status);
+    add(byFolder.get(folder), status);
+    add(all, status);
+    const entry = { name, m, from: original(f.source, m.location), reason: judgement?.reason };
+    if (judgement) equivalent.push(entry);
+    else if (m.status === 'Survived') survivors.push(entry);
     if (m.status === 'NoCoverage') uncovered.push(entry);
   }
   byFile.set(name, t);
 }
+// Judgements of files these reports mutated that match no survivor any more.
+const staleJudgements = judgements.filter(
+  (j) => j.where.split(':')[0] in report.files && !matched.has(keyOf(j.where, j.mutator, j.replacement)),
+);
 const byLocation = (a, b) =>
   a.name.localeCompare(b.name) ||
   a.m.location.start.line - b.m.location.start.line ||
   a.m.location.start.column - b.m.location.start.column;
 survivors.sort(byLocation);
+equivalent.sort(byLocation);
 uncovered.sort(byLocation);
 
 // What ran: the test files on disk less those the mutation config excludes, and the tests that
@@ -153,7 +178,9 @@ const runs = reports.map(({ file, report: r }) => {
       !excluded.includes(t) &&
       (ran[t] !== undefined ? ran[t].source !== text(t) : statSync(join(root, t)).mtimeMs > written),
   );
-  return { name: basename(file, '.json'), mutate: r.config?.mutate ?? [], when, took, testsChanged };
+  // A static mutant (only module loading reaches it) runs with the tests Stryker gave it, or with all.
+  const statics = r.config?.ignoreStatic === false ? 'every test' : 'the tests that loaded them';
+  return { name: basename(file, '.json'), mutate: r.config?.mutate ?? [], when, took, testsChanged, statics };
 });
 let whole = [];
 try {
@@ -173,7 +200,7 @@ out.push(
   '- Command: `npm run mutation` (`scripts/mutation.sh`: one `npx stryker run --mutate <globs>` per chunk, a chunk whose sources are unchanged since its report is not run again, then this summary)',
 );
 out.push(
-  `- Stryker: ${framework?.name ?? 'StrykerJS'} ${framework?.version ?? ''}, runner \`${config.testRunner}\` with \`${config.vitest?.configFile ?? 'vitest.config'}\`, coverage analysis \`${config.coverageAnalysis}\`, concurrency ${config.concurrency}${config.ignoreStatic ? ', static mutants ignored' : ''}`,
+  `- Stryker: ${framework?.name ?? 'StrykerJS'} ${framework?.version ?? ''}, runner \`${config.testRunner}\` with \`${config.vitest?.configFile ?? 'vitest.config'}\`, coverage analysis \`${config.coverageAnalysis}\`, concurrency ${config.concurrency}`,
 );
 if (whole.length) out.push(`- Folders: ${whole.map((p) => `\`${p}\``).join(', ')} (\`stryker.config.mjs\`)`);
 out.push(`- Test files now: ${ranTests.map((f) => `\`${f}\``).join(', ')}`);
@@ -186,22 +213,22 @@ out.push(
   'Per chunk: what it mutated, when, how long it took, and the test files added or changed since (a rerun, `npm run mutation -- --fresh --only <chunk>`, counts their assertions too).',
 );
 out.push('');
-out.push('| chunk | mutated | report written | time | tests changed since |');
-out.push('| --- | --- | --- | --- | --- |');
+out.push('| chunk | mutated | static mutants ran with | report written | time | tests changed since |');
+out.push('| --- | --- | --- | --- | --- | --- |');
 for (const r of runs)
   out.push(
-    `| ${r.name} | ${r.mutate.map((p) => `\`${p}\``).join(', ')} | ${r.when} | ${r.took || '–'} | ${r.testsChanged.length ? r.testsChanged.map((t) => `\`${t}\``).join(', ') : 'none'} |`,
+    `| ${r.name} | ${r.mutate.map((p) => `\`${p}\``).join(', ')} | ${r.statics} | ${r.when} | ${r.took || '–'} | ${r.testsChanged.length ? r.testsChanged.map((t) => `\`${t}\``).join(', ') : 'none'} |`,
   );
-for (const f of missing) out.push(`| ${basename(f, '.json')} | not run yet | – | – | – |`);
+for (const f of missing) out.push(`| ${basename(f, '.json')} | not run yet | – | – | – | – |`);
 out.push('');
 out.push(
-  'Score = (killed + timeout) / total, where total = killed + survived + no coverage + timeout; ignored mutants and compile/runtime errors are not counted.',
+  'Score = (killed + timeout) / total, where total = killed + survived + no coverage + timeout; ignored mutants, compile/runtime errors and survivors judged equivalent (listed below with the reason, from `scripts/mutation-equivalent.json`) are not counted.',
 );
 out.push('');
 out.push('## Per folder');
 out.push('');
-out.push('| folder | killed | survived | no coverage | timeout | ignored | errors | total | score % |');
-out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+out.push('| folder | killed | survived | equivalent | no coverage | timeout | ignored | errors | total | score % |');
+out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 // A folder with files no report covers is partial: its score is not the folder's.
 const sourcesUnder = (folder) =>
   existsSync(join(root, folder))
@@ -229,25 +256,25 @@ if (timeouts.length)
   );
 out.push('## Per file');
 out.push('');
-out.push('| file | killed | survived | no coverage | timeout | ignored | errors | total | score % |');
-out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+out.push('| file | killed | survived | equivalent | no coverage | timeout | ignored | errors | total | score % |');
+out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const [folder, ft] of byFolder) {
   for (const [name, t] of byFile) if (posix.dirname(name) === folder) out.push(row(`\`${name}\``, t));
   out.push(row(`**${folder}**`, ft));
 }
 out.push('');
 
-const listing = (title, intro, entries) => {
+const listing = (title, intro, entries, withReason = false) => {
   out.push(`## ${title} (${entries.length})`);
   out.push('');
   out.push(intro);
   out.push('');
   if (entries.length === 0) return;
-  out.push('| where | mutator | original | replacement |');
-  out.push('| --- | --- | --- | --- |');
-  for (const { name, m, from } of entries) {
+  out.push(`| where | mutator | original | replacement |${withReason ? ' why equivalent |' : ''}`);
+  out.push(`| --- | --- | --- | --- |${withReason ? ' --- |' : ''}`);
+  for (const { name, m, from, reason } of entries) {
     out.push(
-      `| \`${name}:${m.location.start.line}:${m.location.start.column}\` | ${m.mutatorName} | ${cell(from)} | ${cell(m.replacement ?? '')} |`,
+      `| \`${name}:${m.location.start.line}:${m.location.start.column}\` | ${m.mutatorName} | ${cell(from)} | ${cell(m.replacement ?? '')} |${withReason ? ` ${reason.replace(/\|/g, '\\|')} |` : ''}`,
     );
   }
   out.push('');
@@ -257,9 +284,26 @@ listing(
   'Every test that reached the mutant passed. Each is either equivalent (no test could tell it from the original) or a hole in the tests.',
   survivors,
 );
+listing(
+  'Surviving mutants judged equivalent',
+  'Every test passed, and no input could tell the mutant from the original (the reason says where that holds only in practice). Not counted in the score.',
+  equivalent,
+  true,
+);
+if (staleJudgements.length) {
+  out.push(`## Stale judgements (${staleJudgements.length})`);
+  out.push('');
+  out.push(
+    'Judgements in `scripts/mutation-equivalent.json` that match no surviving mutant of these reports: the source moved or a test now kills the mutant. Judge again or remove.',
+  );
+  out.push('');
+  for (const j of staleJudgements) out.push(`- \`${j.where}\` ${j.mutator} → \`${j.replacement}\``);
+  out.push('');
+}
 listing('Mutants no test reached', 'No test ran this code.', uncovered);
 
 writeFileSync(outFile, out.join('\n'));
 console.log(
-  `mutation summary: ${relative(root, outFile)}: ${all.Killed + all.Timeout}/${total(all)} detected, score ${score(all)} %, ${all.Survived} survived, ${all.NoCoverage} without coverage`,
+  `mutation summary: ${relative(root, outFile)}: ${all.Killed + all.Timeout}/${total(all)} detected, score ${score(all)} %, ${all.Survived} survived, ${all.Equivalent} judged equivalent, ${all.NoCoverage} without coverage` +
+    (staleJudgements.length ? `, ${staleJudgements.length} stale judgements` : ''),
 );
