@@ -64,6 +64,26 @@ verified="$(iovsim verify "$checks/mm1-rho0.5.yaml" "$checks/mm1k10-load1.2.yaml
 [ "$(tail -n 1 <<<"$verified")" = "2 passed, 0 failed" ] || fail "verify did not pass: $verified"
 [ -f "$work/verify/validation.csv" ] || fail "verify wrote no validation.csv"
 
+say "iovsim studio serves the what-if page of the installed copy"
+iovsim studio --port 0 >studio.txt 2>&1 &
+studio=$!
+url=""
+for _ in $(seq 1 100); do
+  url="$(grep -o 'http://127\.0\.0\.1:[0-9]*/' studio.txt | head -n 1 || true)"
+  [ -n "$url" ] && break
+  kill -0 "$studio" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$url" ] || { kill "$studio" 2>/dev/null; fail "studio printed no URL: $(cat studio.txt)"; }
+fetched="$(node -e '
+const get = async (p) => { const r = await fetch(process.argv[1] + p); return `${r.status} ${(await r.text()).length}`; };
+Promise.all([get(""), get("studio.js"), get("%2e%2e/package.json")]).then((s) => console.log(s.join(", ")));
+' "$url")" || { kill "$studio"; fail "could not fetch the studio page from $url"; }
+kill "$studio"
+wait "$studio" 2>/dev/null || true
+# The page and its script are served (status 200, not empty); nothing outside the page's folder is.
+[[ "$fetched" =~ ^200\ [1-9][0-9]*,\ 200\ [1-9][0-9]*,\ 404\  ]] || fail "studio served: $fetched"
+
 say "iovsim examples and examples --copy"
 list="$(iovsim examples)"
 grep -q 'quickstart.yaml' <<<"$list" || fail "examples does not list quickstart.yaml"
