@@ -30,6 +30,14 @@ export default mergeConfig(
   defineConfig({
     test: {
       setupFiles: ['test/support/mutation-setup.ts'],
+      // A mutant that hangs a child process or a worker thread (a run that never ends) leaves its
+      // test waiting for the suite's 120 s, or for Stryker's own timeout (2.5 x the covering
+      // tests' time: minutes on the model's hot path). A test still waiting after a minute is
+      // failed instead: the mutant is detected, as Stryker would count its timeout. (A test that
+      // needs longer unmutated fails Stryker's initial run, which stops the chunk at once.) This
+      // does not shorten a mutant that keeps the test's own thread busy: only Stryker's hit
+      // limit and its timeout end those.
+      testTimeout: 60_000,
       sequence: { sequencer: QuickFirst },
       exclude: [
         '**/node_modules/**',
