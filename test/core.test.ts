@@ -113,11 +113,12 @@ describe('Core', () => {
 
   it('counts a burst straddling the window edges pro rata, and busy-poll time as driver cycles', () => {
     const { sim, core } = setup(2);
-    core.charge(2000, causeIndex('guest')); // 1000 ns at 2 GHz
-    sim.run(400);
+    sim.run(100);
+    core.charge(2000, causeIndex('guest')); // 1000 ns at 2 GHz: 100-1100
+    sim.run(500);
     core.openWindow();
     expect(core.cycles[causeIndex('guest')]).toBe(1200);
-    sim.run(700);
+    sim.run(800);
     core.closeWindow();
     expect(core.cycles[causeIndex('guest')]).toBe(600);
     expect(core.busyNs).toBe(300);

@@ -74,6 +74,7 @@ describe('ixgbe current ([I4])', () => {
   /** A moderator whose last evaluation was at t = 0 (delay 10 us), at `gbps`. */
   const fresh = (gbps = 10) => {
     const m = moderator({ kind: 'adaptive', algorithm: 'ixgbe-current' }, true, gbps);
+    expect([m.gapNs, m.rate]).toEqual([10_000, 100_000]);
     m.onPollDone(0, 0, 0);
     expect(m.gapNs).toBe(10_000);
     return m;
@@ -88,6 +89,7 @@ describe('ixgbe current ([I4])', () => {
 
   it('256 packets or more: sized by the mean frame, 2 x ceil(v / 512) us at 10 Gbit/s', () => {
     // v = 5120 up to 60 B, 40 s + 2720 to 316 B, 15 s + 11452 to 1084 B, 5 s + 22420 below 1968 B, else 32256.
+    expect(after(300, 30)).toBe(2 * Math.ceil(5120 / 512));
     expect(after(300, 60)).toBe(2 * Math.ceil(5120 / 512));
     expect(after(300, 61)).toBe(2 * Math.ceil((40 * 61 + 2720) / 512));
     expect(after(256, 316)).toBe(2 * Math.ceil((40 * 316 + 2720) / 512));
@@ -116,6 +118,8 @@ describe('ixgbe current ([I4])', () => {
     expect(after(95, 100)).toBe(10);
     const m = fresh();
     for (let t = 1; t <= 20; t++) m.onPollDone(t * 1e5, 20, 2000);
+    expect(m.gapNs).toBe(50_000);
+    m.onPollDone(2.05e6, 60, 6000);
     expect(m.gapNs).toBe(50_000);
     m.onPollDone(2.1e6, 96, 9600);
     expect(m.gapNs).toBe(24_000);
