@@ -3,7 +3,9 @@
 export default {
   mutate: ['src/model/**/*.ts', 'src/engine/**/*.ts', 'src/stats/**/*.ts', 'src/experiment/**/*.ts'],
   testRunner: 'vitest',
-  vitest: { configFile: 'vitest.mutation.config.ts' },
+  // A chunk may run its mutants with fewer tests (scripts/mutation.sh, `static=<config>`): the
+  // report records which configuration it used.
+  vitest: { configFile: process.env.IOVSIM_MUTATION_VITEST || 'vitest.mutation.config.ts' },
   // Compiles the instrumented sources into the sandbox's dist/, which worker threads and
   // bin/iovsim.js load (see test/support/mutation-setup.ts). Only tsc: `npm run build` also
   // bundles the studio with esbuild, which reads node_modules/ by path, and Stryker links
@@ -22,7 +24,9 @@ export default {
   // gives it to whichever tests loaded the module first (those that import it lazily) and runs it
   // with those alone, so the tables of src/model (paths as data, platforms, costs) came out at
   // 17-80 % although a changed path spec fails most of the suite. Their chunk (scripts/mutation.sh,
-  // `static`) sets IOVSIM_MUTATION_STATIC=run, which runs each static mutant with every test.
+  // `static`) sets IOVSIM_MUTATION_STATIC=run, which runs each static mutant with every test, or
+  // with every test of a smaller configuration (`static=vitest.mutation-tables.config.ts`): the
+  // whole suite for each of some 640 table mutants would take a day here.
   ignoreStatic: process.env.IOVSIM_MUTATION_STATIC !== 'run',
   // A mutant that runs longer than timeoutFactor x its tests' time in the initial run, plus
   // timeoutMS, counts as a timeout (detected). With Stryker's 1.5 and 5 s, equivalent mutants came

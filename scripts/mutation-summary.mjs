@@ -6,8 +6,9 @@
 // is refused, so the summary always describes the code as it is.
 //
 //   node scripts/mutation-summary.mjs [--out results/mutation.md] report.json...
-//   node scripts/mutation-summary.mjs --check report.json [globs [run|ignore]]
-//     exit 0 when its sources (and globs, and whether static mutants ran) are those of now
+//   node scripts/mutation-summary.mjs --check report.json [globs [run|ignore [vitest config]]]
+//     exit 0 when its sources (and globs, whether static mutants ran, and the tests' configuration)
+//     are those of now
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, posix, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,7 +42,11 @@ if (check) {
   const otherStatic =
     staticMode !== undefined && (report.config?.ignoreStatic === false ? 'run' : 'ignore') !== staticMode;
   if (otherStatic) console.log(`mutation: ${relative(root, reportFiles[0])} did not ${staticMode} static mutants`);
-  process.exit(stale.length || other || otherStatic ? 1 : 0);
+  const vitest = reportFiles[3];
+  const ranWith = report.config?.vitest?.configFile;
+  const otherTests = vitest !== undefined && ranWith !== vitest;
+  if (otherTests) console.log(`mutation: ${relative(root, reportFiles[0])} ran the tests of ${ranWith}, not ${vitest}`);
+  process.exit(stale.length || other || otherStatic || otherTests ? 1 : 0);
 }
 
 const present = reportFiles.filter((f) => existsSync(f));
@@ -63,10 +68,16 @@ const framework = reports[0].report.framework;
 // Survivors a person judged equivalent (scripts/mutation-equivalent.json): listed apart with the
 // reason and left out of the total. A judgement names one mutant of the source as mutated; one that
 // no longer matches a survivor (its source changed, or a test now kills it) is listed as stale.
+// Mutants that start at one place with the same mutator and replacement (`a > 0 && b && c` → `true`
+// for `a > 0`, for `a > 0 && b` and for all of it) are told apart by `original`, the code replaced.
 const judgementsFile = join(root, 'scripts/mutation-equivalent.json');
 const judgements = existsSync(judgementsFile) ? JSON.parse(readFileSync(judgementsFile, 'utf8')).judgements : [];
 const keyOf = (where, mutator, replacement) => `${where}|${mutator}|${replacement}`;
-const judged = new Map(judgements.map((j) => [keyOf(j.where, j.mutator, j.replacement), j]));
+const judged = new Map();
+for (const j of judgements) {
+  const key = keyOf(j.where, j.mutator, j.replacement);
+  judged.set(key, [...(judged.get(key) ?? []), j]);
+}
 const matched = new Set();
 
 const blank = () => ({ Killed: 0, Survived: 0, Equivalent: 0, NoCoverage: 0, Timeout: 0, Ignored: 0, errors: 0 });
@@ -113,13 +124,17 @@ for (const [name, f] of files) {
   if (!byFolder.has(folder)) byFolder.set(folder, blank());
   for (const m of f.mutants) {
     const key = keyOf(`${name}:${m.location.start.line}:${m.location.start.column}`, m.mutatorName, m.replacement);
-    const judgement = m.status === 'Survived' ? judged.get(key) : undefined;
-    if (judgement) matched.add(key);
+    const from = original(f.source, m.location);
+    const judgement =
+      m.status === 'Survived'
+        ? judged.get(key)?.find((j) => j.original === undefined || j.original === from)
+        : undefined;
+    if (judgement) matched.add(judgement);
     const status = judgement ? 'Equivalent' : m.status;
     add(t, status);
     add(byFolder.get(folder), status);
     add(all, status);
-    const entry = { name, m, from: original(f.source, m.location), reason: judgement?.reason };
+    const entry = { name, m, from, reason: judgement?.reason };
     if (judgement) equivalent.push(entry);
     else if (m.status === 'Survived') survivors.push(entry);
     if (m.status === 'NoCoverage') uncovered.push(entry);
@@ -127,9 +142,7 @@ for (const [name, f] of files) {
   byFile.set(name, t);
 }
 // Judgements of files these reports mutated that match no survivor any more.
-const staleJudgements = judgements.filter(
-  (j) => j.where.split(':')[0] in report.files && !matched.has(keyOf(j.where, j.mutator, j.replacement)),
-);
+const staleJudgements = judgements.filter((j) => j.where.split(':')[0] in report.files && !matched.has(j));
 const byLocation = (a, b) =>
   a.name.localeCompare(b.name) ||
   a.m.location.start.line - b.m.location.start.line ||
@@ -179,7 +192,13 @@ const runs = reports.map(({ file, report: r }) => {
       (ran[t] !== undefined ? ran[t].source !== text(t) : statSync(join(root, t)).mtimeMs > written),
   );
   // A static mutant (only module loading reaches it) runs with the tests Stryker gave it, or with all.
-  const statics = r.config?.ignoreStatic === false ? 'every test' : 'the tests that loaded them';
+  const ranWith = r.config?.vitest?.configFile;
+  const statics =
+    r.config?.ignoreStatic !== false
+      ? 'the tests that loaded them'
+      : ranWith === undefined || ranWith === 'vitest.mutation.config.ts'
+        ? 'every test'
+        : `every test of \`${ranWith}\` (a lower bound: the rest of the suite does not run for this chunk)`;
   return { name: basename(file, '.json'), mutate: r.config?.mutate ?? [], when, took, testsChanged, statics };
 });
 let whole = [];

@@ -9,18 +9,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# name|--mutate globs[|static]. Code that every simulation reaches (the engine, the model's hot path, the
+# name|--mutate globs[|static[=vitest config]]. Code that every simulation reaches (the engine, the model's hot path, the
 # runner and laws) costs most per mutant: a mutant no test kills runs every test that reaches
 # it, a minute or two here. The split keeps each run to about an hour, so little is lost when
 # one is stopped (Stryker writes its report only at the end). `static` runs the mutants that only
-# module loading reaches with every test (stryker.config.mjs says why): for the tables.
+# module loading reaches with every test (stryker.config.mjs says why): for the tables, with every
+# test of vitest.mutation-tables.config.ts (the tests that read them), the whole suite being
+# minutes per mutant; paths and platforms, the largest tables, have chunks of their own.
 CHUNKS=(
   "engine|src/engine/**/*.ts"
   "stats|src/stats/**/*.ts"
   "experiment-estimate-search|src/experiment/estimate.ts,src/experiment/search.ts"
   "experiment-core|src/experiment/laws.ts,src/experiment/verify.ts,src/experiment/runner.ts,src/experiment/task.ts,src/experiment/pool.ts"
   "experiment|src/experiment/**/*.ts,!src/experiment/estimate.ts,!src/experiment/search.ts,!src/experiment/laws.ts,!src/experiment/verify.ts,!src/experiment/runner.ts,!src/experiment/task.ts,!src/experiment/pool.ts"
-  "model-tables|src/model/**/*.ts,!src/model/core.ts,!src/model/hops.ts,!src/model/network.ts,!src/model/traffic.ts,!src/model/counters.ts,!src/model/moderation.ts,!src/model/ring.ts,!src/model/packets.ts|static"
+  "model-paths|src/model/paths.ts|static=vitest.mutation-tables.config.ts"
+  "model-platforms|src/model/platforms.ts|static=vitest.mutation-tables.config.ts"
+  "model-tables|src/model/**/*.ts,!src/model/paths.ts,!src/model/platforms.ts,!src/model/core.ts,!src/model/hops.ts,!src/model/network.ts,!src/model/traffic.ts,!src/model/counters.ts,!src/model/moderation.ts,!src/model/ring.ts,!src/model/packets.ts|static=vitest.mutation-tables.config.ts"
   "model-core|src/model/core.ts,src/model/moderation.ts,src/model/ring.ts,src/model/packets.ts"
   "model-hops|src/model/hops.ts"
   "model-network|src/model/network.ts,src/model/counters.ts"
@@ -55,16 +59,21 @@ for c in "${CHUNKS[@]}"; do
   rest="${c#*|}"
   globs="${rest%%|*}"
   static=ignore
-  [ "$rest" != "$globs" ] && static=run
+  vitest=vitest.mutation.config.ts
+  if [ "$rest" != "$globs" ]; then
+    static=run
+    mode="${rest#*|}"
+    [ "$mode" != static ] && vitest="${mode#static=}"
+  fi
   reports+=("$dir/$name.json")
   [ -n "$only" ] && [ "$only" != "$name" ] && continue
-  if [ "$fresh" = 0 ] && [ -f "$dir/$name.json" ] && node scripts/mutation-summary.mjs --check "$dir/$name.json" "$globs" "$static"; then
+  if [ "$fresh" = 0 ] && [ -f "$dir/$name.json" ] && node scripts/mutation-summary.mjs --check "$dir/$name.json" "$globs" "$static" "$vitest"; then
     echo "mutation: $name is up to date ($dir/$name.json)"
     continue
   fi
-  echo "mutation: $name: IOVSIM_MUTATION_STATIC=$static npx stryker run --mutate '$globs'"
+  echo "mutation: $name: IOVSIM_MUTATION_STATIC=$static IOVSIM_MUTATION_VITEST=$vitest npx stryker run --mutate '$globs'"
   : >stryker.log # Stryker appends: the chunk's log holds its own run only
-  IOVSIM_MUTATION_STATIC=$static npx stryker run --mutate "$globs"
+  IOVSIM_MUTATION_STATIC=$static IOVSIM_MUTATION_VITEST=$vitest npx stryker run --mutate "$globs"
   mv reports/mutation/mutation.json "$dir/$name.json"
   mv reports/mutation/mutation.html "$dir/$name.html"
   cp stryker.log "$dir/$name.log"

@@ -5,7 +5,7 @@ import { Core } from '../src/model/core.js';
 import { resolveCosts } from '../src/model/costs.js';
 import { Counters } from '../src/model/counters.js';
 import { CpuStation, DETERMINISTIC, type HopContext, type NotifyKind, type Receiver } from '../src/model/hops.js';
-import { moderator } from '../src/model/moderation.js';
+import { moderator, type Moderator } from '../src/model/moderation.js';
 import { ACK, DATA, PacketTable } from '../src/model/packets.js';
 import type { WorkSpec } from '../src/model/path-spec.js';
 import { cycleVector, kindCosts } from '../src/model/work.js';
@@ -30,22 +30,29 @@ function setup(
     factor?: number;
     /** The consumer's batch also takes an exit (an EOI), 1000 cycles. */
     eoi?: boolean;
+    /** Whether the measurement window is open (counters count only inside it). */
+    measuring?: boolean;
   } = {},
 ) {
   const sim = new Simulator();
   const packets = new PacketTable();
   const counters = new Counters(2, 2, 2, 2, packets);
-  counters.openWindow(0);
+  if (o.measuring ?? true) counters.openWindow(0);
   const lost: number[] = [];
   const ctx: HopContext = { sim, packets, counters, lost: (pkt) => void lost.push(pkt) };
   const cores = [new Core(0, 1, sim), new Core(1, 1, sim)];
   const got: [number, number][] = [];
   const sink: Receiver = { accept: (pkt) => void got.push([pkt, sim.now]) };
-  const station = (budget = o.budget ?? 64, perSec = o.perSec ?? 0) => {
+  const station = (
+    budget = o.budget ?? 64,
+    perSec = o.perSec ?? 0,
+    on: Core[] = [cores[0]],
+    moderators: Moderator[] = on.map(() => moderator({ kind: 'fixed', perSec }, true, 10)),
+  ) => {
     const s = new CpuStation(
       ctx,
       HOP,
-      [cores[0]],
+      on,
       {
         capacity: o.capacity ?? 16,
         kind: o.kind ?? 'interrupt',
@@ -62,7 +69,7 @@ function setup(
         groMaxBytes: o.groMaxBytes ?? 0,
       },
       o.factor === undefined ? DETERMINISTIC : { next: () => o.factor! },
-      [moderator({ kind: 'fixed', perSec }, true, 10)],
+      moderators,
     );
     s.next = sink;
     return s;
@@ -246,5 +253,128 @@ describe('CpuStation', () => {
     expect(counters.servedPackets[HOP * 2 * 4 + DATA]).toBe(3);
     expect(counters.servedEntries[HOP * 2 * 4 + DATA]).toBe(4);
     expect(counters.hopOut[HOP]).toBe(4);
+  });
+
+  it('LRO merges a data frame only into a data aggregate of its VM: never into or with an ACK', () => {
+    const { sim, packets, got, station, data } = setup({ lroMaxBytes: 3000 });
+    const s = station();
+    const ack = () => packets.alloc(0, 70, sim.now, 1, ACK);
+    // p0 goes into service at once; then a data frame, an ACK behind it, a data frame behind the ACK.
+    const p = [data(1000), data(1000), ack(), data(1000)];
+    for (const pkt of p) s.accept(pkt, null);
+    expect(s.length).toBe(3);
+    sim.run(100_000);
+    expect(got.map(([pkt]) => pkt)).toEqual(p);
+    expect(p.map((pkt) => packets.frames[pkt])).toEqual([1, 1, 1, 1]);
+  });
+
+  it('GRO takes into its packet only the data entries of the same VM that follow it', () => {
+    const { sim, packets, got, counters, station, data } = setup({ groMaxBytes: 10_000 });
+    const s = station();
+    // Packet 0 is allocated first but queued last, so that GRO must look at an entry whose index is 0.
+    const zero = data(1000);
+    expect(zero).toBe(0);
+    const first = data(1000);
+    const ack = packets.alloc(0, 70, 0, 1, ACK);
+    const a = data(1000);
+    const b = data(1000, 1);
+    const c = data(1000);
+    const d = data(1000);
+    for (const pkt of [first, ack, a, b, c, packets.alloc(0, 70, 0, 1, ACK), d, zero]) s.accept(pkt, null);
+    sim.run(1_000_000);
+    // first: served alone (the ring was empty); the ACK: alone, though data of its VM follow; a: stops at
+    // b (another VM's); b: alone; c: stops at the ACK; the ACK; d takes packet 0 with it.
+    expect(got.map(([pkt]) => pkt)).toEqual([first, ack, a, b, c, got[5][0], d]);
+    expect(packets.kind[got[5][0]]).toBe(ACK);
+    expect([packets.frames[a], packets.frames[c], packets.frames[d], packets.bytes[d]]).toEqual([1, 1, 2, 2000]);
+    expect(counters.servedEntries[HOP * 2 * 4 + DATA]).toBe(6);
+    expect(counters.servedPackets[HOP * 2 * 4 + DATA]).toBe(5);
+  });
+
+  it('exits charged per descriptor count every entry GRO merged', () => {
+    const { sim, cores, station, data } = setup({
+      groMaxBytes: 10_000,
+      work: [
+        { cause: 'guest', cycles: 1000 },
+        { cause: 'exits', cycles: 100, per_descriptor: true },
+      ],
+    });
+    const s = station();
+    const p = [data(1000), data(1000), data(1000), data(1000)];
+    for (const pkt of p) s.accept(pkt, null);
+    sim.run(100_000);
+    // p0 alone (1 descriptor), then p1 with p2 and p3 (3 descriptors): 4 exits, 400 cycles.
+    expect([cores[0].exits, cores[0].cycles[causeIndex('exits')]]).toEqual([4, 400]);
+  });
+
+  it('tells its moderator what the vector handled between interrupts and between polls', () => {
+    const calls: string[] = [];
+    const recorder: Moderator = {
+      gapNs: 0,
+      rate: Infinity,
+      onInterrupt: (packets, bytes) => void calls.push(`irq ${packets} ${bytes}`),
+      onPollDone: (now, packets, bytes) => void calls.push(`poll ${now} ${packets} ${bytes}`),
+    };
+    const { sim, cores, station, data, packets } = setup();
+    const s = station(64, 0, [cores[0]], [recorder]);
+    s.accept(data(100), null);
+    s.accept(packets.alloc(0, 300, 0, 2), null);
+    sim.run(10_000);
+    s.accept(data(50), null);
+    sim.run(20_000);
+    expect(calls).toEqual(['irq 0 0', 'poll 2900 3 400', 'irq 3 400', 'poll 11550 1 50']);
+  });
+
+  it('counts nothing before its window opens, yet serves and charges the same', () => {
+    const { sim, counters, cores, got, station, data } = setup({ measuring: false });
+    const s = station();
+    s.accept(data(100), cores[1]);
+    s.accept(data(100), cores[1]);
+    sim.run(10_000);
+    expect(got.map(([, t]) => t)).toEqual([1600, 2700]);
+    expect(cores[1].exits).toBe(1);
+    expect([counters.interrupts, counters.kicks, counters.hopIn[HOP], counters.hopOut[HOP]]).toEqual([0, 0, 0, 0]);
+    expect([...counters.notifies, ...counters.wakeups, ...counters.servedPackets, ...counters.servedEntries]).toEqual(
+      new Array(counters.notifies.length + counters.wakeups.length + 2 * counters.servedPackets.length).fill(0),
+    );
+    expect([...counters.servedBytes].every((x) => x === 0)).toBe(true);
+  });
+
+  it('a dropped ACK leaves the frames placed at the hop as they were', () => {
+    const { counters, lost, packets, station } = setup({ capacity: 1 });
+    const s = station();
+    const acks = [packets.alloc(0, 70, 0, 1, ACK), packets.alloc(0, 70, 0, 1, ACK)];
+    for (const pkt of acks) s.accept(pkt, null);
+    expect(lost).toEqual([acks[1]]);
+    expect([counters.placeFrames[HOP], counters.drops[HOP], counters.ackDrops]).toEqual([0, 0, 1]);
+  });
+
+  it('a consumer that finds the ring emptied by another consumer pays its batch and passes nothing on', () => {
+    const { sim, counters, cores, got, station, data } = setup();
+    // b keeps core 0 busy for 500 + 1000 + 5000 cycles.
+    const b = station();
+    const big = data(5000);
+    b.accept(big, null);
+    // s has a consumer on each core: the first is woken for p1 but waits behind b; the second, woken
+    // for p2, takes p1 and then p2 on core 1 before core 0 is free.
+    const s = station(64, 0, [cores[0], cores[1]]);
+    const p1 = data(100);
+    const p2 = data(100);
+    s.accept(p1, null);
+    s.accept(p2, null);
+    sim.run(100_000);
+    expect(got).toEqual([
+      [p1, 1600],
+      [p2, 2700],
+      [big, 6500],
+    ]);
+    // Core 0 ran b's batch and packet, then s's first consumer: a batch with no packet (until 7000).
+    expect(cores[0].cycles[causeIndex('interrupts')]).toBe(1000);
+    expect(cores[0].cycles[causeIndex('guest')]).toBe(6000);
+    expect([counters.wakeups[HOP * 2], counters.wakeups[HOP * 2 + 1]]).toEqual([2, 1]);
+    expect([s.inService, s.length, counters.hopIn[HOP], counters.hopOut[HOP], counters.placeFrames[HOP]]).toEqual([
+      0, 0, 3, 3, 0,
+    ]);
+    expect(s.consumers.map((c) => c.idle)).toEqual([true, true]);
   });
 });

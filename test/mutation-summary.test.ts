@@ -30,8 +30,12 @@ const mutant = (
 
 let reports = 0;
 async function summary(files: Record<string, unknown>, ...args: string[]) {
+  return summaryOf({ files, config: { ignoreStatic: true } }, ...args);
+}
+
+async function summaryOf(content: object, ...args: string[]) {
   const report = join(dir, `r${++reports}.json`);
-  writeFileSync(report, JSON.stringify({ files, config: { ignoreStatic: true } }));
+  writeFileSync(report, JSON.stringify(content));
   const out = join(dir, 'mutation.md');
   try {
     const r = await promisify(execFile)(
@@ -84,4 +88,43 @@ describe('the mutation summary', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/changed since they were mutated, rerun their chunks: src\/stats\/jain\.ts/);
   });
+
+  it('knows a chunk whose static mutants ran with a smaller test configuration, and when it is stale', async () => {
+    const tables = 'vitest.mutation-tables.config.ts';
+    const content = {
+      files: { [file]: { source, mutants: [mutant('1', 7, 5, 'AssignmentOperator', 'x', 'Killed')] } },
+      config: { ignoreStatic: false, mutate: [file], vitest: { configFile: tables } },
+    };
+    const r = await summaryOf(content);
+    expect(r.md).toContain(`every test of \`${tables}\` (a lower bound`);
+    const check = (...args: string[]) => checkReport(content, args);
+    expect(await check(file, 'run', tables)).toEqual({ code: 0, stdout: '' });
+    expect(await check(file, 'run', 'vitest.mutation.config.ts')).toEqual({
+      code: 1,
+      stdout: expect.stringMatching(
+        /ran the tests of vitest\.mutation-tables\.config\.ts, not vitest\.mutation\.config\.ts/,
+      ),
+    });
+    expect((await check(file, 'ignore', tables)).code).toBe(1);
+    expect((await check('src/stats/other.ts', 'run', tables)).code).toBe(1);
+  });
 });
+
+/** `mutation-summary.mjs --check report.json ...args`: its exit code and output. */
+async function checkReport(content: object, args: string[]) {
+  const report = join(dir, `c${++reports}.json`);
+  writeFileSync(report, JSON.stringify(content));
+  try {
+    const r = await promisify(execFile)(
+      process.execPath,
+      ['scripts/mutation-summary.mjs', '--check', report, ...args],
+      {
+        cwd: root,
+      },
+    );
+    return { code: 0, stdout: r.stdout };
+  } catch (e) {
+    const err = e as { code: number; stdout: string };
+    return { code: err.code, stdout: err.stdout };
+  }
+}

@@ -72,6 +72,25 @@ describe('OpenLoopSource', () => {
     expect([packets.vm[got[0][0]], packets.bytes[got[0][0]], packets.kind[got[0][0]]]).toEqual([1, 1000, DATA]);
   });
 
+  it('constant: the first arrival of every VM falls within one gap, at a phase spread over it', () => {
+    const { sim, got, d, packets } = deps();
+    for (let vm = 0; vm < 20; vm++) new OpenLoopSource(d, vm, traffic(1e6, { kind: 'constant' })).start();
+    sim.run(999.999);
+    const first = got.map(([, t]) => t);
+    expect(new Set(got.map(([pkt]) => packets.vm[pkt])).size).toBe(20);
+    expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(500);
+  });
+
+  it('each VM draws its frame sizes from its own stream', () => {
+    const { sim, got, d, packets } = deps();
+    for (const vm of [0, 1]) new OpenLoopSource(d, vm, traffic(1e6, { kind: 'constant' }, [64, 1500], [1, 1])).start();
+    sim.run(40_000);
+    const sizes = (vm: number) => got.filter(([pkt]) => packets.vm[pkt] === vm).map(([pkt]) => packets.bytes[pkt]);
+    expect(sizes(0).length).toBeGreaterThanOrEqual(39);
+    expect(sizes(0)).not.toEqual(sizes(1));
+    expect(sizes(1)).not.toEqual([...sizes(1)].fill(64));
+  });
+
   it('poisson: exponential gaps with mean 1/pps (count and squared CV within 5 sigma)', () => {
     const { sim, got, d } = deps();
     new OpenLoopSource(d, 0, traffic(1e6, { kind: 'poisson' })).start();
@@ -135,6 +154,17 @@ describe('BulkSender', () => {
     expect([none.trySend(), none.trySend()]).toEqual([true, false]);
   });
 
+  it('each VM draws its frame sizes from its own stream', () => {
+    const { got, d, packets } = deps();
+    const senders = [0, 1].map(
+      (vm) => new BulkSender(d, vm, traffic(0, { kind: 'constant' }, [64, 1500], [1, 1]), 1e9),
+    );
+    for (let i = 0; i < 40; i++) for (const s of senders) s.trySend();
+    const sizes = (vm: number) => got.filter(([pkt]) => packets.vm[pkt] === vm).map(([pkt]) => packets.bytes[pkt]);
+    expect(sizes(0).length).toBe(40);
+    expect(sizes(0)).not.toEqual(sizes(1));
+  });
+
   it('sends TSO segments of tsoFrames frames', () => {
     const { got, d, packets } = deps(4);
     new BulkSender(d, 1, traffic(0, { kind: 'constant' }), 1).trySend();
@@ -186,6 +216,37 @@ describe('TcpReceiver', () => {
     expect(acks[1]).toEqual([1000, 45e6 + DELAYED_ACK_NS, ACK]);
   });
 
+  it('no timer while nothing is pending: the next frame left pending arms its own', () => {
+    const { sim, acks, r, seg } = receiver(2, false);
+    // Two frames at once: acknowledged at once, nothing pending, no timer.
+    r.receive(seg(2000, 2), null);
+    sim.run(DELAYED_ACK_NS - 1000);
+    r.receive(seg(1000), null);
+    sim.run(3 * DELAYED_ACK_NS);
+    expect(acks).toEqual([
+      [2000, 0, ACK],
+      [1000, 2 * DELAYED_ACK_NS - 1000, ACK],
+    ]);
+  });
+
+  it('a timer left from an earlier frame does not acknowledge frames that came after it fired', () => {
+    const { sim, acks, r, seg } = receiver(2, false);
+    r.receive(seg(1000), null);
+    sim.run(1);
+    r.receive(seg(1000), null);
+    sim.run(2);
+    r.receive(seg(1000), null);
+    sim.run(DELAYED_ACK_NS + 0.5);
+    r.receive(seg(500), null);
+    sim.run(4 * DELAYED_ACK_NS);
+    // The frame at 2 waits for the timer armed at 0; the one at D + 0.5 for its own timer.
+    expect(acks).toEqual([
+      [2000, 1, ACK],
+      [1000, DELAYED_ACK_NS, ACK],
+      [500, 2 * DELAYED_ACK_NS + 0.5, ACK],
+    ]);
+  });
+
   it('a multi-frame segment: at once with everything pending when the stack merges segments, frame by frame otherwise', () => {
     const merging = receiver(2, true);
     merging.r.receive(merging.seg(1000), null);
@@ -228,6 +289,8 @@ describe('request/response', () => {
     expect(t.open(40)).toBe(b);
     expect([t.remaining[b], t.failed[b]]).toEqual([0, 0]);
     for (let i = 0; i < 300; i++) t.open(100 + i);
+    // Slots 2 to 301: slot 256, the first past the initial 256, grows the table before it is written.
+    expect([t.started[255], t.started[256], t.started[257]]).toEqual([100 + 253, 100 + 254, 100 + 255]);
     expect(t.started[299]).toBe(100 + 297);
     expect(t.started[a]).toBe(30);
   });
@@ -264,6 +327,15 @@ describe('request/response', () => {
     const closed = deps();
     new RrClient(closed.d, 0, rr({ concurrency: 2 }), new TransactionTable()).start();
     expect(closed.got.length).toBe(2);
+  });
+
+  it("each VM's open-loop client draws its request times from its own stream", () => {
+    const { sim, got, d, packets } = deps();
+    for (const vm of [0, 1]) new RrClient(d, vm, rr({ ratePerVm: 1e6 }), new TransactionTable()).start();
+    sim.run(20_000);
+    const times = (vm: number) => got.filter(([pkt]) => packets.vm[pkt] === vm).map(([, t]) => t);
+    expect(times(0).length).toBeGreaterThan(5);
+    expect(times(0)).not.toEqual(times(1));
   });
 
   it('the server answers with the response frames in TSO segments, each counted as offered', () => {
