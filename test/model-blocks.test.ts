@@ -156,6 +156,69 @@ describe('Counters', () => {
     c.transactionLost();
     expect([c.transactions, c.transactionsLost, c.transactionLatency.max]).toEqual([1, 1, 90]);
   });
+
+  it('before the window opens only the run totals move: every window figure stays at zero', () => {
+    const p = new PacketTable();
+    const c = new Counters(1, 2, 1, 2, p);
+    const data = p.alloc(0, 1000, 5, 2);
+    c.offered(data, 10);
+    c.place(0, 2, 10);
+    c.place(0, -2, 30);
+    c.delivered(data, 40, true);
+    const lost = p.alloc(0, 500, 50);
+    c.offered(lost, 50);
+    c.dropped(lost, 1, 60);
+    c.dropped(p.alloc(0, 70, 60, 1, ACK), 0, 60);
+    c.ackSent();
+    c.transactionDone(70);
+    c.transactionLost();
+    // One frame still in the system, and in place 1, when the integrals are brought up to date.
+    c.offered(p.alloc(0, 100, 80), 80);
+    c.place(1, 1, 80);
+    c.settle(100);
+    expect([c.totalOffered, c.totalDelivered, c.totalDropped, c.totalAcksSent, c.totalAcksDropped]).toEqual([
+      4, 2, 1, 1, 1,
+    ]);
+    expect([
+      c.offeredPackets,
+      c.deliveredPackets,
+      c.deliveredBytes,
+      c.departures,
+      c.sojournNs,
+      c.area,
+      c.acks,
+      c.ackDrops,
+      c.transactions,
+      c.transactionsLost,
+      c.latency.count,
+      c.transactionLatency.count,
+      ...c.drops,
+      ...c.placeArea,
+      ...c.vmDeliveredBytes,
+    ]).toEqual(new Array(17).fill(0));
+  });
+
+  it('the latency series: a payload frame in the bucket of its delivery (the run end in the last), its latency summed', () => {
+    const p = new PacketTable();
+    const c = new Counters(1, 1, 1, 1, p, { buckets: 4, durationNs: 400 });
+    c.openWindow(0);
+    const at = (born: number, now: number, payload = true) => {
+      const pkt = p.alloc(0, 100, born);
+      c.offered(pkt, born);
+      c.delivered(pkt, now, payload);
+    };
+    at(30, 130);
+    at(120, 400);
+    at(0, 50, false);
+    expect([...c.seriesCount]).toEqual([0, 1, 0, 1]);
+    expect([...c.seriesSum]).toEqual([0, 100, 0, 280]);
+    // Without a series nothing is kept, and nothing breaks.
+    const none = new Counters(1, 1, 1, 1, p);
+    const pkt = p.alloc(0, 100, 0);
+    none.offered(pkt, 0);
+    none.delivered(pkt, 10, true);
+    expect([none.seriesSum.length, none.latency.count]).toEqual([0, 0]);
+  });
 });
 
 /** A context for hops driven by hand, and a receiver that notes when each packet arrived. */

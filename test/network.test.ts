@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ModelConfig } from '../src/model/config.js';
 import { applicationHop, PROGRESS_STEPS, ringCapacity, runHops, runPath } from '../src/model/network.js';
 import type { ResolvedPath } from '../src/model/result.js';
-import { experiment, run } from './support/scenario.js';
+import { ACK } from '../src/model/packets.js';
+import { experiment, run, sum } from './support/scenario.js';
 
 // How runPath assembles hops into a network, checked where the numbers can be worked out by
 // hand: one VM, evenly spaced packets far apart, deterministic work, so every packet meets an
@@ -133,5 +134,152 @@ describe('the hops of a run', () => {
       carries: ['request'],
       work: [{ cause: 'app', cycles: 900, kinds: ['request'] }],
     });
+  });
+});
+
+describe('what runPath builds from the spec', () => {
+  // The pipeline again, with a 1000-cycle station, a packet every 20 us over 40 ms: each meets
+  // an empty path, so its latency is 816 + 500 ns plus 1000 x its work factor.
+  const spec = (extra: Record<string, unknown> = {}, station: Record<string, unknown> = {}, tx?: unknown[]) => {
+    const data = pipeline({
+      duration: '40 ms',
+      traffic: { direction: 'rx', load: '0.05 Mpps', arrivals: 'constant', frame_bytes: 1000 },
+      ...extra,
+    });
+    const line = (data.custom_paths as { line: Record<string, unknown> & { rx: Record<string, unknown>[] } }).line;
+    line.rx[2] = { ...line.rx[2], work: [{ cause: 'guest', cycles: 1000 }], ...station };
+    if (tx) line.tx = tx;
+    return data;
+  };
+  const BASE = 816 + 500;
+
+  it("draws each hop's work factor from its service distribution, mean 1", () => {
+    const lat = (service: unknown) => run(spec({}, { service })).line.latencyNs;
+    const fixed = lat('deterministic');
+    expect([fixed.mean, fixed.max]).toEqual([BASE + 1000, BASE + 1000]);
+    // Uniform on [0, 2): median 1, 99th percentile 1.98, never 2.
+    const uniform = lat('uniform');
+    expect(Math.abs(uniform.p50 - (BASE + 1000))).toBeLessThan(100);
+    expect(uniform.p99).toBeGreaterThan(BASE + 1900);
+    expect(uniform.max).toBeLessThan(BASE + 2000);
+    // Exponential: median ln 2, 99th percentile ln 100.
+    const exponential = lat('exponential');
+    expect(Math.abs(exponential.p50 - (BASE + 693))).toBeLessThan(120);
+    expect(Math.abs(exponential.p99 - (BASE + 4605))).toBeLessThan(700);
+    // Erlang-4 (four exponential stages of 1/4): median 0.918, 99th percentile 2.51.
+    const erlang = lat({ erlang: 4 });
+    expect(Math.abs(erlang.mean - (BASE + 1000))).toBeLessThan(60);
+    expect(Math.abs(erlang.p50 - (BASE + 918))).toBeLessThan(100);
+    expect(Math.abs(erlang.p99 - (BASE + 2510))).toBeLessThan(350);
+  });
+
+  it('counts the interrupt vectors of interrupt-driven hops: one per consumer of each instance', () => {
+    const vectors = (station: Record<string, unknown>, vms = 2) =>
+      run(spec({ vms: { count: vms } }, station)).line.interruptVectors;
+    expect(vectors({ core: 0, notify: { kind: 'interrupt' }, servers: 2 })).toBe(2);
+    expect(vectors({ core: 0, notify: { kind: 'interrupt' } }, 1)).toBe(1);
+    expect(vectors({ core: 0, notify: { kind: 'poll' }, servers: 2 })).toBe(0);
+  });
+
+  it('names drops per hop, the return direction apart and only where responses can be lost there', () => {
+    const rr = run(
+      spec({
+        traffic: {
+          direction: 'rx',
+          kind: 'request_response',
+          frame_bytes: 1000,
+          request_response: { rate_per_vm: '20 kreq/s', response_bytes: '1 KiB' },
+        },
+      }),
+    ).line;
+    expect(Object.keys(rr.drops)).toEqual(['wire', 'dma', 'stack', 'app', 'return_stack', 'return_dma', 'return_wire']);
+    const bulk = run(spec({ traffic: { direction: 'rx', frame_bytes: 1000 } })).line;
+    expect(Object.keys(bulk.drops)).toEqual(['wire', 'dma', 'stack']);
+  });
+
+  it('with no warm-up the window opens before the first packet: every frame offered is in it', () => {
+    const bulk = run(spec({ warmup: '0 ms', traffic: { direction: 'rx', frame_bytes: 1000 } })).line;
+    expect(bulk.offeredPackets).toBeGreaterThan(1000);
+    expect(bulk.offeredPackets).toBe(bulk.conservation.offered);
+    // Frames still in flight at the end, and their summed age: positive, each younger than the run.
+    expect(bulk.inFlightAtClose).toBeGreaterThan(0);
+    expect(bulk.inFlightAgeNs).toBeGreaterThan(0);
+    expect(bulk.inFlightAgeNs).toBeLessThan(bulk.inFlightAtClose * 40e6);
+  });
+
+  it('a receiving guest acknowledges each GRO aggregate at once, whatever the peer does', () => {
+    const acks = (peer_gro: boolean) =>
+      run(
+        spec(
+          { host: { cores: 2, clock: '1 GHz', gro: true }, traffic: { direction: 'rx', frame_bytes: 1000, peer_gro } },
+          { aggregate: ['gro'] },
+        ),
+      ).line;
+    const withPeerGro = acks(true);
+    const without = acks(false);
+    expect(without.acks).toBe(withPeerGro.acks);
+    // Every second frame would be acknowledged without aggregates (ack_every 2); aggregates need fewer.
+    expect(without.acks).toBeLessThan(0.47 * without.deliveredPackets);
+  });
+
+  describe('request/response losses', () => {
+    const rr = (request_response: Record<string, unknown>, station: Record<string, unknown> = {}, tx?: unknown[]) =>
+      run(
+        spec(
+          { traffic: { direction: 'rx', kind: 'request_response', frame_bytes: 1000, request_response } },
+          station,
+          tx,
+        ),
+      ).line;
+
+    it('a transaction with a lost response frame ends, once, as lost, when its last frame is accounted for', () => {
+      // 12 response frames at once into a return wire that holds 4: every response loses frames.
+      const r = rr({ rate_per_vm: '20 kreq/s', response_bytes: '16 KiB' }, {}, [
+        { kind: 'wire', name: 'wire', ring: 4 },
+      ]);
+      expect(r.transactions).toBe(0);
+      // One transaction per request the server received, give or take those open at the window's edges.
+      expect(r.transactionsLost).toBeGreaterThan(700);
+      expect(Math.abs(r.transactionsLost - r.deliveredPackets)).toBeLessThanOrEqual(2);
+      expect(r.drops.return_wire).toBeGreaterThan(7 * r.transactionsLost);
+    });
+
+    it('a lost request ends its transaction as lost; the others complete', () => {
+      // Requests every 0.5 us on average into a ring of one in front of a 1 us station.
+      const r = rr({ rate_per_vm: '2000 kreq/s', response_bytes: '64 B' }, { ring: 1 });
+      expect(r.drops.stack).toBeGreaterThan(0);
+      expect(r.transactionsLost).toBe(r.drops.stack);
+      expect(r.transactions).toBe(r.deliveredPackets);
+    });
+
+    it('a closed loop never drops: its outstanding transactions bound every queue', () => {
+      const r = rr({ concurrency: 8, response_bytes: '64 B' }, { ring: 1 });
+      expect(r.transactions).toBeGreaterThan(1000);
+      expect([r.transactionsLost, ...Object.values(r.drops)].every((d) => d === 0)).toBe(true);
+    });
+  });
+});
+
+describe('hops that carry some kinds only', () => {
+  it('the socket takes payload only: the returning ACKs of a transmit pass it without service', () => {
+    const r = run({
+      name: 'tx',
+      seed: 1,
+      duration: '2 ms',
+      warmup: '0.5 ms',
+      vms: { count: 1 },
+      traffic: { direction: 'tx', frame_bytes: 1518 },
+      paths: ['native'],
+    }).native;
+    const cores = r.coreBusyNs.length;
+    const kinds = r.served.packets.length / (r.hops.length * cores);
+    const served = (h: number, kind: number) =>
+      sum(Array.from({ length: cores }, (_, c) => r.served.packets[(h * cores + c) * kinds + kind]));
+    const socket = r.hops.findIndex((h) => h.name === 'socket' && h.chain === 'reverse');
+    expect(socket).toBeGreaterThan(0);
+    expect(r.acks).toBeGreaterThan(100);
+    expect(served(socket, ACK)).toBe(0);
+    // ACKs are served on the way back by the hops that do carry them.
+    expect(r.hops.some((h, i) => h.chain === 'reverse' && served(i, ACK) > 0)).toBe(true);
   });
 });

@@ -64,6 +64,23 @@ describe('the CPU platform catalog', () => {
     expect(rows.find((r) => r.startsWith('| `netburst-xeon`'))).toContain('| ~6,000 |');
     expect(platformSources(CPU_PLATFORMS['nehalem-x5570'])[0]).toBe('[X1]');
     expect(platformFits()).toContain('### `epyc-genoa`');
+    expect(platformTable().endsWith(' |\n')).toBe(true);
+  });
+
+  it('lists the reference ids its values cite, each once, in the order first cited', () => {
+    const base = CPU_PLATFORMS['nehalem-x5570'];
+    const cite = (source: string): PlatformValue => ({ value: 1, source });
+    const p: CpuPlatform = {
+      ...base,
+      clock_ghz: cite('[XN2] and [C19]'),
+      cores: cite('the vendor sheet'),
+      vm_exit_cycles: cite('[C19], [P10]'),
+      copy_cycles_per_byte_dram: cite('[XN2]'),
+      copy_cycles_per_byte_cache: cite(''),
+      checksum_cycles_per_byte: cite('[AB12]'),
+      irq_cycles: cite('no id here'),
+    };
+    expect(platformSources(p)).toEqual(['[XN2]', '[C19]', '[P10]', '[AB12]']);
   });
 });
 
