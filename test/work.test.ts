@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CAUSES, causeIndex } from '../src/model/causes.js';
+import { CAUSE_HELP, CAUSES, causeIndex } from '../src/model/causes.js';
 import { meanFrameBytes, tcpPayloadBytes, type ModelConfig } from '../src/model/config.js';
 import { resolveCosts } from '../src/model/costs.js';
 import { PACKET_KINDS } from '../src/model/packets.js';
@@ -81,6 +81,8 @@ describe('a work list, resolved', () => {
     expect(effectiveWork(hop({}), true)).toBe(own);
     expect(effectiveWork(hop({ copies: 0 }), true)).toBe(own);
     expect(effectiveWork(hop({ checksum: 'without_offload' }), true)).toBe(own);
+    // Without checksum offload only a hop that checksums in software pays for it.
+    expect(effectiveWork(hop({}), false)).toBe(own);
     const payload = ['data', 'request', 'response'];
     expect(effectiveWork(hop({ copies: 2 }), true)).toEqual([
       ...own,
@@ -93,6 +95,14 @@ describe('a work list, resolved', () => {
     const k = kindCosts(effectiveWork(hop({ copies: 2, checksum: 'always' }), true), costs);
     expect(k.perByte[at('data', 'copy')]).toBe(1);
     expect(k.byteTotal[PACKET_KINDS.indexOf('ack')]).toBe(0);
+  });
+});
+
+describe('the causes', () => {
+  it('each has its own line of help (shown by `iovsim paths`)', () => {
+    const help = CAUSES.map((c) => CAUSE_HELP[c]);
+    expect(help.every((h) => typeof h === 'string' && h.length > 20)).toBe(true);
+    expect(new Set(help).size).toBe(CAUSES.length);
   });
 });
 
