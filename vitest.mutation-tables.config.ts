@@ -2,7 +2,7 @@
 // chunk model-tables; see stryker.config.mjs and scripts/mutation.sh). A mutant that only module
 // loading reaches (a path spec, a platform, a cost default) has no per-test coverage, so Stryker
 // runs every test of its configuration for it: the whole suite is about three minutes here, and
-// the tables hold some 640 such mutants. These files read the tables and check what follows from
+// the tables hold some 640 such mutants. These 18 files read the tables and check what follows from
 // them with their own assertions, in seconds. A mutant they all miss is counted as surviving even
 // if another test would have failed: the chunk's score is a lower bound.
 import { defineConfig, mergeConfig } from 'vitest/config';
@@ -26,6 +26,7 @@ export const TABLE_TESTS = [
   'test/core.test.ts',
   'test/cpu-station.test.ts',
   'test/traffic.test.ts',
+  'test/modules-load.test.ts',
 ];
 
 // mergeConfig would append these to the suite's include: replace it instead.
