@@ -248,7 +248,24 @@ out.push('## Per folder');
 out.push('');
 out.push('| folder | killed | survived | equivalent | no coverage | timeout | ignored | errors | total | score % |');
 out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-// A folder with files no report covers is partial: its score is not the folder's.
+// A folder with files no report covers is partial: its score is not the folder's. A file a report's
+// globs cover but that has no entry in it had nothing Stryker mutates (types only, say).
+const globRe = (glob) =>
+  new RegExp(
+    `^${glob
+      .split('**/')
+      .map((part) =>
+        part
+          .split('*')
+          .map((t) => t.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('[^/]*'),
+      )
+      .join('(?:.*/)?')}$`,
+  );
+const coveredBy = (mutate, file) =>
+  mutate.some((g) => !g.startsWith('!') && globRe(g).test(file)) &&
+  !mutate.some((g) => g.startsWith('!') && globRe(g.slice(1)).test(file));
+const withoutMutants = (file) => reports.some(({ report: r }) => coveredBy(r.config?.mutate ?? [], file));
 const sourcesUnder = (folder) =>
   existsSync(join(root, folder))
     ? readdirSync(join(root, folder))
@@ -257,7 +274,7 @@ const sourcesUnder = (folder) =>
     : [];
 const folders = [...new Set([...whole.map((g) => g.replace(/\/\*\*.*$/, '')), ...byFolder.keys()])].sort();
 for (const folder of folders) {
-  const notRun = sourcesUnder(folder).filter((f) => !(f in report.files));
+  const notRun = sourcesUnder(folder).filter((f) => !(f in report.files) && !withoutMutants(f));
   const t = byFolder.get(folder) ?? blank();
   const label = notRun.length
     ? `\`${folder}\` (partial: ${notRun.length} file${notRun.length > 1 ? 's' : ''} not run)`

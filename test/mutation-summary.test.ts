@@ -97,6 +97,16 @@ describe('the mutation summary', () => {
     };
     const r = await summaryOf(content);
     expect(r.md).toContain(`every test of \`${tables}\` (a lower bound`);
+    // Its globs name one file of src/stats: the folder's other files are not run.
+    expect(r.md).toMatch(/\| `src\/stats` \(partial: \d+ files not run\) \|/);
+    // Globs that cover the folder: a file with no entry had nothing to mutate, and the folder is whole.
+    const whole = await summaryOf({ ...content, config: { ...content.config, mutate: ['src/stats/**/*.ts'] } });
+    expect(whole.md).toContain('| `src/stats` | 1 |');
+    const less = await summaryOf({
+      ...content,
+      config: { ...content.config, mutate: ['src/stats/**/*.ts', '!src/stats/lp.ts'] },
+    });
+    expect(less.md).toContain('| `src/stats` (partial: 1 file not run) |');
     const check = (...args: string[]) => checkReport(content, args);
     expect(await check(file, 'run', tables)).toEqual({ code: 0, stdout: '' });
     expect(await check(file, 'run', 'vitest.mutation.config.ts')).toEqual({
