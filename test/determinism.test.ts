@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { Simulator } from '../src/engine/simulator.js';
+import { Lane } from '../src/engine/lane.js';
 import { Counters } from '../src/model/counters.js';
 import { PacketTable } from '../src/model/packets.js';
 import { OpenLoopSource } from '../src/model/traffic.js';
@@ -40,7 +41,11 @@ function arrivalsOf(vm: number, vms: number, seed: number): [number, number][] {
     arrivals: { kind: 'poisson' },
   };
   for (let i = 0; i < vms; i++)
-    new OpenLoopSource({ sim, packets, counters, entry, seed, tsoFrames: 1 }, i, traffic).start();
+    new OpenLoopSource(
+      { sim, packets, counters, entry, seed, tsoFrames: 1, fixedDelay: new Lane(sim) },
+      i,
+      traffic,
+    ).start();
   sim.run(1e6);
   return seen;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RngStream } from '../src/engine/rng.js';
+import { Lane } from '../src/engine/lane.js';
 import { Simulator } from '../src/engine/simulator.js';
 import { DELAYED_ACK_NS, type RequestResponse, type VmTraffic } from '../src/model/config.js';
 import { Counters } from '../src/model/counters.js';
@@ -24,7 +25,7 @@ function deps(tsoFrames = 1, seed = 7) {
   const counters = new Counters(2, 1, 1, 1, packets);
   const got: [number, number][] = [];
   const entry: Receiver = { accept: (pkt) => void got.push([pkt, sim.now]) };
-  const d: SourceDeps = { sim, packets, counters, entry, seed, tsoFrames };
+  const d: SourceDeps = { sim, packets, counters, entry, seed, tsoFrames, fixedDelay: new Lane(sim) };
   return { ...d, d, got };
 }
 
@@ -180,7 +181,7 @@ describe('TcpReceiver', () => {
     const reverse: Receiver = {
       accept: (pkt) => void acks.push([packets.info[pkt], sim.now, packets.kind[pkt]]),
     };
-    const r = new TcpReceiver(sim, packets, counters, 0, ackEvery, reverse, merges);
+    const r = new TcpReceiver(sim, packets, counters, 0, ackEvery, reverse, merges, new Lane(sim));
     const seg = (bytes: number, frames = 1) => packets.alloc(0, bytes, sim.now, frames);
     return { sim, counters, acks, r, seg };
   }

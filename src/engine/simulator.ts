@@ -76,6 +76,20 @@ export class Simulator {
 
   /** Schedules `handler.onEvent(arg)` at absolute time `at` (ns). `at` must not be in the past. */
   schedule(at: number, handler: EventHandler, arg = 0): void {
+    this.scheduleWithSeq(at, this.nextSeq++, handler, arg);
+  }
+
+  /**
+   * Takes the sequence number an event scheduled now would get. An event given it later
+   * (scheduleWithSeq) fires among simultaneous events exactly where it would have fired had it
+   * been scheduled now: how a Lane keeps its events out of the queue without reordering them.
+   */
+  takeSeq(): number {
+    return this.nextSeq++;
+  }
+
+  /** Schedules `handler.onEvent(arg)` at `at` (ns) with a sequence number taken earlier by takeSeq(). */
+  scheduleWithSeq(at: number, seq: number, handler: EventHandler, arg: number): void {
     if (!(at >= this.now)) {
       throw new Error(`event scheduled in the past or at NaN: at=${at} now=${this.now}`);
     }
@@ -83,7 +97,7 @@ export class Simulator {
     const reuse = this.firingAtTop;
     const id = reuse ? this.firingId : this.allocate();
     this.time[id] = at;
-    this.seq[id] = this.nextSeq++;
+    this.seq[id] = seq;
     this.arg[id] = arg;
     this.handler[id] = handler;
     if (reuse) {
@@ -132,9 +146,12 @@ export class Simulator {
     this.stopped = true;
   }
 
-  /** Number of events waiting. */
+  /** Events a Lane holds behind its first one, which alone is in the queue. */
+  laneBacklog = 0;
+
+  /** Number of events waiting, those held in lanes included. */
   get pending(): number {
-    return this.queue.size - (this.firingAtTop ? 1 : 0);
+    return this.queue.size - (this.firingAtTop ? 1 : 0) + this.laneBacklog;
   }
 
   private allocate(): number {

@@ -1,3 +1,4 @@
+import { Lane } from '../engine/lane.js';
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { CAUSE_COUNT } from './causes.js';
 import { WIRE_OVERHEAD_BYTES } from './config.js';
@@ -123,19 +124,26 @@ export class Wire implements Receiver, EventHandler {
   }
 }
 
-/** A fixed latency with no CPU and no queueing (DMA, IOMMU translation, the peer's turnaround). */
+/**
+ * A fixed latency with no CPU and no queueing (DMA, IOMMU translation, the peer's turnaround).
+ * Its packets come out in the order they went in, so they wait in a Lane: one queue entry
+ * however many are in flight.
+ */
 export class Delay implements Receiver, EventHandler {
   next!: Receiver;
+  private readonly lane: Lane;
 
   constructor(
     private readonly ctx: HopContext,
     private readonly hop: number,
     private readonly ns: number,
-  ) {}
+  ) {
+    this.lane = new Lane(ctx.sim);
+  }
 
   accept(pkt: number): void {
     enter(this.ctx, this.hop, pkt);
-    this.ctx.sim.after(this.ns, this, pkt);
+    this.lane.after(this.ns, this, pkt);
   }
 
   onEvent(pkt: number): void {

@@ -1,6 +1,7 @@
 import type { EventHandler } from '../engine/simulator.js';
 import { Simulator } from '../engine/simulator.js';
 import { RngStream } from '../engine/rng.js';
+import { Lane } from '../engine/lane.js';
 import type { ModelConfig } from './config.js';
 import { Core } from './core.js';
 import { Counters } from './counters.js';
@@ -217,7 +218,15 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
   const deps = (entry: Receiver): SourceDeps => {
     let d = depsOf.get(entry);
     if (d === undefined) {
-      d = { sim, packets, counters, entry, seed: cfg.seed, tsoFrames: cfg.traffic.tsoFrames };
+      d = {
+        sim,
+        packets,
+        counters,
+        entry,
+        seed: cfg.seed,
+        tsoFrames: cfg.traffic.tsoFrames,
+        fixedDelay: new Lane(sim),
+      };
       depsOf.set(entry, d);
     }
     return d;
@@ -252,6 +261,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
       },
     });
     const guestReceives = cfg.traffic.direction === 'rx';
+    const delayedAcks = new Lane(sim);
     for (let vm = 0; vm < cfg.vms; vm++) {
       senders.push(new BulkSender(deps(entry), vm, cfg.traffic.perVm[vm], cfg.traffic.windowBytes));
       receivers.push(
@@ -263,6 +273,7 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
           cfg.traffic.ackEvery,
           reverse,
           guestReceives || cfg.traffic.peerGro,
+          delayedAcks,
         ),
       );
     }

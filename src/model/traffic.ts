@@ -1,3 +1,4 @@
+import type { Lane } from '../engine/lane.js';
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { RngStream } from '../engine/rng.js';
 import {
@@ -46,6 +47,11 @@ export interface SourceDeps {
   counters: Counters;
   entry: Receiver;
   seed: number;
+  /**
+   * Events every source schedules after the same fixed delay (a request issued after the
+   * peer's latency), in one Lane: one queue entry for all VMs.
+   */
+  fixedDelay: Lane;
   /** Frames per packet: 1, or the frames of a TSO segment (transmit with segmentation offload). */
   tsoFrames: number;
 }
@@ -177,6 +183,8 @@ export class TcpReceiver implements EventHandler {
      * GRO sees a TSO segment's frames one by one.
      */
     private readonly mergesSegments: boolean,
+    /** Where the delayed-ACK timer waits: one Lane for every VM's receiver, as the timeout is the same. */
+    private readonly timers: Lane,
   ) {}
 
   receive(pkt: number, from: Core | null): void {
@@ -196,7 +204,7 @@ export class TcpReceiver implements EventHandler {
     }
     if (this.pendingFrames > 0 && !this.timerArmed) {
       this.timerArmed = true;
-      this.sim.after(DELAYED_ACK_NS, this);
+      this.timers.after(DELAYED_ACK_NS, this);
     }
   }
 
@@ -303,7 +311,7 @@ class RequestIssuer implements EventHandler {
 
   issue(): void {
     const slot = this.table.open(this.d.sim.now);
-    if (this.rr.peerLatencyNs > 0) this.d.sim.after(this.rr.peerLatencyNs, this, slot);
+    if (this.rr.peerLatencyNs > 0) this.d.fixedDelay.after(this.rr.peerLatencyNs, this, slot);
     else this.onEvent(slot);
   }
 
