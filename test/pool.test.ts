@@ -24,6 +24,28 @@ describe('task runners', () => {
     await pool.close();
   });
 
+  it('starts a worker only when a task finds none idle (or ahead, as asked), never more than its jobs', async () => {
+    const pool = new WorkerPool(3);
+    const ahead = new WorkerPool(3, 1);
+    const capped = new WorkerPool(1, 4);
+    try {
+      expect(pool.started).toBe(0);
+      expect(ahead.started).toBe(1);
+      expect(capped.started).toBe(1);
+      // One task at a time: the one worker is idle again for each.
+      for (let i = 0; i < 3; i++) await pool.run(task);
+      expect(pool.started).toBe(1);
+      await ahead.run(task);
+      expect(ahead.started).toBe(1);
+      // Four at once: a worker each, up to the three allowed; the fourth waits for one.
+      const outs = await Promise.all([0, 1, 2, 3].map(() => pool.run(task)));
+      expect(pool.started).toBe(3);
+      expect(new Set(outs.map((o) => o.result.deliveredPackets)).size).toBe(1);
+    } finally {
+      await Promise.all([pool.close(), ahead.close(), capped.close()]);
+    }
+  });
+
   it("a worker's error comes back as an Error with its message, in order with the other tasks", async () => {
     const pool = new WorkerPool(2);
     try {

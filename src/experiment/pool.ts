@@ -67,7 +67,11 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** A fixed set of worker threads taking tasks from one queue. */
+/**
+ * Up to `jobs` worker threads taking tasks from one queue. A worker starts when a task finds
+ * none idle (so a study of one row starts one), or ahead of time with `prestart`: a worker
+ * takes tens of milliseconds to load the model, time the caller can spend planning.
+ */
 export class WorkerPool implements TaskRunner {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
@@ -76,39 +80,50 @@ export class WorkerPool implements TaskRunner {
   /** Shared with every worker: set to 1 to stop their runs (see Simulator's stop flag). */
   private readonly stop = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
+  private readonly file = workerFile();
 
-  constructor(jobs: number) {
-    const file = workerFile();
-    for (let i = 0; i < jobs; i++) {
-      const w = new Worker(file, { workerData: { stop: this.stop.buffer } });
-      w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
-        const p = this.busy.get(w)!;
-        this.busy.delete(w);
-        if (msg.error) p.reject(rebuild(msg.error));
-        else p.resolve(msg.output!);
-        this.idle.push(w);
-        this.dispatch();
-      });
-      w.on('error', (e) => {
-        const p = this.busy.get(w);
-        this.busy.delete(w);
-        p?.reject(e);
-      });
-      w.on('exit', () => {
-        // Terminated after a stop with a task in flight, the task fails as stopped.
-        const p = this.busy.get(w);
-        this.busy.delete(w);
-        p?.reject(this.stopped ? new SimulationStopped() : new Error('a worker thread exited during a run'));
-      });
-      this.all.push(w);
+  constructor(
+    private readonly jobs: number,
+    prestart = 0,
+  ) {
+    for (let i = 0; i < Math.min(prestart, jobs); i++) this.spawn();
+  }
+
+  /** Workers started so far. */
+  get started(): number {
+    return this.all.length;
+  }
+
+  private spawn(): void {
+    const w = new Worker(this.file, { workerData: { stop: this.stop.buffer } });
+    w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
+      const p = this.busy.get(w)!;
+      this.busy.delete(w);
+      if (msg.error) p.reject(rebuild(msg.error));
+      else p.resolve(msg.output!);
       this.idle.push(w);
-    }
+      this.dispatch();
+    });
+    w.on('error', (e) => {
+      const p = this.busy.get(w);
+      this.busy.delete(w);
+      p?.reject(e);
+    });
+    w.on('exit', () => {
+      // Terminated after a stop with a task in flight, the task fails as stopped.
+      const p = this.busy.get(w);
+      this.busy.delete(w);
+      p?.reject(this.stopped ? new SimulationStopped() : new Error('a worker thread exited during a run'));
+    });
+    this.all.push(w);
+    this.idle.push(w);
   }
 
   run(task: Task): Promise<TaskOutput> {
     if (this.stopped) return Promise.reject(new SimulationStopped());
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
+      if (this.idle.length === 0 && this.all.length < this.jobs) this.spawn();
       this.dispatch();
     });
   }

@@ -163,15 +163,13 @@ export async function handler(argv: Args, ctx: CommandContext): Promise<void> {
   }
 }
 
-/** The run itself; `stopped` says which signal arrived, if one did. */
+/** The run itself, from the command line's options; `stopped` says which signal arrived, if one did. */
 async function runFiles(
   argv: Args,
   ctx: CommandContext,
   sig: { stopped: () => NodeJS.Signals | undefined; started: (r: TaskRunner) => void },
 ): Promise<void> {
-  const { io } = ctx;
   const { parseOverrides } = await import('../../scenario/overrides.js');
-  const { metaFileFor, metaHeader } = await import('../../scenario/provenance.js');
   const { shardOf } = await import('../../scenario/shard.js');
   const overrides = parseOverrides({
     seed: argv.seed,
@@ -210,6 +208,37 @@ async function runFiles(
     }
     writers.set(csv, file);
   }
+  // Worker threads even for --jobs 1: a signal then stops a run in flight at once. The first
+  // starts now and loads the model while the scenarios are planned; the others when rows wait.
+  const { WorkerPool } = await import('../../experiment/pool.js');
+  const runner = new WorkerPool(jobs, 1);
+  sig.started(runner);
+  try {
+    await planAndRun(argv, ctx, sig, { overrides, jobs, format, out, write, shard, files, runner });
+  } finally {
+    await runner.close();
+  }
+}
+
+/** Plans every file, checks earlier results (--resume), runs the rows on `runner`, and writes and prints them. */
+async function planAndRun(
+  argv: Args,
+  ctx: CommandContext,
+  sig: { stopped: () => NodeJS.Signals | undefined },
+  o: {
+    overrides: Overrides;
+    jobs: number;
+    format: string;
+    out: string;
+    write: boolean;
+    shard: ReturnType<typeof import('../../scenario/shard.js').shardOf>;
+    files: string[];
+    runner: TaskRunner;
+  },
+): Promise<void> {
+  const { overrides, jobs, format, out, write, shard, files, runner } = o;
+  const { io } = ctx;
+  const { metaFileFor, metaHeader } = await import('../../scenario/provenance.js');
   const plans: Plan[] = [];
   for (const file of files) plans.push(await planned(file, overrides, ctx));
   // Every check on earlier results too, before anything runs.
@@ -230,14 +259,10 @@ async function runFiles(
     );
   if (shard && argv.report && !argv.quiet)
     io.err('iovsim: --report is for whole studies: `iovsim merge --report` draws the merged one\n');
-  const { WorkerPool } = await import('../../experiment/pool.js');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
   const { writeLongTables } = await import('../../output/tidy.js');
   const { tableFor } = await import('../tables.js');
-  // Worker threads even for --jobs 1: a signal then stops a run in flight at once.
-  const runner = new WorkerPool(jobs);
-  sig.started(runner);
   const printed: ResultSet[] = [];
   try {
     for (const { plan, csvFile, metaFile, header, kept } of runs) {
@@ -257,7 +282,10 @@ async function runFiles(
       if (!argv.quiet && !io.isTty) {
         const mine = shard ? plan.cells.filter((c) => c.index % shard.count === shard.index) : plan.cells;
         const todo = mine.length - (kept?.kept.size ?? 0);
-        io.err(`${plan.name}: ${todo} of ${mine.length} rows to compute, on ${jobs} worker threads\n`);
+        const threads = Math.max(1, Math.min(jobs, todo));
+        io.err(
+          `${plan.name}: ${todo} of ${mine.length} rows to compute, on ${threads} worker thread${threads === 1 ? '' : 's'}\n`,
+        );
       }
       const rows = await runPlan(plan, {
         runner,
@@ -296,7 +324,5 @@ async function runFiles(
         : `iovsim: interrupted after ${e.rowsWritten} of ${e.rowsTotal} rows; nothing was written (--no-write)\n`,
     );
     ctx.exit(exitCodeOf(sig.stopped() ?? 'SIGINT'));
-  } finally {
-    await runner.close();
   }
 }

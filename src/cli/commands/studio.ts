@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { EnvironmentError, InputError } from '../../errors.js';
@@ -48,7 +48,9 @@ export interface StudioServer {
  * Serves `dir` read-only on 127.0.0.1: GET and HEAD of the files in it (no listing, nothing
  * outside it), `/` as index.html. No caching, so a rebuilt page is what the next load gets.
  */
-export function serveStudio(dir: string, port: number): Promise<StudioServer> {
+export async function serveStudio(dir: string, port: number): Promise<StudioServer> {
+  // Loaded here, not at the top: every other command would pay for node:http at start-up.
+  const { createServer } = await import('node:http');
   const rootDir = normalize(dir.endsWith(sep) ? dir : dir + sep);
   const server = createServer((req, res) => {
     const send = (status: number, body: string | Buffer, type = 'text/plain; charset=utf-8') => {
