@@ -18,8 +18,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 rmSync(outdir, { recursive: true, force: true });
 
+// yargs 18 takes string-width 8 and its cliui string-width 7: the same function, each building
+// Unicode tables when it loads (an Intl.Segmenter, emoji regular expressions), some 10 ms of
+// every start. One copy serves both.
+const oneStringWidth = { 'string-width': './node_modules/string-width/index.js' };
+
 await build({
   absWorkingDir: root,
+  alias: oneStringWidth,
   // Same names as in dist/cli and dist/experiment: pool.ts finds ./worker.js beside itself.
   entryPoints: ['dist/cli/main.js', 'dist/cli/signals.js', 'dist/experiment/worker.js'],
   entryNames: '[name]',
@@ -56,7 +62,7 @@ await build({
   banner: { js: "var __iovsimUrl=require('node:url').pathToFileURL(__filename).href;" },
   // vega-canvas's Node build awaits at top level (an optional import of node-canvas, which
   // iovsim does not install), which CommonJS cannot; without node-canvas the browser build does the same.
-  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+  alias: { ...oneStringWidth, 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
   logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 });
 
