@@ -16,7 +16,11 @@ process.on('SIGINT', early).on('SIGTERM', early);
 const mtime = (f) => statSync(new URL(f, import.meta.url), { throwIfNoEntry: false })?.mtimeMs;
 const compiled = mtime('../dist/.tsbuildinfo') ?? 0;
 const fresh = (f) => (mtime(f) ?? -1) >= compiled;
-const codeCache = fresh('../dist/bundle/cli.cjs') ? await import('./code-cache.mjs') : undefined;
+const args = process.argv.slice(2);
+// A lone --version needs no parser: the ES module bundle's small entry answers it before
+// the whole CommonJS bundle would have loaded.
+const versionOnly = args.length === 1 && args[0] === '--version';
+const codeCache = !versionOnly && fresh('../dist/bundle/cli.cjs') ? await import('./code-cache.mjs') : undefined;
 const cache = codeCache?.readCache();
 let cli;
 if (cache !== undefined) cli = codeCache.loadBundle(cache).exports;
@@ -26,4 +30,4 @@ else {
 }
 cli.watchSignals();
 process.off('SIGINT', early).off('SIGTERM', early);
-process.exitCode = await cli.main(process.argv.slice(2));
+process.exitCode = await cli.main(args);
