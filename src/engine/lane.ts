@@ -39,14 +39,13 @@ export class Lane implements EventHandler {
       throw new Error(`lane event out of order or at NaN: at=${at} after ${this.last}, now=${sim.now}`);
     }
     this.last = at;
-    const seq = sim.takeSeq();
     if (this.count === this.time.length) this.grow();
     const i = (this.head + this.count) & (this.time.length - 1);
     this.time[i] = at;
-    this.seq[i] = seq;
+    this.seq[i] = sim.takeSeq();
     this.arg[i] = arg;
     this.handler[i] = handler;
-    if (this.count++ === 0) sim.scheduleWithSeq(at, seq, this, 0);
+    if (this.count++ === 0) sim.scheduleFrom(this.time, this.seq, i, this, 0);
     else sim.laneBacklog++;
   }
 
@@ -60,7 +59,7 @@ export class Lane implements EventHandler {
     if (--this.count > 0) {
       const j = this.head;
       this.sim.laneBacklog--;
-      this.sim.scheduleWithSeq(this.time[j], this.seq[j], this, 0);
+      this.sim.scheduleFrom(this.time, this.seq, j, this, 0);
     }
     handler.onEvent(arg);
   }

@@ -81,15 +81,24 @@ export class Simulator {
 
   /**
    * Takes the sequence number an event scheduled now would get. An event given it later
-   * (scheduleWithSeq) fires among simultaneous events exactly where it would have fired had it
+   * (scheduleFrom) fires among simultaneous events exactly where it would have fired had it
    * been scheduled now: how a Lane keeps its events out of the queue without reordering them.
    */
   takeSeq(): number {
     return this.nextSeq++;
   }
 
-  /** Schedules `handler.onEvent(arg)` at `at` (ns) with a sequence number taken earlier by takeSeq(). */
-  scheduleWithSeq(at: number, seq: number, handler: EventHandler, arg: number): void {
+  /**
+   * Schedules `handler.onEvent(arg)` at `times[j]` (ns) with the sequence number `seqs[j]`
+   * taken earlier by takeSeq(). The two are read here, from the caller's arrays: passed as
+   * arguments, a sequence number read from a Float64Array crossed the call as a boxed double,
+   * and the run's memory grew with its length (144 MB peak for 10 M packets instead of 79).
+   */
+  scheduleFrom(times: Float64Array, seqs: Float64Array, j: number, handler: EventHandler, arg: number): void {
+    this.scheduleWithSeq(times[j], seqs[j], handler, arg);
+  }
+
+  private scheduleWithSeq(at: number, seq: number, handler: EventHandler, arg: number): void {
     if (!(at >= this.now)) {
       throw new Error(`event scheduled in the past or at NaN: at=${at} now=${this.now}`);
     }
