@@ -4,28 +4,37 @@
 // zod and yaml alone are some 200 files. Bundled and minified, `iovsim validate` of the
 // quickstart took 215 ms against 346 ms (README, Performance). Chunks are split at the CLI's
 // dynamic imports, so a command still loads only what it needs (no charts for `validate`).
-// Then the same CLI as one CommonJS file, dist/bundle/cli.cjs, and V8's code cache of it, made
-// by running a few commands: compiled from the cache, `iovsim validate` of the quickstart took
-// 150 ms against 205 ms for the ES module bundle (see bin/code-cache.mjs).
-// bin/iovsim.js runs cli.cjs when this V8 made its cache, else the ES module bundle when it was
-// built after tsc's last compile, else dist/cli/ (after a tsc-only rebuild; Stryker's sandbox
+// Then the same CLI as one CommonJS file, dist/bundle/cli.cjs, named on its first line by a
+// hash of its code, and V8's code cache of it, made by running a few commands: compiled from
+// the cache, `iovsim validate` of the quickstart took 150 ms against 205 ms for the ES module
+// bundle. bin/load-cli.mjs says which of them bin/iovsim.js runs, and when (Stryker's sandbox
 // leaves the bundles out: see stryker.config.mjs). Run by `npm run build`, after tsc.
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}dist/bundle`;
 rmSync(outdir, { recursive: true, force: true });
 
-// yargs 18 takes string-width 8 and its cliui string-width 7: the same function, each building
-// Unicode tables when it loads (an Intl.Segmenter, emoji regular expressions), some 10 ms of
-// every start. One copy serves both.
-const oneStringWidth = { 'string-width': './node_modules/string-width/index.js' };
+// yargs 18 takes string-width 8, and its cliui and wrap-ansi take string-width 7: the same
+// function, each copy building Unicode tables when it loads (an Intl.Segmenter, emoji regular
+// expressions), some 10 ms of every start. One copy serves the three. (cli-progress keeps its
+// own string-width 4, a CommonJS module called differently.)
+const oneStringWidth = {
+  name: 'one-string-width',
+  setup(b) {
+    const path = `${root}node_modules/string-width/index.js`;
+    b.onResolve({ filter: /^string-width$/ }, (a) =>
+      /[\\/]node_modules[\\/](cliui|wrap-ansi)[\\/]/.test(a.importer) ? { path } : undefined,
+    );
+  },
+};
 
 await build({
   absWorkingDir: root,
-  alias: oneStringWidth,
+  plugins: [oneStringWidth],
   // Same names as in dist/cli and dist/experiment: pool.ts finds ./worker.js beside itself.
   entryPoints: ['dist/cli/main.js', 'dist/cli/signals.js', 'dist/experiment/worker.js'],
   entryNames: '[name]',
@@ -62,17 +71,27 @@ await build({
   banner: { js: "var __iovsimUrl=require('node:url').pathToFileURL(__filename).href;" },
   // vega-canvas's Node build awaits at top level (an optional import of node-canvas, which
   // iovsim does not install), which CommonJS cannot; without node-canvas the browser build does the same.
-  alias: { ...oneStringWidth, 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+  alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
+  plugins: [oneStringWidth],
+  // A vm.Script cannot import(): a dynamic import of a built-in (node:http) becomes a require.
+  supported: { 'dynamic-import': false },
   logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 });
 
+const cjs = `${outdir}/cli.cjs`;
+const code = readFileSync(cjs, 'utf8');
+if (code.includes('import(')) throw new Error(`${cjs} calls import(), which a vm.Script cannot run`);
+const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
+const source = `//iovsim-build ${buildId}\n${code}`;
+writeFileSync(cjs, source);
+
 // The cache holds what V8 compiled while these ran: start-up, the parser, help, and a scenario's
 // loading and checks. Functions compiled later (a simulation's) are compiled as usual.
-const { cacheFile, loadBundle } = await import('../bin/code-cache.mjs');
-const { exports, script } = loadBundle(undefined);
+const { cacheFileOf, loadBundle } = await import('../bin/load-cli.mjs');
+const { exports, script } = loadBundle(source, undefined);
 const quiet = { out() {}, err() {}, isTty: false };
 for (const args of [['--help'], ['run', '--help'], ['validate', `${root}scenarios/quickstart.yaml`]]) {
-  const code = await exports.main(args, quiet);
-  if (code !== 0) throw new Error(`iovsim ${args.join(' ')} exited ${code} while the code cache was made`);
+  const exit = await exports.main(args, quiet);
+  if (exit !== 0) throw new Error(`iovsim ${args.join(' ')} exited ${exit} while the code cache was made`);
 }
-writeFileSync(cacheFile, script.createCachedData());
+writeFileSync(cacheFileOf(buildId), script.createCachedData());

@@ -32,11 +32,12 @@ version="$(node -p "require('./package.json').version")"
 tarball="$tmp/$(npm pack --silent --pack-destination "$tmp" | tail -n 1)"
 [ -f "$tarball" ] || fail "npm pack made no tarball"
 listing="$(tar -tzf "$tarball")"
-for f in package/bin/iovsim.js package/dist/cli/main.js package/dist/bundle/main.js package/dist/bundle/worker.js package/dist/index.js package/dist/index.d.ts \
+for f in package/bin/iovsim.js package/bin/load-cli.mjs package/dist/bundle/cli.cjs package/dist/cli/main.js package/dist/bundle/main.js package/dist/bundle/worker.js package/dist/index.js package/dist/index.d.ts \
   package/scenarios/quickstart.yaml package/scenarios/validation/mm1-rho0.5.yaml \
   package/scenario.schema.json package/README.md package/LICENSE package/CHANGELOG.md package/docs/scenarios.md; do
   grep -qx "$f" <<<"$listing" || fail "the tarball lacks $f"
 done
+grep -q '^package/dist/bundle/cli\.cjs\.[0-9a-f]*\.v8-.*\.cache$' <<<"$listing" || fail "the tarball lacks the CLI's code cache"
 if grep -q '^package/src/\|^package/test/\|\.map$' <<<"$listing"; then
   fail "the tarball carries sources, tests or source maps"
 fi
@@ -47,6 +48,9 @@ npm install -g --prefix "$prefix" --no-audit --no-fund --loglevel=error "$tarbal
 export PATH="$prefix/bin:$PATH"
 [ "$(command -v iovsim)" = "$prefix/bin/iovsim" ] || fail "iovsim is not the installed one: $(command -v iovsim)"
 installed="$prefix/lib/node_modules/iovsim"
+# Installed by the Node that built it, the CLI starts from V8's code cache (bin/load-cli.mjs).
+route="$(node --input-type=module -e "const m = await import('$installed/bin/load-cli.mjs'); console.log((await m.loadCli(['validate'])).route)")"
+[ "$route" = "code cache" ] || fail "the installed CLI loads by '$route', not from its code cache"
 
 # Everything below runs in a folder that has nothing to do with the repository.
 work="$tmp/work"

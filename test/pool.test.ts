@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { SimulationStopped } from '../src/engine/simulator.js';
@@ -43,6 +46,31 @@ describe('task runners', () => {
       expect(new Set(outs.map((o) => o.result.deliveredPackets)).size).toBe(1);
     } finally {
       await Promise.all([pool.close(), ahead.close(), capped.close()]);
+    }
+  });
+
+  it('fails its tasks, and does not start worker after worker, when a worker cannot load or exits at once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iovsim-pool-'));
+    const throws = join(dir, 'throws.mjs');
+    writeFileSync(throws, "throw new Error('cannot load the model');\n");
+    const exits = join(dir, 'exits.mjs');
+    writeFileSync(exits, 'process.exit(0);\n');
+    for (const [file, message] of [
+      [throws, /cannot load the model/],
+      [exits, /a worker thread exited (during a run|before it was given a task)/],
+    ] as const) {
+      const pool = new WorkerPool(2, 1, file);
+      try {
+        const outcomes = await Promise.allSettled([pool.run(task), pool.run(task), pool.run(task)]);
+        for (const o of outcomes) {
+          expect(o.status).toBe('rejected');
+          expect(((o as PromiseRejectedResult).reason as Error).message).toMatch(message);
+        }
+        await expect(pool.run(task)).rejects.toThrow(message);
+        expect(pool.started).toBeLessThanOrEqual(2);
+      } finally {
+        await pool.close();
+      }
     }
   });
 

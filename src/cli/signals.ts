@@ -1,10 +1,11 @@
 import { EXIT } from '../errors.js';
 
 /**
- * SIGINT and SIGTERM, for the whole process. bin/iovsim.js starts watching before it loads
- * anything else: until a command takes the signals over, one ends the process at once with
- * exit 130 (SIGINT) or 143 (SIGTERM), as it would have without a handler but with a proper
- * exit code. `run` takes them over while it runs, to stop its rows and keep its CSV.
+ * SIGINT and SIGTERM, for the whole process. bin/iovsim.js starts watching as soon as the CLI
+ * is loaded (until then its own handler does the same): until a command takes the signals
+ * over, one ends the process at once with exit 130 (SIGINT) or 143 (SIGTERM), as it would have
+ * without a handler but with a proper exit code. `run` takes them over while it runs, to stop
+ * its rows and keep its CSV.
  */
 type Listener = (signal: NodeJS.Signals) => void;
 

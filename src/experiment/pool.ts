@@ -69,8 +69,10 @@ interface Pending {
 
 /**
  * Up to `jobs` worker threads taking tasks from one queue. A worker starts when a task finds
- * none idle (so a study of one row starts one), or ahead of time with `prestart`: a worker
- * takes tens of milliseconds to load the model, time the caller can spend planning.
+ * none idle (so a study of one run starts one), or ahead of time with `prestart`: a worker
+ * takes tens of milliseconds to load the model, time the caller can spend planning. A worker
+ * that dies leaves the pool; one that dies before its first task (it could not load) fails
+ * the tasks waiting and those to come with its error, rather than leave them waiting.
  */
 export class WorkerPool implements TaskRunner {
   private readonly idle: Worker[] = [];
@@ -80,11 +82,13 @@ export class WorkerPool implements TaskRunner {
   /** Shared with every worker: set to 1 to stop their runs (see Simulator's stop flag). */
   private readonly stop = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
-  private readonly file = workerFile();
+  private failure: Error | undefined;
 
   constructor(
     private readonly jobs: number,
     prestart = 0,
+    /** The worker script: the compiled worker.ts (another only in tests). */
+    private readonly file = workerFile(),
   ) {
     for (let i = 0; i < Math.min(prestart, jobs); i++) this.spawn();
   }
@@ -104,26 +108,49 @@ export class WorkerPool implements TaskRunner {
       this.idle.push(w);
       this.dispatch();
     });
+    // What the worker threw, uncaught: the reason it exits.
+    let died: Error | undefined;
     w.on('error', (e) => {
+      died = e;
       const p = this.busy.get(w);
       this.busy.delete(w);
       p?.reject(e);
     });
     w.on('exit', () => {
-      // Terminated after a stop with a task in flight, the task fails as stopped.
+      // Terminated after a stop with a task in flight, the task fails as stopped. Exited
+      // while idle (it could not load), it takes the tasks waiting with it: started again,
+      // it would fail again.
       const p = this.busy.get(w);
-      this.busy.delete(w);
-      p?.reject(this.stopped ? new SimulationStopped() : new Error('a worker thread exited during a run'));
+      this.forget(w);
+      if (p)
+        p.reject(this.stopped ? new SimulationStopped() : (died ?? new Error('a worker thread exited during a run')));
+      else if (!this.stopped) this.fail(died ?? new Error('a worker thread exited before it was given a task'));
+      this.dispatch();
     });
     this.all.push(w);
     this.idle.push(w);
   }
 
+  /** Takes a dead worker out of the pool. */
+  private forget(w: Worker): void {
+    this.busy.delete(w);
+    const i = this.idle.indexOf(w);
+    if (i >= 0) this.idle.splice(i, 1);
+    const j = this.all.indexOf(w);
+    if (j >= 0) this.all.splice(j, 1);
+  }
+
+  /** A worker could not start: every task waiting, and every later one, fails with its error. */
+  private fail(e: Error): void {
+    this.failure ??= e;
+    for (const p of this.queue.splice(0)) p.reject(e);
+  }
+
   run(task: Task): Promise<TaskOutput> {
     if (this.stopped) return Promise.reject(new SimulationStopped());
+    if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
       this.queue.push({ task, resolve, reject });
-      if (this.idle.length === 0 && this.all.length < this.jobs) this.spawn();
       this.dispatch();
     });
   }
@@ -145,6 +172,9 @@ export class WorkerPool implements TaskRunner {
   }
 
   private dispatch(): void {
+    // A worker for each task no idle one will take, up to jobs: it takes its task once loaded.
+    while (!this.stopped && !this.failure && this.idle.length < this.queue.length && this.all.length < this.jobs)
+      this.spawn();
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.pop()!;
       const p = this.queue.shift()!;

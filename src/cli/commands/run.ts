@@ -282,9 +282,9 @@ async function planAndRun(
       if (!argv.quiet && !io.isTty) {
         const mine = shard ? plan.cells.filter((c) => c.index % shard.count === shard.index) : plan.cells;
         const todo = mine.length - (kept?.kept.size ?? 0);
-        const threads = Math.max(1, Math.min(jobs, todo));
+        // Workers start as runs wait for them (a row's replications are runs of their own).
         io.err(
-          `${plan.name}: ${todo} of ${mine.length} rows to compute, on ${threads} worker thread${threads === 1 ? '' : 's'}\n`,
+          `${plan.name}: ${todo} of ${mine.length} rows to compute, on up to ${jobs} worker thread${jobs === 1 ? '' : 's'}\n`,
         );
       }
       const rows = await runPlan(plan, {
