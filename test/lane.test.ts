@@ -92,6 +92,22 @@ describe('Lane', () => {
     expect(fired).toEqual(Array.from({ length: 50 }, (_, i) => `${i + 6}:${i}`));
   });
 
+  it('takes a delay of zero: the event fires now, after the events already due now', () => {
+    const sim = new Simulator();
+    const lane = new Lane(sim);
+    const log: string[] = [];
+    const h: EventHandler = { onEvent: (arg) => void log.push(`${sim.now}:${arg}`) };
+    sim.schedule(5, {
+      onEvent: () => {
+        sim.after(0, h, 1);
+        lane.after(0, h, 2);
+        lane.after(0, h, 3);
+      },
+    });
+    sim.run(10);
+    expect(log).toEqual(['5:1', '5:2', '5:3']);
+  });
+
   it('refuses an event due before its last one, a negative delay or NaN', () => {
     const sim = new Simulator();
     const lane = new Lane(sim);
