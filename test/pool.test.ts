@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -71,6 +71,27 @@ describe('task runners', () => {
       } finally {
         await pool.close();
       }
+    }
+  });
+
+  it('once a worker died before any task, fails later runs at once and starts no other', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iovsim-pool-'));
+    const starts = join(dir, 'starts');
+    const file = join(dir, 'counted.mjs');
+    writeFileSync(
+      file,
+      `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(starts)}, 'x');\nthrow new Error('cannot load the model');\n`,
+    );
+    const pool = new WorkerPool(2, 1, file);
+    try {
+      // The worker started ahead dies idle and leaves the pool.
+      await vi.waitUntil(() => pool.started === 0, { timeout: 10_000, interval: 20 });
+      await expect(pool.run(task)).rejects.toThrow(/cannot load the model/);
+      await expect(pool.run(task)).rejects.toThrow(/cannot load the model/);
+      expect(pool.started).toBe(0);
+      expect(readFileSync(starts, 'utf8')).toBe('x');
+    } finally {
+      await pool.close();
     }
   });
 
