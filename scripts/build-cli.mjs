@@ -11,7 +11,7 @@
 // leaves the bundles out: see stryker.config.mjs). Run by `npm run build`, after tsc.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -32,39 +32,43 @@ const oneStringWidth = {
   },
 };
 
-await build({
+// What both bundles share.
+const common = {
   absWorkingDir: root,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  minify: true,
   plugins: [oneStringWidth],
+  logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
+};
+
+await build({
+  ...common,
   // Same names as in dist/cli and dist/experiment: pool.ts finds ./worker.js beside itself.
   entryPoints: ['dist/cli/main.js', 'dist/cli/signals.js', 'dist/experiment/worker.js'],
   entryNames: '[name]',
   outdir,
-  bundle: true,
   splitting: true,
   format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
   // Packages written as CommonJS (cli-progress, jstat) call require(), which ES modules lack.
   banner: {
     js: "import{createRequire as __iovsimRequire}from'node:module';const require=__iovsimRequire(import.meta.url);",
   },
-  logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 });
 
-await build({
-  absWorkingDir: root,
+// Kept in memory (write: false): the file is written once, with its build line first.
+const cjs = `${outdir}/cli.cjs`;
+const { outputFiles } = await build({
+  ...common,
   stdin: {
     contents: "export { main } from './dist/cli/main.js'; export { watchSignals } from './dist/cli/signals.js';",
     resolveDir: root,
     sourcefile: 'cli-entry.js',
   },
-  outfile: `${outdir}/cli.cjs`,
-  bundle: true,
+  outfile: cjs,
+  write: false,
   format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
   // CommonJS has no import.meta: the file's own URL stands in. It sits in dist/bundle like the
   // ES module chunks, so the paths the code resolves from it (package.json, scenarios) hold.
   define: { 'import.meta.url': '__iovsimUrl' },
@@ -72,14 +76,10 @@ await build({
   // vega-canvas's Node build awaits at top level (an optional import of node-canvas, which
   // iovsim does not install), which CommonJS cannot; without node-canvas the browser build does the same.
   alias: { 'vega-canvas': './node_modules/vega-canvas/build/vega-canvas.browser.js' },
-  plugins: [oneStringWidth],
   // A vm.Script cannot import(): a dynamic import of a built-in (node:http) becomes a require.
   supported: { 'dynamic-import': false },
-  logLevel: process.argv.includes('--quiet') ? 'warning' : 'info',
 });
-
-const cjs = `${outdir}/cli.cjs`;
-const code = readFileSync(cjs, 'utf8');
+const code = outputFiles[0].text;
 if (code.includes('import(')) throw new Error(`${cjs} calls import(), which a vm.Script cannot run`);
 const buildId = createHash('sha256').update(code).digest('hex').slice(0, 16);
 const source = `//iovsim-build ${buildId}\n${code}`;
