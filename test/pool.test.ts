@@ -32,17 +32,17 @@ describe('task runners', () => {
     const ahead = new WorkerPool(3, 1);
     const capped = new WorkerPool(1, 4);
     try {
-      expect(pool.started).toBe(0);
-      expect(ahead.started).toBe(1);
-      expect(capped.started).toBe(1);
+      expect(pool.alive).toBe(0);
+      expect(ahead.alive).toBe(1);
+      expect(capped.alive).toBe(1);
       // One task at a time: the one worker is idle again for each.
       for (let i = 0; i < 3; i++) await pool.run(task);
-      expect(pool.started).toBe(1);
+      expect(pool.alive).toBe(1);
       await ahead.run(task);
-      expect(ahead.started).toBe(1);
+      expect(ahead.alive).toBe(1);
       // Four at once: a worker each, up to the three allowed; the fourth waits for one.
       const outs = await Promise.all([0, 1, 2, 3].map(() => pool.run(task)));
-      expect(pool.started).toBe(3);
+      expect(pool.alive).toBe(3);
       expect(new Set(outs.map((o) => o.result.deliveredPackets)).size).toBe(1);
     } finally {
       await Promise.all([pool.close(), ahead.close(), capped.close()]);
@@ -67,7 +67,7 @@ describe('task runners', () => {
           expect(((o as PromiseRejectedResult).reason as Error).message).toMatch(message);
         }
         await expect(pool.run(task)).rejects.toThrow(message);
-        expect(pool.started).toBeLessThanOrEqual(2);
+        expect(pool.alive).toBeLessThanOrEqual(2);
       } finally {
         await pool.close();
       }
@@ -85,10 +85,10 @@ describe('task runners', () => {
     const pool = new WorkerPool(2, 1, file);
     try {
       // The worker started ahead dies idle and leaves the pool.
-      await vi.waitUntil(() => pool.started === 0, { timeout: 10_000, interval: 20 });
+      await vi.waitUntil(() => pool.alive === 0, { timeout: 10_000, interval: 20 });
       await expect(pool.run(task)).rejects.toThrow(/cannot load the model/);
       await expect(pool.run(task)).rejects.toThrow(/cannot load the model/);
-      expect(pool.started).toBe(0);
+      expect(pool.alive).toBe(0);
       expect(readFileSync(starts, 'utf8')).toBe('x');
     } finally {
       await pool.close();

@@ -93,8 +93,8 @@ export class WorkerPool implements TaskRunner {
     for (let i = 0; i < Math.min(prestart, jobs); i++) this.spawn();
   }
 
-  /** Workers started so far. */
-  get started(): number {
+  /** Workers alive: started, and not exited (a dead one leaves the pool). */
+  get alive(): number {
     return this.all.length;
   }
 
