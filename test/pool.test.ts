@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { SimulationStopped } from '../src/engine/simulator.js';
 import { InlineRunner, taskRunner, WorkerPool } from '../src/experiment/pool.js';
+import { InvariantError } from '../src/experiment/task.js';
 import { experiment } from './support/scenario.js';
 
 // The pool's own behaviour: errors come back as what they were, a stop stops everything.
@@ -136,5 +137,76 @@ describe('task runners', () => {
       terminate.mockRestore();
       await pool.close();
     }
+  });
+
+  // Stand-in workers, for what a real one does too rarely to test: each is an ES module that
+  // answers the pool's messages in its own way.
+  const standIn = (name: string, body: string): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'iovsim-pool-')), `${name}.mjs`);
+    writeFileSync(file, `import { parentPort } from 'node:worker_threads';\n${body}\n`);
+    return file;
+  };
+
+  it('a broken law in a worker comes back as an InvariantError, any other error as an Error', async () => {
+    const file = standIn(
+      'errors',
+      "let n = 0;\nparentPort.on('message', () => parentPort.postMessage({ error: { name: n++ === 0 ? 'InvariantError' : 'RangeError', message: 'law ' + n } }));",
+    );
+    const pool = new WorkerPool(1, 0, file);
+    try {
+      const law = await pool.run(task).catch((e: unknown) => e);
+      expect(law).toBeInstanceOf(InvariantError);
+      expect((law as Error).message).toBe('law 1');
+      const other = await pool.run(task).catch((e: unknown) => e);
+      expect((other as Error).constructor).toBe(Error);
+      expect((other as Error).message).toBe('law 2');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('a worker that dies idle after its tasks fails the runs after it, without throwing in the pool', async () => {
+    const file = standIn(
+      'dies-idle',
+      "parentPort.on('message', () => {\n  parentPort.postMessage({ output: 'done' });\n  setTimeout(() => { throw new Error('died idle'); }, 50);\n});",
+    );
+    const pool = new WorkerPool(1, 0, file);
+    try {
+      await expect(pool.run(task)).resolves.toBe('done');
+      await vi.waitUntil(() => pool.alive === 0, { timeout: 10_000, interval: 20 });
+      await expect(pool.run(task)).rejects.toThrow('died idle');
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('abort terminates a worker that does not notice the stop flag, after a grace period', async () => {
+    const file = standIn('stuck', "parentPort.on('message', () => { for (;;) {} });");
+    const pool = new WorkerPool(1, 0, file);
+    try {
+      const running = pool.run(task);
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = performance.now();
+      pool.abort();
+      const never = new Promise((_, reject) =>
+        setTimeout(() => reject(new Error('the stuck worker was never ended')), 5000),
+      );
+      await expect(Promise.race([running, never])).rejects.toBeInstanceOf(SimulationStopped);
+      // Terminated by the grace timer (300 ms), not at once and not never.
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+      expect(pool.alive).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('close ends every worker and refuses later runs', async () => {
+    const pool = new WorkerPool(2, 2);
+    await pool.run(task);
+    expect(pool.alive).toBe(2);
+    await pool.close();
+    await vi.waitUntil(() => pool.alive === 0, { timeout: 10_000, interval: 20 });
+    await expect(pool.run(task)).rejects.toBeInstanceOf(SimulationStopped);
+    expect(pool.alive).toBe(0);
   });
 });
