@@ -85,6 +85,14 @@ describe('loading the CLI', () => {
     );
     expect(r.stdout).not.toMatch(/internal error/);
     expect(r.stdout).toMatch(/tty \[.*\] [0-2]\/2 rows \| \d+%/);
+    // The time left: unknown ('--') until a row is done, then a time, never cli-progress's
+    // 'INF' cut to two characters or a 0 s guessed before anything was measured.
+    const etas = [...r.stdout.matchAll(/(\d)\/2 rows \| \d+% \| ETA (\S+)/g)].map((m) => [
+      m[1],
+      m[2].split(String.fromCharCode(27))[0],
+    ]);
+    expect(etas.length).toBeGreaterThan(0);
+    for (const [done, eta] of etas) expect(eta).toMatch(done === '0' ? /^--$/ : /^\d+[hms]/);
     expect(r.status, r.stdout).toBe(0);
     expect(existsSync(join(dir, 'out', 'tty.csv'))).toBe(true);
   });

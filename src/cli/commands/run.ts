@@ -97,10 +97,23 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 
 /** A progress bar on stderr: rows done of total, and the time left. */
 async function progressBar(name: string): Promise<ProgressSink> {
-  const { Presets, SingleBar } = await import('cli-progress');
+  const { Format, Presets, SingleBar } = await import('cli-progress');
+  const line = `${name} [{bar}] {value}/{total} rows | {percentage}% | ETA {eta_formatted}`;
   const bar = new SingleBar(
     {
-      format: `${name} [{bar}] {value}/{total} rows | {percentage}% | ETA {eta_formatted}`,
+      // Before the first row, and while the rate is unknown, cli-progress's ETA is 0, 'INF' or
+      // 'NULL' (printed "0s", "NFs"): the time left is shown only once a row has measured it.
+      format: (options, params, payload: unknown) =>
+        Format.Formatter(
+          {
+            ...options,
+            format: line,
+            formatTime: (t, o, round) =>
+              params.value > 0 && typeof t === 'number' && Number.isFinite(t) ? Format.TimeFormat(t, o, round) : '--',
+          },
+          params,
+          payload,
+        ),
       stream: process.stderr,
       hideCursor: true,
       clearOnComplete: true,
