@@ -10,7 +10,7 @@ import { BUILTIN_PATH_NAMES } from '../model/paths.js';
 import { toCsv } from '../output/csv.js';
 import { writeAtomic } from '../output/write.js';
 import type { Experiment } from '../scenario/resolve.js';
-import { holdIovsim, holdTypedArrayHeap, holdWorkload } from './hold.js';
+import { holdFastPriorityQueue, holdIovsim, holdTypedArrayHeap, holdWorkload } from './hold.js';
 import { hostScenario, quickstart, timePath, type PathSpeed } from './paths.js';
 
 const median = (xs: number[]): number => {
@@ -92,15 +92,23 @@ log(`iovsim bench on ${machine}${quick ? ' (--quick: shorter runs, no 100M-packe
 let referenceEventsPerSecond = NaN;
 if (want(1)) {
   const w = holdWorkload(quick ? 2_000_000 : 10_000_000, 1000);
-  const [ours, ref] = alternate(5, [() => holdIovsim(w), () => holdTypedArrayHeap(w)]);
+  const [ours, ref, fpq] = alternate(5, [
+    () => holdIovsim(w),
+    () => holdTypedArrayHeap(w),
+    () => holdFastPriorityQueue(w),
+  ]);
   const a = median(ours);
   const b = median(ref);
   referenceEventsPerSecond = b;
   const r = ratios(ours, ref);
+  const ceiling = ratios(fpq, ref);
   log('1. hold model (1000 pending, each event schedules one at now + Exp(1)), median of 5 alternating runs');
   log(`   iovsim engine                       ${fmt(a / 1e6)} M events/s`);
   log(`   typed-array binary heap (reference) ${fmt(b / 1e6)} M events/s`);
   log(`   ratio                               ${fmt(r.median, 3)} (${r.spread})   (target >= 0.75)`);
+  log(
+    `   FastPriorityQueue alone             ${fmt(median(fpq) / 1e6)} M events/s, ratio ${fmt(ceiling.median, 3)} (${ceiling.spread}): the ceiling of an engine on it`,
+  );
   row({
     benchmark: 'hold',
     item: 'iovsim engine',
@@ -111,6 +119,18 @@ if (want(1)) {
     spread: r.spread,
     target: '>= 0.75 x reference',
     met: r.median >= 0.75,
+  });
+  row({
+    benchmark: 'hold',
+    item: 'FastPriorityQueue alone',
+    value: num(median(fpq) / 1e6),
+    unit: 'M events/s',
+    reference: num(b / 1e6),
+    ratio: num(ceiling.median),
+    spread: ceiling.spread,
+    target:
+      "none: the required event queue with the engine's comparator and nothing else, the most an engine on it can reach",
+    met: '',
   });
   // The heap's log factor: what the same engine does with fewer and more events pending.
   const sizes = [20, 200, 2000];
@@ -240,6 +260,10 @@ if (want(4)) {
   const runs: PathSpeed[][] = exps.map(() => []);
   // The reference heap runs in every round too: packets per reference event is the machine-independent figure.
   const hold = holdWorkload(quick ? 1_000_000 : 3_000_000, 1000);
+  // The engine alone with as few events pending as the quickstart has (about 5 to 10): its
+  // events/s over a path's events per packet is the most that path could reach if the model's
+  // own work cost nothing.
+  const bare = holdWorkload(quick ? 1_000_000 : 3_000_000, 20);
   const measured = alternate(3, [
     ...exps.map(({ exp }, i) => () => {
       const s = timePath(exp, exp.paths[0]);
@@ -247,14 +271,16 @@ if (want(4)) {
       return s.packets / s.wallSeconds;
     }),
     () => holdTypedArrayHeap(hold),
+    () => holdIovsim(bare),
   ]);
   const speeds = measured.slice(0, exps.length);
   const reference = median(measured[exps.length]);
+  const engineAlone = median(measured[exps.length + 1]);
   log(
     `4. per built-in path: quickstart (10 GbE, 1518-B frames, 4 VMs, saturating), ${duration} simulated, median of 3 alternating`,
   );
   log(
-    `   path              packets/wall-s  simulated s/wall s  events/packet  packets per reference event   (target >= 3 M packets/wall s; reference heap ${fmt(reference / 1e6)} M events/s)`,
+    `   path              packets/wall-s  simulated s/wall s  events/packet  packets per reference event  engine-alone ceiling   (target >= 3 M packets/wall s; reference heap ${fmt(reference / 1e6)} M events/s, engine with 20 pending ${fmt(engineAlone / 1e6)} M)`,
   );
   exps.forEach(({ name }, i) => {
     const pps = median(speeds[i]);
@@ -262,8 +288,9 @@ if (want(4)) {
     const eventsPerPacket = runs[i][0].events / runs[i][0].packets;
     const lo = Math.min(...speeds[i]);
     const hi = Math.max(...speeds[i]);
+    const ceiling = engineAlone / eventsPerPacket;
     log(
-      `   ${name.padEnd(16)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(simPerWall).padStart(14)}    ${fmt(eventsPerPacket).padStart(10)}    ${fmt(pps / reference, 3).padStart(12)}`,
+      `   ${name.padEnd(16)}  ${fmt(pps / 1e6).padStart(10)} M    ${fmt(simPerWall).padStart(14)}    ${fmt(eventsPerPacket).padStart(10)}    ${fmt(pps / reference, 3).padStart(12)}    ${fmt(ceiling / 1e6).padStart(16)} M`,
     );
     row({
       benchmark: 'path',
@@ -275,6 +302,16 @@ if (want(4)) {
       spread: `${fmt(lo / 1e6)}-${fmt(hi / 1e6)} M`,
       target: `>= 3 M packets/wall s (ratio = packets per event of the reference heap, run alternately; 3 M at README's 9.23 M events/s is 0.325); ${fmt(simPerWall)} simulated s/wall s`,
       met: pps >= 3e6,
+    });
+    row({
+      benchmark: 'path ceiling',
+      item: `${name} quickstart`,
+      value: num(ceiling / 1e6),
+      unit: 'M packets/wall s with the model costing nothing',
+      reference: num(eventsPerPacket),
+      ratio: num(ceiling / 3e6),
+      target: `none: the engine alone with 20 pending (${fmt(engineAlone / 1e6)} M events/s) over the path's events per packet (reference); ratio = ceiling / the 3 M target, under 1 means per-packet events cannot reach it`,
+      met: '',
     });
   });
   // A packet's cost should not depend on the line rate: the same host and VMs at 1, 10 and 100 GbE.
