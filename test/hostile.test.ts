@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './support/cli.js';
 
@@ -639,6 +640,19 @@ describe('hostile command lines: one line, exit 2, nothing written', () => {
     expect(r.err.trimEnd()).toMatch(
       /^iovsim: \/sys\/iovsim-test: cannot create the folder: .*\((EPERM|EACCES|EROFS|ENOENT)\)$/,
     );
+  });
+
+  it('an --out under /proc is an environment error too, not a hang (a child process, so a hang fails the test)', () => {
+    // Node's recursive mkdir loops forever on a path under /proc, deaf to signals.
+    const bin = fileURLToPath(new URL('../bin/iovsim.js', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'run', good, '--out', '/proc/iovsim-test/deeper', '--quiet'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      killSignal: 'SIGKILL',
+    });
+    expect(r.signal, 'the run hung and was killed').toBeNull();
+    expect(r.status).toBe(3);
+    expect(r.stderr.trimEnd()).toMatch(/^iovsim: \/proc\/iovsim-test: cannot create the folder: .*\(ENOENT\)$/);
   });
 
   it('an --out that is a file, or under a file', async () => {

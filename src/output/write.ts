@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 
@@ -14,8 +14,42 @@ function reason(e: unknown): string {
     EISDIR: 'a folder is in the way of the file',
     EROFS: 'read-only file system',
     EEXIST: 'a file is in the way of a folder on the path',
+    ENOENT: 'no folder can be made there',
   };
   return err.code ? `${known[err.code] ?? err.message} (${err.code})` : String(e);
+}
+
+/**
+ * Creates `dir` and the folders above it that are missing, one level at a time. Node's
+ * `mkdirSync(dir, { recursive: true })` loops forever where a level can be neither found nor
+ * made (a path under /proc), and a signal cannot stop it; made level by level, that is an
+ * error. Throws EnvironmentError naming the folder.
+ */
+export function makeFolders(dir: string): void {
+  const missing: string[] = [];
+  let at = dir;
+  for (;;) {
+    let isDir: boolean | undefined;
+    try {
+      isDir = statSync(at).isDirectory();
+    } catch {
+      // Not there (or not readable): made below, where any error is reported.
+    }
+    if (isDir === true) break;
+    if (isDir === false) throw new EnvironmentError(at, 'cannot create the folder: a file is in the way');
+    missing.push(at);
+    const up = dirname(at);
+    if (up === at) break;
+    at = up;
+  }
+  for (let i = missing.length - 1; i >= 0; i--) {
+    try {
+      mkdirSync(missing[i]);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(missing[i]).isDirectory()) continue;
+      throw new EnvironmentError(missing[i], `cannot create the folder: ${reason(e)}`);
+    }
+  }
 }
 
 /**
@@ -23,11 +57,7 @@ function reason(e: unknown): string {
  * it. A run that dies midway leaves the previous file as it was.
  */
 export function writeAtomic(file: string, text: string): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-  } catch (e) {
-    throw new EnvironmentError(dirname(file), `cannot create the folder: ${reason(e)}`);
-  }
+  makeFolders(dirname(file));
   const tmp = join(dirname(file), `.${basename(file)}.tmp-${process.pid}`);
   try {
     writeFileSync(tmp, text);

@@ -1,7 +1,8 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../errors.js';
+import { makeFolders } from '../../output/write.js';
 import { PACKAGE_ROOT, type CommandContext } from '../context.js';
 
 export const command = 'examples';
@@ -63,7 +64,7 @@ export function copyExamples(dir: string): string[] {
   const there = targets.find(([, to]) => existsSync(to));
   if (there) throw new InputError('--copy', expected, `${there[1]} already there`);
   for (const [from, to] of targets) {
-    mkdirSync(dirname(to), { recursive: true });
+    makeFolders(dirname(to));
     copyFileSync(from, to);
   }
   return targets.map(([, to]) => to);
