@@ -4,13 +4,23 @@ import { STUDY_COLUMNS, type StudyColumn } from '../metrics/study.js';
 /** Shown only when a run has them: replications and a precision target's outcome. */
 const OPTIONAL = ['replications', 'precision'];
 
-/** A cell as the terminal tables print it: 3 significant digits or so, "-" for no value. */
-export const fmt = (v: string | number | undefined): string => {
+/**
+ * A cell as the terminal tables print it: 3 significant digits or so, "-" for no value. A
+ * whole number prints without decimals unless `decimals` (its row has fractions: a fairness
+ * of exactly 1 beside 0.998 prints 1.00, not 1); zero is always 0.
+ */
+export const fmt = (v: string | number | undefined, decimals = false): string => {
   if (v === undefined || v === '') return '-';
   if (typeof v === 'string') return v;
   if (Math.abs(v) >= 1e5) return v.toExponential(2);
-  return Number.isInteger(v) ? String(v) : v.toFixed(Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
+  return v === 0 || (Number.isInteger(v) && !decimals)
+    ? String(v)
+    : v.toFixed(Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
 };
+
+/** Whether any of a row's numbers has a fraction (then all print with decimals). */
+const fractional = (values: unknown[]): boolean =>
+  values.some((v) => typeof v === 'number' && !Number.isInteger(v) && Math.abs(v) < 1e5);
 
 /** The paths side by side, one column each, the metrics with a table label as rows. */
 export function toTable(title: string, rows: Row[]): string {
@@ -23,7 +33,10 @@ export function toTable(title: string, rows: Row[]): string {
       .map(([key, label]): [string, string] => [key, label]),
     ...OPTIONAL.filter((k) => present.has(k)).map((k): [string, string] => [k, k]),
   ];
-  const body = shown.map(([key, label]) => [label, ...rows.map((r) => fmt(r[key]))]);
+  const body = shown.map(([key, label]) => {
+    const decimals = fractional(rows.map((r) => r[key]));
+    return [label, ...rows.map((r) => fmt(r[key], decimals))];
+  });
   const all = [header, ...body];
   const widths = header.map((_, c) => Math.max(...all.map((line) => line[c].length)));
   const line = (cells: string[]) =>

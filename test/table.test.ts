@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { fmt, toTable } from '../src/output/table.js';
+
+// The terminal table: numbers to about three significant digits, a row's cells alike.
+describe('terminal table cells', () => {
+  it('rounds to about three significant digits, large numbers in exponent form, none as "-"', () => {
+    expect(fmt(3.14159)).toBe('3.14');
+    expect(fmt(31.4159)).toBe('31.4');
+    expect(fmt(314.159)).toBe('314');
+    expect(fmt(240_123)).toBe('2.40e+5');
+    expect(fmt(7)).toBe('7');
+    expect(fmt(undefined)).toBe('-');
+    expect(fmt('')).toBe('-');
+    expect(fmt('sriov')).toBe('sriov');
+  });
+
+  it('prints a whole number with decimals when its row has fractions, zero always as 0', () => {
+    const table = toTable('t', [
+      { path: 'a', fairness_jain: 1, drop_pct: 0 },
+      { path: 'b', fairness_jain: 0.9981, drop_pct: 0 },
+      { path: 'c', fairness_jain: 0, drop_pct: 0.5 },
+    ]);
+    const line = (label: string): string[] =>
+      table
+        .split('\n')
+        .find((l) => l.startsWith(label))!
+        .slice(label.length)
+        .trim()
+        .split(/\s+/);
+    expect(line('fairness (Jain)')).toEqual(['1.00', '1.00', '0']);
+    expect(line('drops %')).toEqual(['0', '0', '0.50']);
+  });
+});
