@@ -101,6 +101,14 @@ describe('interruption', () => {
     });
     expect(dropped).toEqual([]);
     expect(kept.size).toBe(rows.length);
+    // The long forms describe the same rows as the CSV: VM count n has n per-VM lines, none empty.
+    const perVm = parse(readFileSync(join(out, 'long.per_vm.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
+    expect(perVm.length).toBe((rows.length * (rows.length + 1)) / 2);
+    for (const line of perVm) for (const v of Object.values(line)) expect(v).not.toBe('');
+    expect(new Set(perVm.map((l) => l['vms.count'])).size).toBe(rows.length);
   });
 
   it('SIGINT stops a single long row within a second (exit 130); a second one ends the process at once', async () => {
@@ -111,10 +119,11 @@ describe('interruption', () => {
     const once = await interrupt(['run', f, '--out', join(dir, 'int')], ['SIGINT'], 1000, begun);
     expect(once.code, once.err).toBe(130);
     expect(once.tookMs).toBeLessThan(1000);
-    expect(once.err).toMatch(/interrupted: 0 of 1 rows are in the CSV/);
+    expect(once.err).toMatch(/interrupted before the first of 1 rows was done: .*endless\.csv was not written/);
+    expect(existsSync(join(dir, 'int', 'endless.csv'))).toBe(false);
     const twice = await interrupt(['run', f, '--out', join(dir, 'int2')], ['SIGINT', 'SIGINT'], 1000, begun);
     // The first stop is itself quick, so the second signal may find the process already gone.
-    expect(twice.err).toMatch(/SIGINT again: stopping at once|interrupted: 0 of 1 rows/);
+    expect(twice.err).toMatch(/SIGINT again: stopping at once|interrupted before the first of 1 rows/);
     expect(twice.code, twice.err).toBe(130);
     expect(twice.tookMs).toBeLessThan(1000);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fmt, toTable } from '../src/output/table.js';
+import { longTables } from '../src/output/tidy.js';
 
 // The terminal table: numbers to about three significant digits, a row's cells alike.
 describe('terminal table cells', () => {
@@ -29,5 +30,22 @@ describe('terminal table cells', () => {
         .split(/\s+/);
     expect(line('fairness (Jain)')).toEqual(['1.00', '1.00', '0']);
     expect(line('drops %')).toEqual(['0', '0', '0.50']);
+  });
+});
+
+// The per-VM and per-core long forms: one line per row and member, none empty.
+describe('long forms', () => {
+  it('a row read back from a CSV, with empty cells for members it lacks, adds no line for them', () => {
+    // As --resume reads a sweep's CSV back: the 1-VM row has the 2-VM row's columns, empty.
+    const rows = [
+      { 'vms.count': 1, scenario: 's', path: 'sriov', vm0_gbps: 9.5, vm1_gbps: '' },
+      { 'vms.count': 2, scenario: 's', path: 'sriov', vm0_gbps: 4.7, vm1_gbps: 4.8 },
+    ];
+    const perVm = longTables(rows, ['vms.count']).find((t) => t.suffix === 'per_vm')!;
+    expect(perVm.rows).toEqual([
+      { 'vms.count': 1, scenario: 's', path: 'sriov', vm: 0, gbps: 9.5 },
+      { 'vms.count': 2, scenario: 's', path: 'sriov', vm: 0, gbps: 4.7 },
+      { 'vms.count': 2, scenario: 's', path: 'sriov', vm: 1, gbps: 4.8 },
+    ]);
   });
 });

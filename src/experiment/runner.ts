@@ -5,6 +5,7 @@ import { WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { ResolvedPath, RunResult } from '../model/result.js';
 import { toCsv, toShardCsv } from '../output/csv.js';
 import { metaText } from '../output/meta.js';
+import { writeLongTables } from '../output/tidy.js';
 import { writeAtomic } from '../output/write.js';
 import type { Cell, Plan } from '../scenario/plan.js';
 import { rowDigest, type KeptRow, type MetaHeader, type MetaRow, type Shard } from '../scenario/provenance.js';
@@ -23,7 +24,7 @@ export interface ProgressSink {
   stop(): void;
 }
 
-/** Where a run writes: its CSV and, beside it, its provenance sidecar. */
+/** Where a run writes: its CSV and, beside it, its provenance sidecar and (whole studies) its per-VM and per-core long forms. */
 export interface RunOutput {
   csvFile: string;
   metaFile: string;
@@ -83,7 +84,8 @@ export function pointSeeds(plan: Plan, cell: Cell, count: number): number[] {
  * Runs a plan (or one shard of it): its cells, each a sweep point on one path (with its
  * replications) or a search. Rows are written to the CSV as soon as every row before them
  * is done, atomically and after the sidecar that vouches for them, so an interrupted run
- * leaves a valid CSV of the rows it completed; --resume keeps those and computes the rest.
+ * leaves a valid CSV of the rows it completed (and long forms of the same rows); --resume
+ * keeps those and computes the rest.
  * Seeds depend only on a cell's content, so the output is the same whatever the
  * concurrency or sharding.
  */
@@ -114,6 +116,9 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
       out.csvFile,
       out.header.shard ? toShardCsv(csvRows.map((r, j) => ({ cell: cells[j].index, ...r }))) : toCsv(csvRows),
     );
+    // With the CSV each time, so an interrupted run leaves no long form of an earlier run
+    // beside it. A shard's would be partial: `iovsim merge` writes them from the whole study.
+    if (!out.header.shard) writeLongTables(out.csvFile, csvRows, plan.keyColumns);
   };
   let written = 0;
   const flush = () => {

@@ -1,5 +1,6 @@
 import { longFamilies, type Row } from '../metrics/metrics.js';
 import { toCsv } from './csv.js';
+import { rmSync } from 'node:fs';
 import { writeAtomic } from './write.js';
 
 /** A long-form table of one family: rows of (keys, scenario, path, index, value). */
@@ -23,7 +24,9 @@ export function longTables(rows: Row[], keys: readonly string[]): LongTable[] {
       for (const k of [...keys, 'scenario', 'path']) if (r[k] !== undefined) id[k] = r[k];
       return Object.keys(r).flatMap((column) => {
         const i = f.member(column);
-        if (i === undefined) return [];
+        // A row read back from a CSV has every column of the file, empty where the row has no
+        // such member (a 1-VM point beside a 4-VM one): no line for those.
+        if (i === undefined || r[column] === '') return [];
         const line: Row = { ...id, [f.index]: Number(i), [f.value]: r[column] };
         if (r[`${column}_ci95`] !== undefined) line[`${f.value}_ci95`] = r[`${column}_ci95`];
         return [line];
@@ -36,10 +39,14 @@ export function longTables(rows: Row[], keys: readonly string[]): LongTable[] {
 export const longFileFor = (csvFile: string, suffix: string): string => csvFile.replace(/\.csv$/i, `.${suffix}.csv`);
 
 /**
- * Writes the per-VM and per-core long forms of `rows` beside `csvFile`, atomically (families
- * with rows only). `keys` are the plan's key columns, as the sidecar's row keys record them.
+ * Writes the per-VM and per-core long forms of `rows` beside `csvFile`, atomically; a family
+ * with no rows has no file (one left by an earlier run is removed, as it would not describe
+ * this CSV). `keys` are the plan's key columns, as the sidecar's row keys record them.
  */
 export function writeLongTables(csvFile: string, rows: Row[], keys: readonly string[]): void {
-  for (const t of longTables(rows, keys))
-    if (t.rows.length > 0) writeAtomic(longFileFor(csvFile, t.suffix), toCsv(t.rows));
+  for (const t of longTables(rows, keys)) {
+    const file = longFileFor(csvFile, t.suffix);
+    if (t.rows.length > 0) writeAtomic(file, toCsv(t.rows));
+    else rmSync(file, { force: true });
+  }
 }

@@ -274,11 +274,12 @@ async function planAndRun(
     io.err('iovsim: --report is for whole studies: `iovsim merge --report` draws the merged one\n');
   const { Interrupted, runPlan } = await import('../../experiment/runner.js');
   const { toCsv } = await import('../../output/csv.js');
-  const { writeLongTables } = await import('../../output/tidy.js');
   const { tableFor } = await import('../tables.js');
   const printed: ResultSet[] = [];
+  let current = '';
   try {
     for (const { plan, csvFile, metaFile, header, kept } of runs) {
+      current = csvFile;
       const started = Date.now();
       const warn = (message: string) => io.err(`iovsim: warning: ${message}\n`);
       if (!argv.quiet)
@@ -313,8 +314,6 @@ async function planAndRun(
       if (format === 'table') io.out(tableFor(plan, rows) + '\n');
       printed.push({ provenance: provenanceOf(plan.file, plan.name, plan.hash, plan.points[0].exp.config.seed), rows });
       if (write) {
-        // A shard's long forms would be partial: `iovsim merge` writes them from the whole study.
-        if (!shard) writeLongTables(csvFile, rows, plan.keyColumns);
         if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
       }
       if (argv.report && !shard) {
@@ -332,9 +331,11 @@ async function planAndRun(
   } catch (e) {
     if (!(e instanceof Interrupted)) throw e;
     io.err(
-      write
-        ? `iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in the CSV; run again with --resume to finish\n`
-        : `iovsim: interrupted after ${e.rowsWritten} of ${e.rowsTotal} rows; nothing was written (--no-write)\n`,
+      !write
+        ? `iovsim: interrupted after ${e.rowsWritten} of ${e.rowsTotal} rows; nothing was written (--no-write)\n`
+        : e.rowsWritten > 0
+          ? `iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in ${current}; run again with --resume to finish\n`
+          : `iovsim: interrupted before the first of ${e.rowsTotal} rows was done: ${current} was not written\n`,
     );
     ctx.exit(exitCodeOf(sig.stopped() ?? 'SIGINT'));
   }
