@@ -44,6 +44,10 @@ describe('iovsim run', () => {
     }
     // The CSV, its provenance sidecar and the long forms; no temporary file is left behind.
     expect(readdirSync(out).sort()).toEqual(['small.csv', 'small.meta.json', 'small.per_core.csv', 'small.per_vm.csv']);
+    // stderr names each of them.
+    expect(r.err).toContain(
+      `small: wrote ${join(out, 'small.csv')}, small.meta.json, small.per_vm.csv, small.per_core.csv (`,
+    );
   });
 
   it('picks paths with --modes and prints json with --format json', async () => {

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { InputError, InputErrors } from '../errors.js';
@@ -118,3 +118,7 @@ export const jobsOption = {
   type: 'number',
   describe: `worker threads for sweep points and replications (default: one per core, here ${availableParallelism()}; at most 4 per core)`,
 } as const;
+
+/** "wrote" and the files, those in the first one's folder by their names alone. */
+export const wroteFiles = (files: string[]): string =>
+  'wrote ' + files.map((f, i) => (i > 0 && dirname(f) === dirname(files[0]) ? basename(f) : f)).join(', ');

@@ -1,6 +1,6 @@
 import { longFamilies, type Row } from '../metrics/metrics.js';
 import { toCsv } from './csv.js';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { writeAtomic } from './write.js';
 
 /** A long-form table of one family: rows of (keys, scenario, path, index, value). */
@@ -42,11 +42,22 @@ export const longFileFor = (csvFile: string, suffix: string): string => csvFile.
  * Writes the per-VM and per-core long forms of `rows` beside `csvFile`, atomically; a family
  * with no rows has no file (one left by an earlier run is removed, as it would not describe
  * this CSV). `keys` are the plan's key columns, as the sidecar's row keys record them.
+ * Returns the files written.
  */
-export function writeLongTables(csvFile: string, rows: Row[], keys: readonly string[]): void {
+export function writeLongTables(csvFile: string, rows: Row[], keys: readonly string[]): string[] {
+  const written: string[] = [];
   for (const t of longTables(rows, keys)) {
     const file = longFileFor(csvFile, t.suffix);
-    if (t.rows.length > 0) writeAtomic(file, toCsv(t.rows));
-    else rmSync(file, { force: true });
+    if (t.rows.length > 0) {
+      writeAtomic(file, toCsv(t.rows));
+      written.push(file);
+    } else rmSync(file, { force: true });
   }
+  return written;
 }
+
+/** The long forms that are beside `csvFile` now. */
+export const longFilesBeside = (csvFile: string): string[] =>
+  longFamilies()
+    .map((f) => longFileFor(csvFile, f.file))
+    .filter((file) => existsSync(file));

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../errors.js';
-import { once, type CommandContext } from '../context.js';
+import { once, wroteFiles, type CommandContext } from '../context.js';
 
 export const command = 'merge <shards..>';
 export const describe =
@@ -65,19 +65,22 @@ export async function handler(argv: Args, { io }: CommandContext): Promise<void>
     writeAtomic(metaFileFor(csvFile), metaText(s.meta));
     writeAtomic(csvFile, toCsv(s.rows));
     // The long forms an unsharded run writes, keyed as its plan was: the sidecar's row keys.
-    writeLongTables(
+    const long = writeLongTables(
       csvFile,
       s.rows,
       Object.keys(s.meta.rows[0]?.key ?? {}).filter((k) => k !== 'path'),
     );
-    if (!argv.quiet) io.err(`${s.name}: merged ${s.files.length} shards, ${s.rows.length} rows: wrote ${csvFile}\n`);
+    if (!argv.quiet)
+      io.err(
+        `${s.name}: merged ${s.files.length} shards, ${s.rows.length} rows: ${wroteFiles([csvFile, metaFileFor(csvFile), ...long])}\n`,
+      );
     if (argv.report) {
       const { reportForRun } = await import('./report.js');
       // The merged study's provenance, as the shards' sidecars recorded it.
       const m = s.meta;
       const provenance = { iovsim: m.iovsim, node: m.node, scenario: m.scenario, seed: m.seed };
       const written = await reportForRun(csvFile, { provenance });
-      if (!argv.quiet) io.err(`${s.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+      if (!argv.quiet) io.err(`${s.name}: ${wroteFiles([written[written.length - 1], ...written.slice(0, -1)])}\n`);
     }
   }
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../errors.js';
 import type { RunContext } from '../../report/question.js';
-import { withFile, type CommandContext } from '../context.js';
+import { withFile, wroteFiles, type CommandContext } from '../context.js';
 
 export const command = 'report <files..>';
 export const describe = 'draw result CSVs as charts (.svg beside each CSV) and one self-contained HTML page';
@@ -95,5 +95,5 @@ export async function reportForRun(csvFile: string, context: RunContext): Promis
 
 export async function handler(argv: Args, { io }: CommandContext): Promise<void> {
   const written = await reportCommand(argv.files as string[], argv.out, (argv.scenario as string[] | undefined) ?? []);
-  io.out(`wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+  io.out(`${wroteFiles([written[written.length - 1], ...written.slice(0, -1)])}\n`);
 }

@@ -16,6 +16,7 @@ import {
   once,
   STDIN,
   withFile,
+  wroteFiles,
   type CommandContext,
 } from '../context.js';
 import { exitCodeOf, takeSignals } from '../signals.js';
@@ -314,7 +315,11 @@ async function planAndRun(
       if (format === 'table') io.out(tableFor(plan, rows) + '\n');
       printed.push({ provenance: provenanceOf(plan.file, plan.name, plan.hash, plan.points[0].exp.config.seed), rows });
       if (write) {
-        if (!argv.quiet) io.err(`${plan.name}: wrote ${csvFile} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        if (!argv.quiet) {
+          const { longFilesBeside } = await import('../../output/tidy.js');
+          const files = [csvFile, metaFile, ...(shard ? [] : longFilesBeside(csvFile))];
+          io.err(`${plan.name}: ${wroteFiles(files)} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+        }
       }
       if (argv.report && !shard) {
         const { reportForRun } = await import('./report.js');
@@ -322,7 +327,7 @@ async function planAndRun(
         const provenance = printed[printed.length - 1].provenance;
         const written = await reportForRun(csvFile, { question: questionOf(plan), provenance });
         if (!argv.quiet)
-          io.err(`${plan.name}: wrote ${written[written.length - 1]} and ${written.length - 1} charts\n`);
+          io.err(`${plan.name}: ${wroteFiles([written[written.length - 1], ...written.slice(0, -1)])}\n`);
       }
     }
     // One CSV on stdout for all files: one header, the union of their columns.
