@@ -42,6 +42,37 @@ const exitCodes = Object.values(EXIT)
   .map((e) => `${e.code} ${e.help}`)
   .join('; ');
 
+/**
+ * yargs' "Unknown arguments: bogus-flag, bogusFlag" as "--bogus-flag": yargs lists each
+ * dashed option twice, once camel-cased. Undefined for other messages.
+ */
+function unknownOptions(msg: string, args: string[]): string | undefined {
+  const m = /^Unknown arguments?: (.*)$/s.exec(msg.trim());
+  if (!m) return undefined;
+  // A word typed without dashes is a stray argument, not an option.
+  const typed = (n: string) => args.some((a) => a === n);
+  const names = m[1].split(/,\s*/).filter((n) => n !== '');
+  const dashed = new Set(
+    names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())),
+  );
+  const kept = names.filter((n) => !dashed.has(n));
+  const stray = kept.filter(typed).map((n) => JSON.stringify(n));
+  const options = kept.filter((n) => !typed(n)).map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
+  const plural = (word: string, xs: string[]) => `unknown ${word}${xs.length > 1 ? 's' : ''} ${xs.join(', ')}`;
+  return [options.length ? plural('option', options) : '', stray.length ? plural('argument', stray) : '']
+    .filter((x) => x !== '')
+    .join('; ');
+}
+
+/** What was typed for option `--name` in `args` (--name value, or --name=value). */
+function typedValue(args: string[], name: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === `--${name}`) return args[i + 1];
+    if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
+  }
+  return undefined;
+}
+
 /** Runs the CLI with `args` and returns the exit code (see EXIT). */
 export async function main(rawArgs: string[], io: Io = processIo): Promise<number> {
   // The version alone needs no argument parser: answered before yargs (a tenth of a second) loads.
@@ -58,8 +89,12 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
   let parser = yargs(args)
     .scriptName('iovsim')
     .usage(
-      '$0 <command> [options]\n\nSimulates what network I/O virtualization costs: native, emulated, paravirtual, VMDq and SR-IOV paths.',
-    );
+      '$0 <command> [options]\n\nSimulates what network I/O virtualization costs: native, emulated, paravirtual, VMDq and SR-IOV paths, and the variants `iovsim paths` lists.',
+    )
+    .example('$0 run scenarios/quickstart.yaml', 'the quickstart: five paths on one 10 GbE host')
+    .example('$0 examples --copy my-scenarios', 'copy the bundled scenarios to edit')
+    .example('$0 validate my.yaml', 'check a scenario without running it')
+    .example('$0 run my.yaml --modes sriov,vmdq --report', 'two of its paths, with charts');
   for (const c of COMMANDS) {
     parser = parser.command(c.command, c.describe, c.builder, (argv) => c.handler(argv as never, ctx));
   }
@@ -73,6 +108,9 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
     .exitProcess(false)
     .fail((msg, err) => {
       if (err) throw err;
+      const unknown = unknownOptions(msg ?? '', args);
+      if (unknown)
+        throw new InputError('command line', 'options the command knows (see iovsim <command> --help)', unknown);
       // One line, whatever yargs' message looks like.
       throw new InputError(
         'command line',
@@ -80,6 +118,14 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
         (msg ?? 'invalid arguments').replace(/\s*\n\s*/g, ' '),
       );
     })
+    .middleware((argv) => {
+      // yargs turns a number option's non-number into NaN: name what was typed instead.
+      for (const [key, value] of Object.entries(argv))
+        if (key.length > 1 && !key.includes('-') && Number.isNaN(value)) {
+          const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+          throw new InputError(`--${name}`, 'a number', JSON.stringify(typedValue(args, name) ?? String(value)));
+        }
+    }, true)
     .epilog(
       `Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/experiments.md, docs/cluster.md, docs/validation.md.`,
     );

@@ -14,6 +14,8 @@ export function builder(y: Argv) {
       type: 'string',
       array: true,
       demandOption: true,
+      // yargs would print "[default: []]" beside "[required]".
+      default: undefined,
       describe: 'scenario files with a reference: block',
     })
     .option('out', {

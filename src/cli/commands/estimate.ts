@@ -12,6 +12,8 @@ export function builder(y: Argv) {
       type: 'string',
       array: true,
       demandOption: true,
+      // yargs would print "[default: []]" beside "[required]".
+      default: undefined,
       describe: "scenario files (.yaml, .yml or .json); every sweep point, a search's base point",
     })
     .option('modes', {

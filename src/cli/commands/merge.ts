@@ -13,6 +13,8 @@ export function builder(y: Argv) {
       type: 'string',
       array: true,
       demandOption: true,
+      // yargs would print "[default: []]" beside "[required]".
+      default: undefined,
       describe: 'shard files (<name>.shard-<i>-of-<n>.csv) or folders holding them',
     })
     .option('out', {

@@ -14,6 +14,8 @@ export function builder(y: Argv) {
       type: 'string',
       array: true,
       demandOption: true,
+      // yargs would print "[default: []]" beside "[required]".
+      default: undefined,
       describe: 'result CSV files (runs, sweeps, searches, results/published.csv)',
     })
     .option('out', { alias: 'o', type: 'string', default: 'report.html', describe: 'the HTML file to write' })

@@ -33,6 +33,8 @@ export function builder(y: Argv) {
       array: true,
       describe: 'scenario files (.yaml, .yml or .json); - reads one scenario from standard input',
       demandOption: true,
+      // yargs would print "[default: []]" beside "[required]".
+      default: undefined,
     })
     .option('out', {
       type: 'string',

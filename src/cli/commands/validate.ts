@@ -6,7 +6,13 @@ export const describe = 'check scenario files without running them: every check 
 
 export function builder(y: Argv) {
   return y
-    .positional('files', { type: 'string', array: true, demandOption: true, describe: 'scenario files' })
+    .positional('files', {
+      type: 'string',
+      array: true,
+      demandOption: true,
+      default: undefined,
+      describe: 'scenario files',
+    })
     .option('seed', { type: 'number', describe: 'check with this seed, as `run --seed` would' })
     .option('modes', { type: 'string', array: true, describe: 'check these paths, as `run --modes` would' })
     .option('duration', { type: 'string', describe: 'check with this duration, as `run --duration` would' })
