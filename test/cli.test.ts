@@ -227,6 +227,14 @@ describe('iovsim validate, paths, --help, --version', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/v\.yaml: ok/);
     expect((await cli(['validate', write('vbad.yaml', 'seed: x\n')])).code).toBe(2);
+    // A search is described by what it varies, not by its base point.
+    const cap = write(
+      'vcap.yaml',
+      'search: {kind: capacity, vary: traffic.load_per_vm, from: 1 Gbit/s, to: 4 Gbit/s, slo: {loss: 0.01}}\ntraffic: {load_per_vm: 1 Gbit/s}\npaths: [sriov]\n',
+    );
+    expect((await cli(['validate', cap])).out).toBe(
+      `${cap}: ok (capacity search of traffic.load_per_vm from 1 Gbit/s to 4 Gbit/s, paths: sriov)\n`,
+    );
   });
 
   it('paths lists every path with its hops and the cost table with sources', async () => {

@@ -373,6 +373,11 @@ const CASES: [string, string, RegExp][] = [
     /^search: expected a search or a sweep in one scenario, not both, found both$/,
   ],
   [
+    'a capacity search with no objective (every probe would pass)',
+    'search: {kind: capacity, vary: vms.count, from: 1, to: 4, slo: {}}\n',
+    /^search\.slo: expected at least one objective: p99_latency, loss or cpu, found \{\}$/,
+  ],
+  [
     'a zero-loss resolution of zero',
     'search: {kind: zero-loss, resolution: 0}\n',
     /^search\.resolution: expected the load resolution, a fraction of line rate from 1e-6 to 0\.5, found 0$/,
@@ -611,11 +616,7 @@ describe('hostile command lines: one line, exit 2, nothing written', () => {
       ['--max-events', '0'],
       /--max-events: expected a number of events from 1 to 1e\+15, found 0$/,
     ],
-    [
-      'a work budget that is not a number',
-      ['--max-events', 'lots'],
-      /--max-events: expected a number, found "lots"$/,
-    ],
+    ['a work budget that is not a number', ['--max-events', 'lots'], /--max-events: expected a number, found "lots"$/],
   ];
   for (const [what, args, pattern] of CLI) {
     it(what, async () => {

@@ -543,18 +543,23 @@ const search = z.discriminatedUnion(
         'for a rate: stop when passing and failing loads are this close (default: 1/100 of the range)',
       ),
       slo: help(
-        z.strictObject({
-          p99_latency: help(positiveDuration.optional(), 'highest acceptable p99 latency'),
-          loss: help(
-            fraction('the highest acceptable loss').optional(),
-            'highest acceptable loss (fraction of frames)',
-          ),
-          cpu: help(
-            fraction("the highest share of the host's cores").optional(),
-            "highest acceptable share of the host's cores busy",
-          ),
-        }),
-        'the service-level objectives every probe must meet',
+        z
+          .strictObject({
+            p99_latency: help(positiveDuration.optional(), 'highest acceptable p99 latency'),
+            loss: help(
+              fraction('the highest acceptable loss').optional(),
+              'highest acceptable loss (fraction of frames)',
+            ),
+            cpu: help(
+              fraction("the highest share of the host's cores").optional(),
+              "highest acceptable share of the host's cores busy",
+            ),
+          })
+          // Without one, every probe passes and the answer is only the end of the range.
+          .refine((o) => Object.values(o).some((v) => v !== undefined), {
+            error: 'at least one objective: p99_latency, loss or cpu',
+          }),
+        'the service-level objectives every probe must meet (at least one)',
       ),
     }),
   ],

@@ -1,4 +1,6 @@
 import type { Argv } from 'yargs';
+import type { RequestRate } from '../../scenario/schema.js';
+import type { Rate } from '../../scenario/units.js';
 import { maxEventsOption, withFile, type CommandContext } from '../context.js';
 
 export const command = 'validate <files..>';
@@ -35,6 +37,23 @@ export async function handler(argv: Args, { io }: CommandContext): Promise<void>
     const plan = withFile(file, () => planFile(file, overrides));
     const exp = plan.points[0].exp;
     const points = plan.points.length > 1 ? `, ${plan.points.length} sweep points` : '';
-    io.out(`${file}: ok (${exp.config.vms} VMs, paths: ${exp.paths.map((p) => p.name).join(', ')}${points})\n`);
+    const search = exp.search;
+    // A search varies its field itself: its base point's value would mislead.
+    const what =
+      search?.kind === 'capacity'
+        ? `capacity search of ${search.vary} from ${await bound(search.from)} to ${await bound(search.to)}`
+        : search?.kind === 'zero-loss'
+          ? `zero-loss search, ${exp.config.vms} VMs`
+          : `${exp.config.vms} VMs`;
+    io.out(`${file}: ok (${what}, paths: ${exp.paths.map((p) => p.name).join(', ')}${points})\n`);
   }
+}
+
+/** A capacity search's bound as written: a VM count, a rate, or a request rate. */
+async function bound(b: number | Rate | RequestRate): Promise<string> {
+  if (typeof b === 'number') return String(b);
+  const { formatRate, TRANSACTION_RATE } = await import('../../scenario/units.js');
+  if ('requestsPerSec' in b)
+    return `${Number((b.requestsPerSec / (TRANSACTION_RATE.units[b.unit] ?? 1)).toPrecision(6))} ${b.unit}`;
+  return formatRate(b);
 }
