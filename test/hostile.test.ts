@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -657,6 +657,14 @@ describe('hostile command lines: one line, exit 2, nothing written', () => {
     expect(r.signal, 'the run hung and was killed').toBeNull();
     expect(r.status).toBe(3);
     expect(r.stderr.trimEnd()).toMatch(/^iovsim: \/proc\/iovsim-test: cannot create the folder: .*\(ENOENT\)$/);
+  });
+
+  it('an --out through a dangling symlink is an environment error, not an internal one', async () => {
+    const link = join(dir, 'dangling');
+    symlinkSync(join(dir, 'nowhere'), link);
+    const r = await cli(['run', good, '--out', join(link, 'sub'), '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.err.trimEnd()).toMatch(/^iovsim: .*dangling: cannot create the folder: .*\(EEXIST\)$/);
   });
 
   it('an --out that is a file, or under a file', async () => {

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { EnvironmentError } from '../errors.js';
 
 /** A system error's reason, for one line: "permission denied (EACCES)". */
@@ -14,7 +14,6 @@ function reason(e: unknown): string {
     EISDIR: 'a folder is in the way of the file',
     EROFS: 'read-only file system',
     EEXIST: 'a file is in the way of a folder on the path',
-    ENOENT: 'no folder can be made there',
   };
   return err.code ? `${known[err.code] ?? err.message} (${err.code})` : String(e);
 }
@@ -27,7 +26,8 @@ function reason(e: unknown): string {
  */
 export function makeFolders(dir: string): void {
   const missing: string[] = [];
-  let at = dir;
+  // Resolved first, as Node's recursive mkdir does: 'x/../y' makes no 'x'.
+  let at = resolve(dir);
   for (;;) {
     let isDir: boolean | undefined;
     try {
@@ -46,9 +46,19 @@ export function makeFolders(dir: string): void {
     try {
       mkdirSync(missing[i]);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(missing[i]).isDirectory()) continue;
-      throw new EnvironmentError(missing[i], `cannot create the folder: ${reason(e)}`);
+      // Made meanwhile by another process: fine. A dangling symlink or a loop: an error.
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && isFolder(missing[i])) continue;
+      const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no folder can be made there (ENOENT)' : reason(e);
+      throw new EnvironmentError(missing[i], `cannot create the folder: ${why}`);
     }
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 
