@@ -253,6 +253,14 @@ describe('iovsim validate, paths, --help, --version', () => {
     expect(h.out).toMatch(/Exit codes/);
     const v = await cli(['--version']);
     expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    // Help is help, whatever else is on the line.
+    const withBadValue = await cli(['run', 'x.yaml', '--jobs', 'abc', '--help']);
+    expect(withBadValue.code).toBe(0);
+    expect(withBadValue.out).toMatch(/--jobs/);
+    // Unknown options are named once, as typed; a stray word is an argument.
+    const unknown = await cli(['run', 'x.yaml', '--foo-2', '-zq']);
+    expect(unknown.err.trimEnd()).toMatch(/found unknown options --foo-2, -z, -q$/);
+    expect((await cli(['paths', 'extra'])).err.trimEnd()).toMatch(/found unknown argument "extra"$/);
   });
 });
 

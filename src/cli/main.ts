@@ -49,27 +49,34 @@ const exitCodes = Object.values(EXIT)
 function unknownOptions(msg: string, args: string[]): string | undefined {
   const m = /^Unknown arguments?: (.*)$/s.exec(msg.trim());
   if (!m) return undefined;
-  // A word typed without dashes is a stray argument, not an option.
-  const typed = (n: string) => args.some((a) => a === n);
-  const names = m[1].split(/,\s*/).filter((n) => n !== '');
-  const dashed = new Set(
-    names.filter((n) => n.includes('-')).map((n) => n.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())),
-  );
-  const kept = names.filter((n) => !dashed.has(n));
-  const stray = kept.filter(typed).map((n) => JSON.stringify(n));
-  const options = kept.filter((n) => !typed(n)).map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
-  const plural = (word: string, xs: string[]) => `unknown ${word}${xs.length > 1 ? 's' : ''} ${xs.join(', ')}`;
-  return [options.length ? plural('option', options) : '', stray.length ? plural('argument', stray) : '']
-    .filter((x) => x !== '')
-    .join('; ');
+  // The options as typed ("--bogus-flag", "-z"), to report each once and as the user wrote it.
+  const typedOptions = args
+    .filter((a) => a.startsWith('-') && a !== '--' && !/^-\d/.test(a))
+    .flatMap((a) => (a.startsWith('--') ? [`--${a.slice(2).split('=')[0]}`] : [...a.slice(1)].map((c) => `-${c}`)));
+  const key = (name: string) => camel(name.replace(/^-+/, '').replace(/^no-/, ''));
+  const options = new Set<string>();
+  const stray = new Set<string>();
+  for (const n of m[1].split(/,\s*/).filter((x) => x !== '')) {
+    const typed = typedOptions.find((t) => key(t) === key(n));
+    if (typed !== undefined) options.add(typed);
+    else if (args.includes(n)) stray.add(JSON.stringify(n));
+    else options.add(n.length === 1 ? `-${n}` : `--${n}`);
+  }
+  const plural = (word: string, xs: Set<string>) =>
+    xs.size === 0 ? [] : [`unknown ${word}${xs.size > 1 ? 's' : ''} ${[...xs].join(', ')}`];
+  return [...plural('option', options), ...plural('argument', stray)].join('; ');
 }
 
-/** What was typed for option `--name` in `args` (--name value, or --name=value). */
+/** "max-events" as yargs also names it, "maxEvents". */
+const camel = (name: string): string => name.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase());
+
+/** What was typed for option `name` (kebab-case) in `args`: --name value, --name=value, or camel-cased. */
 function typedValue(args: string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}`) return args[i + 1];
-    if (args[i].startsWith(`--${name}=`)) return args[i].slice(name.length + 3);
-  }
+  for (const spelled of [name, camel(name)])
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] === `--${spelled}`) return args[i + 1];
+      if (args[i].startsWith(`--${spelled}=`)) return args[i].slice(spelled.length + 3);
+    }
   return undefined;
 }
 
@@ -110,7 +117,7 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
       if (err) throw err;
       const unknown = unknownOptions(msg ?? '', args);
       if (unknown)
-        throw new InputError('command line', 'options the command knows (see iovsim <command> --help)', unknown);
+        throw new InputError('command line', 'what the command knows (see iovsim <command> --help)', unknown);
       // One line, whatever yargs' message looks like.
       throw new InputError(
         'command line',
@@ -119,12 +126,21 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
       );
     })
     .middleware((argv) => {
-      // yargs turns a number option's non-number into NaN: name what was typed instead.
-      for (const [key, value] of Object.entries(argv))
-        if (key.length > 1 && !key.includes('-') && Number.isNaN(value)) {
+      // yargs turns a number option's non-number into NaN: name what was typed instead (not
+      // when help is asked for, which needs no valid value).
+      if (argv.help) return;
+      for (const [key, value] of Object.entries(argv)) {
+        const nan = Array.isArray(value) ? value.some((v) => Number.isNaN(v)) : Number.isNaN(value);
+        if (key.length > 1 && !key.includes('-') && nan) {
           const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-          throw new InputError(`--${name}`, 'a number', JSON.stringify(typedValue(args, name) ?? String(value)));
+          const typed = typedValue(args, name);
+          throw new InputError(
+            `--${name}`,
+            'a number',
+            typed === undefined ? 'a value that is not a number' : JSON.stringify(typed),
+          );
         }
+      }
     }, true)
     .epilog(
       `Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/experiments.md, docs/cluster.md, docs/validation.md.`,
