@@ -39,7 +39,11 @@ async function runFile(
       output: { csvFile, metaFile, header },
       keep,
       onWarning: () => {},
-      progress: { start: () => {}, advance: (n) => void (advanced += n), stop: () => {} },
+      progress: {
+        start: (_total, done) => void (advanced = done),
+        advance: (n) => void (advanced += n),
+        stop: () => {},
+      },
       aborted: () => opts.stopAfter !== undefined && advanced >= opts.stopAfter,
     });
   } finally {
@@ -370,7 +374,14 @@ sweep:
     done.forEach((row, i) => {
       for (const [k, v] of Object.entries(row)) expect(v, `${i} ${k}`).toBe(all[i][k]);
     });
+    // The per-VM long form describes the same rows: as many lines as the VMs of the rows done.
+    const perVm = (csv: string) => csv.replace(/\.csv$/, '.per_vm.csv');
+    const vmLines = readFileSync(perVm(partial), 'utf8').trim().split('\n').length - 1;
+    expect(vmLines).toBe(done.reduce((n, row) => n + Number(row['vms.count']), 0));
     await runFile(f, new InlineRunner(), partial, { resume: true });
     expect(readFileSync(partial, 'utf8')).toBe(readFileSync(whole, 'utf8'));
+    // Rows kept from the CSV carry its empty cells for VMs they lack; the long forms do not.
+    for (const long of [perVm, (csv: string) => csv.replace(/\.csv$/, '.per_core.csv')])
+      expect(readFileSync(long(partial), 'utf8')).toBe(readFileSync(long(whole), 'utf8'));
   });
 });

@@ -5,21 +5,22 @@ import { WIRE_OVERHEAD_BYTES } from '../model/config.js';
 import type { ResolvedPath, RunResult } from '../model/result.js';
 import { toCsv, toShardCsv } from '../output/csv.js';
 import { metaText } from '../output/meta.js';
-import { writeLongTables } from '../output/tidy.js';
+import { removeLongTables, writeLongTables } from '../output/tidy.js';
 import { writeAtomic } from '../output/write.js';
 import type { Cell, Plan } from '../scenario/plan.js';
 import { rowDigest, type KeptRow, type MetaHeader, type MetaRow, type Shard } from '../scenario/provenance.js';
 import type { Experiment } from '../scenario/resolve.js';
 import type { RequestRate } from '../scenario/schema.js';
 import { canonicalAssignment } from '../scenario/sweep.js';
-import { formatDuration, formatRate, rateValue, TRANSACTION_RATE, type Rate } from '../scenario/units.js';
+import { formatDuration, formatRate, formatRequestRate, rateValue, type Rate } from '../scenario/units.js';
 import { meanCi } from '../stats/confidence.js';
 import type { TaskRunner } from './pool.js';
 import { largestPassing } from './search.js';
 
 /** Progress of a run, in rows of output. */
 export interface ProgressSink {
-  start(total: number): void;
+  /** Rows in all, and those already done (kept by --resume). */
+  start(total: number, done: number): void;
   advance(by: number): void;
   stop(): void;
 }
@@ -84,8 +85,8 @@ export function pointSeeds(plan: Plan, cell: Cell, count: number): number[] {
  * Runs a plan (or one shard of it): its cells, each a sweep point on one path (with its
  * replications) or a search. Rows are written to the CSV as soon as every row before them
  * is done, atomically and after the sidecar that vouches for them, so an interrupted run
- * leaves a valid CSV of the rows it completed (and long forms of the same rows); --resume
- * keeps those and computes the rest.
+ * leaves a valid CSV of the rows it completed (and, unless killed outright, long forms of
+ * the same rows); --resume keeps those and computes the rest.
  * Seeds depend only on a cell's content, so the output is the same whatever the
  * concurrency or sharding.
  */
@@ -116,9 +117,23 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
       out.csvFile,
       out.header.shard ? toShardCsv(csvRows.map((r, j) => ({ cell: cells[j].index, ...r }))) : toCsv(csvRows),
     );
-    // With the CSV each time, so an interrupted run leaves no long form of an earlier run
-    // beside it. A shard's would be partial: `iovsim merge` writes them from the whole study.
-    if (!out.header.shard) writeLongTables(out.csvFile, csvRows, plan.keyColumns);
+    // Long forms of an earlier run would not describe this CSV: gone with its first write,
+    // written again once the run ends or stops (rewriting them with every row would cost the
+    // square of the rows). A shard has none: `iovsim merge` writes them from the whole study.
+    if (!longFormsCleared && !out.header.shard) {
+      longFormsCleared = true;
+      removeLongTables(out.csvFile);
+    }
+  };
+  let longFormsCleared = false;
+  /** The long forms of the rows in the CSV, once the run has ended or stopped. */
+  const writeLongForms = () => {
+    if (out && !out.header.shard && written > 0)
+      writeLongTables(
+        out.csvFile,
+        done.slice(0, written).map((d) => d!.row),
+        plan.keyColumns,
+      );
   };
   let written = 0;
   const flush = () => {
@@ -131,8 +146,7 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   };
   flush();
   const todo = cells.map((_, i) => i).filter((i) => done[i] === undefined);
-  o.progress?.start(cells.length);
-  o.progress?.advance(cells.length - todo.length);
+  o.progress?.start(cells.length, cells.length - todo.length);
   let next = 0;
   let failure: unknown;
   const lane = async () => {
@@ -152,6 +166,7 @@ export async function runPlan(plan: Plan, o: RunnerOptions): Promise<Row[]> {
   await Promise.all(Array.from({ length: Math.max(1, o.concurrency) }, lane));
   o.progress?.stop();
   if (failure !== undefined) throw failure;
+  writeLongForms();
   if (written < cells.length) throw new Interrupted(written, cells.length);
   // A shard with no cells still says so, for merge to see it.
   if (cells.length === 0) write(0);
@@ -282,11 +297,10 @@ function searchCell(plan: Plan, o: RunnerOptions): (cell: Cell) => Promise<Done>
         probe = (x) => plan.at((sc) => (sc.vms.count = x), { nicLimits: false });
       } else if (s.vary === 'traffic.request_response.rate_per_vm') {
         const from = s.from as RequestRate;
-        const scale = TRANSACTION_RATE.units[from.unit] ?? 1;
         lo = from.requestsPerSec;
         hi = (s.to as RequestRate).requestsPerSec;
         resolution = (hi - lo) / 100;
-        shown = (x) => `${Number((x / scale).toPrecision(6))} ${from.unit}`;
+        shown = (x) => formatRequestRate(x, from.unit);
         probe = (x) => plan.at((sc) => (sc.traffic.request_response.rate_per_vm = x));
       } else {
         const from = s.from as Rate;

@@ -56,6 +56,11 @@ export function writeLongTables(csvFile: string, rows: Row[], keys: readonly str
   return written;
 }
 
+/** Removes the long forms beside `csvFile`, if any. */
+export function removeLongTables(csvFile: string): void {
+  for (const f of longFamilies()) rmSync(longFileFor(csvFile, f.file), { force: true });
+}
+
 /** The long forms that are beside `csvFile` now. */
 export const longFilesBeside = (csvFile: string): string[] =>
   longFamilies()

@@ -126,6 +126,11 @@ export function rateValue(r: Rate): { value: number; unit: 'bit/s' | 'pps' } {
   return 'bitsPerSec' in r ? { value: r.bitsPerSec, unit: 'bit/s' } : { value: r.packetsPerSec, unit: 'pps' };
 }
 
+/** The text of `requestsPerSec` requests/s in `unit` ("20 kreq/s"), 6 significant digits. */
+export function formatRequestRate(requestsPerSec: number, unit: string): string {
+  return `${Number((requestsPerSec / (TRANSACTION_RATE.units[unit] ?? 1)).toPrecision(6))} ${unit}`;
+}
+
 /** The text of a rate in its own unit (else bit/s or pps), 6 significant digits: "2.6 Gbit/s". */
 export function formatRate(r: Rate): string {
   const { value, unit: base } = rateValue(r);

@@ -102,17 +102,21 @@ type Args = Awaited<ReturnType<typeof builder>['argv']>;
 async function progressBar(name: string): Promise<ProgressSink> {
   const { Format, Presets, SingleBar } = await import('cli-progress');
   const line = `${name} [{bar}] {value}/{total} rows | {percentage}% | ETA {eta_formatted}`;
+  let kept = 0;
   const bar = new SingleBar(
     {
       // Before the first row, and while the rate is unknown, cli-progress's ETA is 0, 'INF' or
-      // 'NULL' (printed "0s", "NFs"): the time left is shown only once a row has measured it.
+      // 'NULL' (printed "0s", "NFs"): the time left is shown only once a row computed here has
+      // measured it (rows kept by --resume took no time).
       format: (options, params, payload: unknown) =>
         Format.Formatter(
           {
             ...options,
             format: line,
             formatTime: (t, o, round) =>
-              params.value > 0 && typeof t === 'number' && Number.isFinite(t) ? Format.TimeFormat(t, o, round) : '--',
+              params.value > kept && typeof t === 'number' && Number.isFinite(t)
+                ? Format.TimeFormat(t, o, round)
+                : '--',
           },
           params,
           payload,
@@ -123,7 +127,14 @@ async function progressBar(name: string): Promise<ProgressSink> {
     },
     Presets.shades_classic,
   );
-  return { start: (total) => bar.start(total, 0), advance: (by) => bar.increment(by), stop: () => bar.stop() };
+  return {
+    start: (total, done) => {
+      kept = done;
+      bar.start(total, done);
+    },
+    advance: (by) => bar.increment(by),
+    stop: () => bar.stop(),
+  };
 }
 
 /** A scenario file's name without its extension: the name of its CSV. */
@@ -342,7 +353,7 @@ async function planAndRun(
         ? `iovsim: interrupted after ${e.rowsWritten} of ${e.rowsTotal} rows; nothing was written (--no-write)\n`
         : e.rowsWritten > 0
           ? `iovsim: interrupted: ${e.rowsWritten} of ${e.rowsTotal} rows are in ${current}; run again with --resume to finish\n`
-          : `iovsim: interrupted before the first of ${e.rowsTotal} rows was done: ${current} was not written\n`,
+          : `iovsim: interrupted: none of ${e.rowsTotal} rows written (rows go in order, and the first was not done); ${current} is as it was\n`,
     );
     ctx.exit(exitCodeOf(sig.stopped() ?? 'SIGINT'));
   }

@@ -52,8 +52,6 @@ export async function handler(argv: Args, { io }: CommandContext): Promise<void>
 /** A capacity search's bound as written: a VM count, a rate, or a request rate. */
 async function bound(b: number | Rate | RequestRate): Promise<string> {
   if (typeof b === 'number') return String(b);
-  const { formatRate, TRANSACTION_RATE } = await import('../../scenario/units.js');
-  if ('requestsPerSec' in b)
-    return `${Number((b.requestsPerSec / (TRANSACTION_RATE.units[b.unit] ?? 1)).toPrecision(6))} ${b.unit}`;
-  return formatRate(b);
+  const { formatRate, formatRequestRate } = await import('../../scenario/units.js');
+  return 'requestsPerSec' in b ? formatRequestRate(b.requestsPerSec, b.unit) : formatRate(b);
 }
