@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmt, toTable } from '../src/output/table.js';
+import { fmt, toLongTable, toTable } from '../src/output/table.js';
 import { longTables } from '../src/output/tidy.js';
 
 // The terminal table: numbers to about three significant digits, a row's cells alike.
@@ -46,6 +46,24 @@ describe('long forms', () => {
       { 'vms.count': 1, scenario: 's', path: 'sriov', vm: 0, gbps: 9.5 },
       { 'vms.count': 2, scenario: 's', path: 'sriov', vm: 0, gbps: 4.7 },
       { 'vms.count': 2, scenario: 's', path: 'sriov', vm: 1, gbps: 4.8 },
+    ]);
+  });
+});
+
+describe('the long table (sweeps, searches)', () => {
+  it('prints a column alike: a whole number beside fractions takes their decimals', () => {
+    const text = toLongTable(
+      't',
+      [
+        { 'vms.count': 1, path: 'sriov', delivered_gbps: 2 },
+        { 'vms.count': 2, path: 'sriov', delivered_gbps: 2.5 },
+      ],
+      ['vms.count'],
+    );
+    const lines = text.trimEnd().split('\n').slice(2);
+    expect(lines.map((l) => l.trim().split(/\s+/))).toEqual([
+      ['1', 'sriov', '2.00'],
+      ['2', 'sriov', '2.50'],
     ]);
   });
 });

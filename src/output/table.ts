@@ -18,7 +18,7 @@ export const fmt = (v: string | number | undefined, decimals = false): string =>
     : v.toFixed(Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
 };
 
-/** Whether any of a row's numbers has a fraction (then all print with decimals). */
+/** Whether any of a row's (or, in the long table, a column's) numbers has a fraction: then all print with decimals. */
 const fractional = (values: unknown[]): boolean =>
   values.some((v) => typeof v === 'number' && !Number.isInteger(v) && Math.abs(v) < 1e5);
 
@@ -74,7 +74,8 @@ export function keyColumns(present: ReadonlySet<string>, sweepKeys: readonly str
 export function toLongTable(title: string, rows: Row[], sweepKeys: readonly string[] = []): string {
   if (rows.length === 0) return `${title}\n(no rows)\n`;
   const cols = keyColumns(new Set(rows.flatMap((r) => Object.keys(r))), sweepKeys);
-  const cells = [cols, ...rows.map((r) => cols.map((c) => fmt(r[c])))];
+  const decimals = cols.map((c) => fractional(rows.map((r) => r[c])));
+  const cells = [cols, ...rows.map((r) => cols.map((c, i) => fmt(r[c], decimals[i])))];
   const widths = cols.map((_, i) => Math.max(...cells.map((l) => l[i].length)));
   return [title, ...cells.map((l) => l.map((cell, i) => cell.padStart(widths[i])).join('  '))].join('\n') + '\n';
 }

@@ -558,7 +558,9 @@ const search = z.discriminatedUnion(
           // Without one, every probe passes and the answer is only the end of the range.
           .refine((o) => Object.values(o).some((v) => v !== undefined), {
             error: 'at least one objective: p99_latency, loss or cpu',
-          }),
+          })
+          // The same, for editors that read the JSON Schema.
+          .meta({ minProperties: 1 }),
         'the service-level objectives every probe must meet (at least one)',
       ),
     }),
