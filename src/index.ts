@@ -97,7 +97,11 @@ async function run(p: Plan, text: string, o: SimulateOptions): Promise<SimulateR
       concurrency: jobs,
       onWarning: o.onWarning ?? (() => {}),
       progress: o.onProgress && {
-        start: (t) => void (total = t),
+        start: (t, kept) => {
+          total = t;
+          done = kept;
+          o.onProgress!({ done, total });
+        },
         advance: (by) => {
           done += by;
           o.onProgress!({ done, total });
