@@ -384,4 +384,15 @@ sweep:
     for (const long of [perVm, (csv: string) => csv.replace(/\.csv$/, '.per_core.csv')])
       expect(readFileSync(long(partial), 'utf8')).toBe(readFileSync(long(whole), 'utf8'));
   });
+
+  it("a run stopped before its first row leaves an earlier run's CSV and long forms as they were", async () => {
+    const f = scenarioFile('early.yaml', sweep);
+    const csv = join(dir, 'early.csv');
+    const perVm = join(dir, 'early.per_vm.csv');
+    writeFileSync(csv, 'an earlier run\n');
+    writeFileSync(perVm, 'an earlier run\n');
+    await expect(runFile(f, new InlineRunner(), csv, { stopAfter: 0 })).rejects.toBeInstanceOf(Interrupted);
+    expect(readFileSync(csv, 'utf8')).toBe('an earlier run\n');
+    expect(readFileSync(perVm, 'utf8')).toBe('an earlier run\n');
+  });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,23 @@ describe('interruption', () => {
     expect(perVm.length).toBe((rows.length * (rows.length + 1)) / 2);
     for (const line of perVm) for (const v of Object.values(line)) expect(v).not.toBe('');
     expect(new Set(perVm.map((l) => l['vms.count'])).size).toBe(rows.length);
+  });
+
+  it('killed outright after its first row, a run leaves no long form of an earlier run beside its CSV', async () => {
+    const f = scenario(
+      'killed',
+      'name: killed\nduration: 400 ms\nwarmup: 10 ms\ntraffic: {load: saturate}\npaths: [sriov]\nsweep:\n  vms.count: [1, 2, 3, 4, 5, 6, 7, 8]\n',
+    );
+    const out = join(dir, 'killed');
+    mkdirSync(out, { recursive: true });
+    const stale = join(out, 'killed.per_vm.csv');
+    writeFileSync(stale, 'vms.count,scenario,path,vm,gbps\n99,killed,sriov,0,1\n');
+    const r = await interrupt(['run', f, '--out', out, '--jobs', '1', '--quiet'], ['SIGKILL'], 0, () =>
+      existsSync(join(out, 'killed.csv')),
+    );
+    expect(r.signal).toBe('SIGKILL');
+    expect(existsSync(join(out, 'killed.csv'))).toBe(true);
+    expect(existsSync(stale)).toBe(false);
   });
 
   it('SIGINT stops a single long row within a second (exit 130); a second one ends the process at once', async () => {
