@@ -1,6 +1,6 @@
+import { existsSync, rmSync } from 'node:fs';
 import { longFamilies, type Row } from '../metrics/metrics.js';
 import { toCsv } from './csv.js';
-import { existsSync, rmSync } from 'node:fs';
 import { writeAtomic } from './write.js';
 
 /** A long-form table of one family: rows of (keys, scenario, path, index, value). */
