@@ -122,3 +122,9 @@ export const jobsOption = {
 /** "wrote" and the files, those in the first one's folder by their names alone. */
 export const wroteFiles = (files: string[]): string =>
   'wrote ' + files.map((f, i) => (i > 0 && dirname(f) === dirname(files[0]) ? basename(f) : f)).join(', ');
+
+/**
+ * A positional list of one or more names (files, shards). `default: undefined` because yargs
+ * would otherwise print "[default: []]" beside "[required]".
+ */
+export const requiredList = { type: 'string', array: true, demandOption: true, default: undefined } as const;

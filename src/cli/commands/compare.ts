@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Argv } from 'yargs';
 import { EXIT, InputError } from '../../errors.js';
 import type { ComparisonRow } from '../../experiment/compare.js';
-import { checkOutDir, jobsOf, jobsOption, withFile, type CommandContext } from '../context.js';
+import { checkOutDir, jobsOf, jobsOption, withFile, requiredList, type CommandContext } from '../context.js';
 
 export const command = 'compare <files..>';
 export const describe =
@@ -10,14 +10,7 @@ export const describe =
 
 export function builder(y: Argv) {
   return y
-    .positional('files', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      // yargs would print "[default: []]" beside "[required]".
-      default: undefined,
-      describe: 'scenario files with a reference: block',
-    })
+    .positional('files', { ...requiredList, describe: 'scenario files with a reference: block' })
     .option('out', {
       type: 'string',
       default: 'results',

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { once, withFile, type CommandContext } from '../context.js';
+import { once, withFile, requiredList, type CommandContext } from '../context.js';
 
 export const command = 'estimate <files..>';
 const FORMATS = ['table', 'csv', 'json'] as const;
@@ -9,11 +9,7 @@ export const describe =
 export function builder(y: Argv) {
   return y
     .positional('files', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      // yargs would print "[default: []]" beside "[required]".
-      default: undefined,
+      ...requiredList,
       describe: "scenario files (.yaml, .yml or .json); every sweep point, a search's base point",
     })
     .option('modes', {

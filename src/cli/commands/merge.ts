@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../errors.js';
-import { once, wroteFiles, type CommandContext } from '../context.js';
+import { once, wroteFiles, requiredList, type CommandContext } from '../context.js';
 
 export const command = 'merge <shards..>';
 export const describe =
@@ -10,11 +10,7 @@ export const describe =
 export function builder(y: Argv) {
   return y
     .positional('shards', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      // yargs would print "[default: []]" beside "[required]".
-      default: undefined,
+      ...requiredList,
       describe: 'shard files (<name>.shard-<i>-of-<n>.csv) or folders holding them',
     })
     .option('out', {
@@ -77,12 +73,12 @@ export async function handler(argv: Args, { io }: CommandContext): Promise<void>
         `${s.name}: merged ${s.files.length} shards, ${s.rows.length} rows: ${wroteFiles([csvFile, metaFileFor(csvFile), ...long])}\n`,
       );
     if (argv.report) {
-      const { reportForRun } = await import('./report.js');
+      const { reportForRun, wroteReport } = await import('./report.js');
       // The merged study's provenance, as the shards' sidecars recorded it.
       const m = s.meta;
       const provenance = { iovsim: m.iovsim, node: m.node, scenario: m.scenario, seed: m.seed };
       const written = await reportForRun(csvFile, { provenance });
-      if (!argv.quiet) io.err(`${s.name}: ${wroteFiles([written[written.length - 1], ...written.slice(0, -1)])}\n`);
+      if (!argv.quiet) io.err(`${s.name}: ${wroteReport(written)}\n`);
     }
   }
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { InputError } from '../../errors.js';
 import type { RunContext } from '../../report/question.js';
-import { withFile, wroteFiles, type CommandContext } from '../context.js';
+import { withFile, wroteFiles, requiredList, type CommandContext } from '../context.js';
 
 export const command = 'report <files..>';
 export const describe = 'draw result CSVs as charts (.svg beside each CSV) and one self-contained HTML page';
@@ -11,11 +11,7 @@ export const describe = 'draw result CSVs as charts (.svg beside each CSV) and o
 export function builder(y: Argv) {
   return y
     .positional('files', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      // yargs would print "[default: []]" beside "[required]".
-      default: undefined,
+      ...requiredList,
       describe: 'result CSV files (runs, sweeps, searches, results/published.csv)',
     })
     .option('out', { alias: 'o', type: 'string', default: 'report.html', describe: 'the HTML file to write' })
@@ -90,6 +86,10 @@ export function reportFileFor(csvFile: string): string {
   return csvFile.replace(/\.csv$/i, '') + '.html';
 }
 
+/** What a report wrote, as "wrote" names them: the page (written last), then its charts. */
+export const wroteReport = (written: string[]): string =>
+  wroteFiles([written[written.length - 1], ...written.slice(0, -1)]);
+
 /** `iovsim run <scenario> --report`: the report of one run's CSV, beside it, with what the run asked and what produced it. */
 export async function reportForRun(csvFile: string, context: RunContext): Promise<string[]> {
   return reportCommand([csvFile], reportFileFor(csvFile), [], [context]);
@@ -97,5 +97,5 @@ export async function reportForRun(csvFile: string, context: RunContext): Promis
 
 export async function handler(argv: Args, { io }: CommandContext): Promise<void> {
   const written = await reportCommand(argv.files as string[], argv.out, (argv.scenario as string[] | undefined) ?? []);
-  io.out(`${wroteFiles([written[written.length - 1], ...written.slice(0, -1)])}\n`);
+  io.out(`${wroteReport(written)}\n`);
 }

@@ -14,6 +14,7 @@ import {
   jobsOption,
   maxEventsOption,
   once,
+  requiredList,
   STDIN,
   withFile,
   wroteFiles,
@@ -29,12 +30,8 @@ export const describe =
 export function builder(y: Argv) {
   return y
     .positional('files', {
-      type: 'string',
-      array: true,
+      ...requiredList,
       describe: 'scenario files (.yaml, .yml or .json); - reads one scenario from standard input',
-      demandOption: true,
-      // yargs would print "[default: []]" beside "[required]".
-      default: undefined,
     })
     .option('out', {
       type: 'string',
@@ -335,12 +332,11 @@ async function planAndRun(
         }
       }
       if (argv.report && !shard) {
-        const { reportForRun } = await import('./report.js');
+        const { reportForRun, wroteReport } = await import('./report.js');
         const { questionOf } = await import('../../report/question.js');
         const provenance = printed[printed.length - 1].provenance;
         const written = await reportForRun(csvFile, { question: questionOf(plan), provenance });
-        if (!argv.quiet)
-          io.err(`${plan.name}: ${wroteFiles([written[written.length - 1], ...written.slice(0, -1)])}\n`);
+        if (!argv.quiet) io.err(`${plan.name}: ${wroteReport(written)}\n`);
       }
     }
     // One CSV on stdout for all files: one header, the union of their columns.

@@ -1,20 +1,14 @@
 import type { Argv } from 'yargs';
 import type { RequestRate } from '../../scenario/schema.js';
 import type { Rate } from '../../scenario/units.js';
-import { maxEventsOption, withFile, type CommandContext } from '../context.js';
+import { maxEventsOption, withFile, requiredList, type CommandContext } from '../context.js';
 
 export const command = 'validate <files..>';
 export const describe = 'check scenario files without running them: every check `run` makes before it runs';
 
 export function builder(y: Argv) {
   return y
-    .positional('files', {
-      type: 'string',
-      array: true,
-      demandOption: true,
-      default: undefined,
-      describe: 'scenario files',
-    })
+    .positional('files', { ...requiredList, describe: 'scenario files' })
     .option('seed', { type: 'number', describe: 'check with this seed, as `run --seed` would' })
     .option('modes', { type: 'string', array: true, describe: 'check these paths, as `run --modes` would' })
     .option('duration', { type: 'string', describe: 'check with this duration, as `run --duration` would' })
