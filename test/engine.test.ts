@@ -20,19 +20,22 @@ class Recorder implements EventHandler {
 }
 
 describe('Simulator', () => {
-  it('stops within STOP_CHECK_EVENTS events of its stop flag being set, and only then', () => {
+  it('stops within STOP_CHECK_EVENTS events of its stop flag being set, and only then, counting each look', () => {
     const flag = new Int32Array(new SharedArrayBuffer(4));
+    const beat = new Int32Array(new SharedArrayBuffer(4));
     const endless = () => {
       const sim = new Simulator();
       const h: EventHandler = { onEvent: () => sim.after(1, h) };
       sim.schedule(0, h);
       return sim;
     };
-    setStopFlag(flag);
+    setStopFlag(flag, beat);
     try {
       const free = endless();
       free.run(3 * STOP_CHECK_EVENTS);
       expect(free.fired).toBe(3 * STOP_CHECK_EVENTS + 1);
+      // The worker pool's sign of life from a long run (src/experiment/pool.ts): one per look.
+      expect(beat[0]).toBe(3);
       Atomics.store(flag, 0, 1);
       const stopped = endless();
       let thrown: unknown;
@@ -46,6 +49,7 @@ describe('Simulator', () => {
       expect((thrown as Error).name).toBe('SimulationStopped');
       expect((thrown as Error).message).toBe('the run was stopped (interrupted)');
       expect(stopped.fired).toBe(STOP_CHECK_EVENTS);
+      expect(beat[0]).toBe(4);
     } finally {
       setStopFlag(undefined);
     }

@@ -20,6 +20,8 @@ describe('task runners', () => {
   } as never;
   // A run of many seconds of wall time, to be stopped.
   const long = { ...task, config: { ...exp.config, durationNs: 60e9 } };
+  // A run of about a second or two of wall time, to be left alone.
+  const lasting = { ...task, config: { ...exp.config, durationNs: 4e9 } };
 
   it('one job runs in this thread, more on worker threads', async () => {
     expect(taskRunner(1)).toBeInstanceOf(InlineRunner);
@@ -60,7 +62,7 @@ describe('task runners', () => {
       [throws, /cannot load the model/],
       [exits, /a worker thread exited (during a run|before it was given a task)/],
     ] as const) {
-      const pool = new WorkerPool(2, 1, file);
+      const pool = new WorkerPool(2, 1, { file });
       try {
         const outcomes = await Promise.allSettled([pool.run(task), pool.run(task), pool.run(task)]);
         for (const o of outcomes) {
@@ -83,7 +85,7 @@ describe('task runners', () => {
       file,
       `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(starts)}, 'x');\nthrow new Error('cannot load the model');\n`,
     );
-    const pool = new WorkerPool(2, 1, file);
+    const pool = new WorkerPool(2, 1, { file });
     try {
       // The worker started ahead dies idle and leaves the pool.
       await vi.waitUntil(() => pool.alive === 0, { timeout: 10_000, interval: 20 });
@@ -152,7 +154,7 @@ describe('task runners', () => {
       'errors',
       "let n = 0;\nparentPort.on('message', () => parentPort.postMessage({ error: { name: n++ === 0 ? 'InvariantError' : 'RangeError', message: 'law ' + n } }));",
     );
-    const pool = new WorkerPool(1, 0, file);
+    const pool = new WorkerPool(1, 0, { file });
     try {
       const law = await pool.run(task).catch((e: unknown) => e);
       expect(law).toBeInstanceOf(InvariantError);
@@ -170,7 +172,7 @@ describe('task runners', () => {
       'dies-idle',
       "parentPort.on('message', () => {\n  parentPort.postMessage({ output: 'done' });\n  setTimeout(() => { throw new Error('died idle'); }, 50);\n});",
     );
-    const pool = new WorkerPool(1, 0, file);
+    const pool = new WorkerPool(1, 0, { file });
     try {
       await expect(pool.run(task)).resolves.toBe('done');
       await vi.waitUntil(() => pool.alive === 0, { timeout: 10_000, interval: 20 });
@@ -182,7 +184,7 @@ describe('task runners', () => {
 
   it('abort terminates a worker that does not notice the stop flag, after a grace period', async () => {
     const file = standIn('stuck', "parentPort.on('message', () => { for (;;) {} });");
-    const pool = new WorkerPool(1, 0, file);
+    const pool = new WorkerPool(1, 0, { file });
     try {
       const running = pool.run(task);
       await new Promise((r) => setTimeout(r, 200));
@@ -195,6 +197,75 @@ describe('task runners', () => {
       // Terminated by the grace timer (300 ms), not at once and not never.
       expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
       expect(pool.alive).toBe(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  // The pool's watchdog: a stand-in counts its signs of life as the real worker does.
+  const counting = (name: string, body: string): string =>
+    standIn(
+      name,
+      `import { workerData } from 'node:worker_threads';\nconst beat = new Int32Array(workerData.beat);\nAtomics.add(beat, 0, 1);\n${body}`,
+    );
+
+  it('starts the run of a worker that falls silent again on a new thread, and says so', async () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'iovsim-pool-')), 'hung-once');
+    // The first thread takes its task and never answers (a lost reply); the next one answers.
+    const file = counting(
+      'hangs-once',
+      `import { existsSync, writeFileSync } from 'node:fs';\nparentPort.on('message', () => {\n  Atomics.add(beat, 0, 1);\n  if (existsSync(${JSON.stringify(marker)})) parentPort.postMessage({ output: 'done' });\n  else writeFileSync(${JSON.stringify(marker)}, 'x');\n});`,
+    );
+    const told: string[] = [];
+    const pool = new WorkerPool(1, 0, { file, stallMs: 400, onStall: (m) => told.push(m) });
+    try {
+      const t0 = performance.now();
+      await expect(pool.run(task)).resolves.toBe('done');
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+      expect(told).toEqual([
+        'a worker thread showed no sign of life for 400 ms (2 signs of life, then none); its run was started again on a new thread',
+      ]);
+      // The silent thread was terminated: one worker is left, and it takes the next task.
+      expect(pool.alive).toBe(1);
+      await expect(pool.run(task)).resolves.toBe('done');
+      expect(told).toHaveLength(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('fails a run that hangs a second thread, rather than wait forever', async () => {
+    const silent = counting('silent', "parentPort.on('message', () => Atomics.add(beat, 0, 1));");
+    const loading = standIn('loads-forever', 'for (;;) {}');
+    for (const [file, state] of [
+      [silent, '2 signs of life, then none'],
+      [loading, 'it never finished loading'],
+    ] as const) {
+      const told: string[] = [];
+      const pool = new WorkerPool(1, 0, { file, stallMs: 300, onStall: (m) => told.push(m) });
+      try {
+        const e = (await pool.run(task).catch((x: unknown) => x)) as Error;
+        expect(e.message).toBe(
+          `a worker thread showed no sign of life for 300 ms (${state}), the second thread to hang on this run`,
+        );
+        expect(told).toHaveLength(1);
+        expect(pool.alive).toBe(0);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('leaves a long run alone: a real run counts a sign of life every STOP_CHECK_EVENTS events', async () => {
+    const told: string[] = [];
+    const pool = new WorkerPool(1, 0, { stallMs: 200, onStall: (m) => told.push(m) });
+    try {
+      const t0 = performance.now();
+      const out = await pool.run(lasting);
+      // Several times the stall limit, with no restart.
+      expect(performance.now() - t0).toBeGreaterThan(600);
+      expect(told).toEqual([]);
+      expect(out.result.deliveredPackets).toBeGreaterThan(0);
     } finally {
       await pool.close();
     }

@@ -19,9 +19,22 @@ const STOP_MASK = STOP_CHECK_EVENTS - 1;
  */
 let stopFlag: Int32Array | undefined;
 
-/** Sets (or clears) the flag that stops this thread's runs; see stopFlag. */
-export function setStopFlag(flag: Int32Array | undefined): void {
+/**
+ * A counter this thread adds one to at each look at the stop flag: the owner of the thread
+ * (the worker pool) tells a long run, which keeps counting, from a thread that hangs.
+ */
+let heartbeat: Int32Array | undefined;
+
+/** Sets (or clears) the flag that stops this thread's runs, and the counter of looks at it; see stopFlag. */
+export function setStopFlag(flag: Int32Array | undefined, beat?: Int32Array): void {
   stopFlag = flag;
+  heartbeat = beat;
+}
+
+/** The look at the stop flag every STOP_CHECK_EVENTS events. */
+function checkStop(flag: Int32Array): void {
+  if (heartbeat !== undefined) Atomics.add(heartbeat, 0, 1);
+  if (Atomics.load(flag, 0) !== 0) throw new SimulationStopped();
 }
 
 /** Thrown out of Simulator.run when the stop flag is set: the run was abandoned, not broken. */
@@ -135,8 +148,7 @@ export class Simulator {
       if (id < 0 || this.time[id] > until) break;
       this.now = this.time[id];
       const h = this.handler[id] as EventHandler;
-      if ((++this.fired & STOP_MASK) === 0 && stopFlag !== undefined && Atomics.load(stopFlag, 0) !== 0)
-        throw new SimulationStopped();
+      if ((++this.fired & STOP_MASK) === 0 && stopFlag !== undefined) checkStop(stopFlag);
       this.firingAtTop = true;
       this.firingId = id;
       h.onEvent(this.arg[id]);

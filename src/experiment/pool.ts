@@ -61,10 +61,37 @@ function rebuild(e: WorkerError): Error {
 /** How long a stopped worker may take to notice its flag before it is terminated. */
 const STOP_GRACE_MS = 300;
 
+/**
+ * How long a busy worker may show no sign of life before it is taken for hung. A worker
+ * counts one when it has loaded, one when it takes a task, and one every STOP_CHECK_EVENTS
+ * events of a run (tens of milliseconds), so a run, however long, keeps counting; only a
+ * thread stuck outside the event loop, or a reply lost, stops the count.
+ */
+export const STALL_MS = 30_000;
+
+/** Choices of a WorkerPool other than its size; the defaults are what the CLI uses. */
+export interface PoolOptions {
+  /** The worker script: the compiled worker.ts (another only in tests). */
+  file?: string;
+  /** Milliseconds without a sign of life before a busy worker is taken for hung (STALL_MS). */
+  stallMs?: number;
+  /** Told, in one line, when a hung worker's task is started again on a new thread. */
+  onStall?: (message: string) => void;
+}
+
 interface Pending {
   task: Task;
   resolve: (o: TaskOutput) => void;
   reject: (e: Error) => void;
+  /** Times this task was taken from a hung worker. */
+  stalls: number;
+}
+
+/** What the pool watches of a worker: its counter of signs of life, and since when it has not moved. */
+interface Life {
+  beat: Int32Array;
+  seen: number;
+  since: number;
 }
 
 /**
@@ -72,24 +99,36 @@ interface Pending {
  * none idle (so a study of one run starts one), or ahead of time with `prestart`: a worker
  * takes tens of milliseconds to load the model, time the caller can spend planning. A worker
  * that dies leaves the pool; one that dies before its first task (it could not load) fails
- * the tasks waiting and those to come with its error, rather than leave them waiting.
+ * the tasks waiting and those to come with its error, rather than leave them waiting. A busy
+ * worker that shows no sign of life for `stallMs` is terminated and its task started again
+ * on a new thread (a task is a pure function of its input, so the result is the same); a
+ * task that hangs a second thread fails, so nothing waits forever.
  */
 export class WorkerPool implements TaskRunner {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: Pending[] = [];
   private readonly busy = new Map<Worker, Pending>();
+  private readonly lives = new Map<Worker, Life>();
+  /** Workers terminated as hung: their exit is expected and fails nothing. */
+  private readonly retired = new Set<Worker>();
   /** Shared with every worker: set to 1 to stop their runs (see Simulator's stop flag). */
   private readonly stop = new Int32Array(new SharedArrayBuffer(4));
   private stopped = false;
   private failure: Error | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly file: string;
+  private readonly stallMs: number;
+  private readonly onStall: ((message: string) => void) | undefined;
 
   constructor(
     private readonly jobs: number,
     prestart = 0,
-    /** The worker script: the compiled worker.ts (another only in tests). */
-    private readonly file = workerFile(),
+    options: PoolOptions = {},
   ) {
+    this.file = options.file ?? workerFile();
+    this.stallMs = options.stallMs ?? STALL_MS;
+    this.onStall = options.onStall;
     for (let i = 0; i < Math.min(prestart, jobs); i++) this.spawn();
   }
 
@@ -99,9 +138,13 @@ export class WorkerPool implements TaskRunner {
   }
 
   private spawn(): void {
-    const w = new Worker(this.file, { workerData: { stop: this.stop.buffer } });
+    const beat = new Int32Array(new SharedArrayBuffer(4));
+    const w = new Worker(this.file, { workerData: { stop: this.stop.buffer, beat: beat.buffer } });
+    this.lives.set(w, { beat, seen: 0, since: performance.now() });
     w.on('message', (msg: { output?: TaskOutput; error?: WorkerError }) => {
-      const p = this.busy.get(w)!;
+      const p = this.busy.get(w);
+      // A reply from a worker already taken for hung: its task went to another.
+      if (p === undefined) return;
       this.busy.delete(w);
       if (msg.error) p.reject(rebuild(msg.error));
       else p.resolve(msg.output!);
@@ -117,6 +160,8 @@ export class WorkerPool implements TaskRunner {
       p?.reject(e);
     });
     w.on('exit', () => {
+      this.lives.delete(w);
+      if (this.retired.delete(w)) return;
       // Terminated after a stop with a task in flight, the task fails as stopped. Exited
       // while idle (it could not load), it takes the tasks waiting with it: started again,
       // it would fail again.
@@ -150,7 +195,7 @@ export class WorkerPool implements TaskRunner {
     if (this.stopped) return Promise.reject(new SimulationStopped());
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.queue.push({ task, resolve, reject });
+      this.queue.push({ task, resolve, reject, stalls: 0 });
       this.dispatch();
     });
   }
@@ -179,12 +224,57 @@ export class WorkerPool implements TaskRunner {
       const w = this.idle.pop()!;
       const p = this.queue.shift()!;
       this.busy.set(w, p);
+      const life = this.lives.get(w)!;
+      life.seen = Atomics.load(life.beat, 0);
+      life.since = performance.now();
       w.postMessage(p.task);
     }
+    if (this.busy.size > 0 && this.watchdog === undefined) {
+      // Unreferenced: a busy worker keeps the process alive, the watchdog need not.
+      this.watchdog = setInterval(() => this.watch(), Math.min(1000, this.stallMs / 4));
+      this.watchdog.unref();
+    }
+  }
+
+  /** Looks at every busy worker's count; one that has not moved for stallMs is hung. */
+  private watch(): void {
+    if (this.busy.size === 0) {
+      clearInterval(this.watchdog);
+      this.watchdog = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const [w, p] of [...this.busy]) {
+      const life = this.lives.get(w)!;
+      const beat = Atomics.load(life.beat, 0);
+      if (beat !== life.seen) {
+        life.seen = beat;
+        life.since = now;
+      } else if (now - life.since >= this.stallMs) this.hung(w, p, life);
+    }
+  }
+
+  /** Ends a hung worker; its task starts again on a new thread, or fails if it hung one before. */
+  private hung(w: Worker, p: Pending, life: Life): void {
+    this.retired.add(w);
+    this.forget(w);
+    void w.terminate();
+    const state = life.seen === 0 ? 'it never finished loading' : `${life.seen} signs of life, then none`;
+    const span = this.stallMs >= 1000 ? `${this.stallMs / 1000} s` : `${this.stallMs} ms`;
+    const what = `a worker thread showed no sign of life for ${span} (${state})`;
+    if (this.stopped) p.reject(new SimulationStopped());
+    else if (p.stalls++ > 0) p.reject(new Error(`${what}, the second thread to hang on this run`));
+    else {
+      this.onStall?.(`${what}; its run was started again on a new thread`);
+      this.queue.unshift(p);
+    }
+    this.dispatch();
   }
 
   async close(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.watchdog);
+    this.watchdog = undefined;
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 }

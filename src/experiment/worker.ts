@@ -3,10 +3,15 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setStopFlag } from '../engine/simulator.js';
 import { runTask, type Task } from './task.js';
 
+const shared = workerData as { stop: SharedArrayBuffer; beat: SharedArrayBuffer };
 // The pool's stop flag: set, every run of this thread stops within STOP_CHECK_EVENTS events.
-setStopFlag(new Int32Array((workerData as { stop: SharedArrayBuffer }).stop));
+// The beat counts this thread's signs of life, by which the pool tells a long run from a hang.
+const beat = new Int32Array(shared.beat);
+setStopFlag(new Int32Array(shared.stop), beat);
+Atomics.add(beat, 0, 1);
 
 parentPort!.on('message', (task: Task) => {
+  Atomics.add(beat, 0, 1);
   try {
     parentPort!.postMessage({ output: runTask(task) });
   } catch (e) {

@@ -235,7 +235,7 @@ async function runFiles(
   // Worker threads even for --jobs 1: a signal then stops a run in flight at once. The first
   // starts now and loads the model while the scenarios are planned; the others when rows wait.
   const { WorkerPool } = await import('../../experiment/pool.js');
-  const runner = new WorkerPool(jobs, 1);
+  const runner = new WorkerPool(jobs, 1, { onStall: (m) => ctx.io.err(`iovsim: warning: ${m}\n`) });
   sig.started(runner);
   try {
     await planAndRun(argv, ctx, sig, { overrides, jobs, format, out, write, shard, files, runner });
