@@ -197,6 +197,46 @@ describe('what runPath builds from the spec', () => {
     expect(Object.keys(bulk.drops)).toEqual(['wire', 'dma', 'stack']);
   });
 
+  it("open loop: the transmit wire's queue holds tx_ring frames per VM where the NIC has a queue per VM, tx_ring where it has one", () => {
+    // 4 Gbit/s offered to a 1 GbE port: the queue in front of the wire fills and drops the rest.
+    const paths = ['sriov', 'vmdq', 'paravirtual'];
+    const r = run({
+      name: 'tx-queues',
+      seed: 1,
+      duration: '20 ms',
+      warmup: '5 ms',
+      nic: { line_rate: '1 Gbit/s', tx_ring: 512 },
+      vms: { count: 4 },
+      traffic: { direction: 'tx', load: '4 Gbit/s', frame_bytes: 1518 },
+      paths,
+    });
+    const atWire = (p: string) => r[p].flow.placeAtClose[r[p].hops.findIndex((h) => h.name === 'wire')];
+    expect(atWire('sriov')).toBe(4 * 512);
+    expect(atWire('vmdq')).toBe(4 * 512);
+    expect(atWire('paravirtual')).toBe(512);
+    for (const p of paths) expect(r[p].drops.wire).toBeGreaterThan(1000);
+  });
+
+  it("the wire of the data direction is the run's wire: busy all the window at saturation, the frame in flight at the end included", () => {
+    // Bulk TCP: data one way, ACKs back over the other wire, which must not count.
+    for (const direction of ['rx', 'tx']) {
+      const r = run({
+        name: 'wire-busy',
+        seed: 1,
+        duration: '5 ms',
+        warmup: '1 ms',
+        vms: { count: 4 },
+        traffic: { direction, load: 'saturate', frame_bytes: 1518 },
+        paths: ['sriov'],
+      }).sriov;
+      expect(r.hops.filter((h) => h.name === 'wire').map((h) => h.chain)).toEqual(['forward', 'reverse']);
+      // Short by one 1538-B frame (1.2 us at 10 Gbit/s) if the frame in flight were left out.
+      expect(Math.abs(r.wireBusyNs - r.windowNs)).toBeLessThan(1e-9 * r.windowNs);
+      // Data frames only: as many as were delivered, give or take those on their way at the ends.
+      expect(Math.abs(r.wireFrames - r.deliveredPackets)).toBeLessThan(50);
+    }
+  });
+
   it('with no warm-up the window opens before the first packet: every frame offered is in it', () => {
     const bulk = run(spec({ warmup: '0 ms', traffic: { direction: 'rx', frame_bytes: 1000 } })).line;
     expect(bulk.offeredPackets).toBeGreaterThan(1000);
