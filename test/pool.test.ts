@@ -256,6 +256,28 @@ describe('task runners', () => {
     }
   });
 
+  it('does not take a worker for hung when this thread was the one held up', async () => {
+    // The worker counts its task, answers 300 ms later, while this thread is busy for longer
+    // than the stall limit: its answer then waits behind the watchdog's timer.
+    const file = counting(
+      'answers-late',
+      "parentPort.on('message', () => {\n  Atomics.add(beat, 0, 1);\n  setTimeout(() => parentPort.postMessage({ output: 'done' }), 300);\n});",
+    );
+    const told: string[] = [];
+    const pool = new WorkerPool(1, 1, { file, stallMs: 400, onStall: (m) => told.push(m) });
+    try {
+      const answer = pool.run(task);
+      // Let the watchdog see the count, then hold this thread.
+      await new Promise((r) => setTimeout(r, 200));
+      const until = performance.now() + 900;
+      while (performance.now() < until);
+      await expect(answer).resolves.toBe('done');
+      expect(told).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('leaves a long run alone: a real run counts a sign of life every STOP_CHECK_EVENTS events', async () => {
     const told: string[] = [];
     const pool = new WorkerPool(1, 0, { stallMs: 200, onStall: (m) => told.push(m) });

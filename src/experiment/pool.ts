@@ -117,6 +117,7 @@ export class WorkerPool implements TaskRunner {
   private stopped = false;
   private failure: Error | undefined;
   private watchdog: NodeJS.Timeout | undefined;
+  private lastWatch = 0;
   private readonly file: string;
   private readonly stallMs: number;
   private readonly onStall: ((message: string) => void) | undefined;
@@ -231,9 +232,14 @@ export class WorkerPool implements TaskRunner {
     }
     if (this.busy.size > 0 && this.watchdog === undefined) {
       // Unreferenced: a busy worker keeps the process alive, the watchdog need not.
-      this.watchdog = setInterval(() => this.watch(), Math.min(1000, this.stallMs / 4));
+      this.watchdog = setInterval(() => this.watch(), this.watchEvery());
       this.watchdog.unref();
+      this.lastWatch = performance.now();
     }
+  }
+
+  private watchEvery(): number {
+    return Math.min(1000, this.stallMs / 4);
   }
 
   /** Looks at every busy worker's count; one that has not moved for stallMs is hung. */
@@ -244,10 +250,14 @@ export class WorkerPool implements TaskRunner {
       return;
     }
     const now = performance.now();
+    // This thread was itself held up (a long synchronous step): a reply may be waiting behind
+    // this timer, so silence proves nothing; the watch starts over.
+    const late = now - this.lastWatch > 5 * this.watchEvery();
+    this.lastWatch = now;
     for (const [w, p] of [...this.busy]) {
       const life = this.lives.get(w)!;
       const beat = Atomics.load(life.beat, 0);
-      if (beat !== life.seen) {
+      if (beat !== life.seen || late) {
         life.seen = beat;
         life.since = now;
       } else if (now - life.since >= this.stallMs) this.hung(w, p, life);
