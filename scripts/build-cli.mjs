@@ -20,15 +20,21 @@ rmSync(outdir, { recursive: true, force: true });
 
 // yargs 18 takes string-width 8, and its cliui and wrap-ansi take string-width 7: the same
 // function, each copy building Unicode tables when it loads (an Intl.Segmenter, emoji regular
-// expressions), some 10 ms of every start. One copy serves the three. (cli-progress keeps its
-// own string-width 4, a CommonJS module called differently.)
+// expressions), some 10 ms of every start. One copy serves the three, and it loads on its
+// first call (scripts/lazy-string-width.mjs): only help and usage text measure strings, and
+// loading it took 30-38 ms of `iovsim run`'s main thread. (cli-progress keeps its own
+// string-width 4, a CommonJS module called differently.)
+const lazyStringWidth = `${root}scripts/lazy-string-width.mjs`;
 const oneStringWidth = {
   name: 'one-string-width',
   setup(b) {
     const path = `${root}node_modules/string-width/index.js`;
-    b.onResolve({ filter: /^string-width$/ }, (a) =>
-      /[\\/]node_modules[\\/](cliui|wrap-ansi)[\\/]/.test(a.importer) ? { path } : undefined,
-    );
+    b.onResolve({ filter: /^string-width$/ }, (a) => {
+      if (a.importer === lazyStringWidth) return { path };
+      return /[\\/]node_modules[\\/](yargs|cliui|wrap-ansi)[\\/]/.test(a.importer)
+        ? { path: lazyStringWidth }
+        : undefined;
+    });
   },
 };
 

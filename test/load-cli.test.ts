@@ -73,6 +73,31 @@ describe('loading the CLI', () => {
     expect(url).toMatch(/^http/);
   });
 
+  it('runs a command without rendering help: string-width and its Unicode tables load only for help', () => {
+    // A probe loaded first says each time an Intl.Segmenter is made (string-width makes one
+    // when it loads); help shows that the probe works.
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(
+      probe,
+      "const S = Intl.Segmenter;\nIntl.Segmenter = class extends S { constructor(...a) { process.stderr.write('segmenter made\\n'); super(...a); } };\n",
+    );
+    const scenario = join(dir, 'small.yaml');
+    writeFileSync(scenario, 'name: small\nduration: 1 ms\nwarmup: 0.2 ms\npaths: [sriov]\n');
+    const cmd = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', probe, bin, ...args], { encoding: 'utf8', timeout: 60_000 });
+    const help = cmd('run', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stderr).toContain('segmenter made');
+    for (const args of [
+      ['validate', scenario],
+      ['run', scenario, '--no-write', '--quiet'],
+    ]) {
+      const r = cmd(...args);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).not.toContain('segmenter made');
+    }
+  });
+
   // A terminal makes `run` draw its progress bar (cli-progress, with its own string-width).
   const hasScript = existsSync('/usr/bin/script');
   it.skipIf(!hasScript)('draws the progress bar of run in a terminal (util-linux script gives it one)', () => {

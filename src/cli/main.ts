@@ -80,6 +80,11 @@ function typedValue(args: string[], name: string): string | undefined {
   return undefined;
 }
 
+/** The part of yargs' internals main() reaches into (see there). */
+interface YargsInternals {
+  getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } | undefined };
+}
+
 /** Runs the CLI with `args` and returns the exit code (see EXIT). */
 export async function main(rawArgs: string[], io: Io = processIo): Promise<number> {
   // The version alone needs no argument parser: answered before yargs (a tenth of a second) loads.
@@ -145,6 +150,14 @@ export async function main(rawArgs: string[], io: Io = processIo): Promise<numbe
     .epilog(
       `Exit codes: ${exitCodes}. Docs: docs/scenarios.md, docs/model.md, docs/experiments.md, docs/cluster.md, docs/validation.md.`,
     );
+
+  // yargs renders a command's whole help text each time the command runs, to have it ready for
+  // a later showHelp(). iovsim never shows help after a command (its failures are one line), and
+  // the rendering, string-width's Unicode tables included, took 27 ms of every command's start,
+  // ahead of `run`'s first worker. Through yargs' internals: should they change, the help is
+  // rendered as before (test/load-cli.test.ts notices).
+  const usage = (parser as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 
   try {
     const output: string[] = [];
