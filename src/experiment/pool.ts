@@ -273,6 +273,8 @@ export class WorkerPool implements TaskRunner {
     const span = this.stallMs >= 1000 ? `${this.stallMs / 1000} s` : `${this.stallMs} ms`;
     const what = `a worker thread showed no sign of life for ${span} (${state})`;
     if (this.stopped) p.reject(new SimulationStopped());
+    // No new thread can start once one failed to load: the task would wait forever.
+    else if (this.failure) p.reject(this.failure);
     else if (p.stalls++ > 0) p.reject(new Error(`${what}, the second thread to hang on this run`));
     else {
       this.onStall?.(`${what}; its run was started again on a new thread`);
