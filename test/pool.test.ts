@@ -20,8 +20,8 @@ describe('task runners', () => {
   } as never;
   // A run of many seconds of wall time, to be stopped.
   const long = { ...task, config: { ...exp.config, durationNs: 60e9 } };
-  // A run of about a second or two of wall time, to be left alone.
-  const lasting = { ...task, config: { ...exp.config, durationNs: 4e9 } };
+  // A run of a few seconds of wall time, to be left alone.
+  const lasting = { ...task, config: { ...exp.config, durationNs: 8e9 } };
 
   it('one job runs in this thread, more on worker threads', async () => {
     expect(taskRunner(1)).toBeInstanceOf(InlineRunner);
@@ -217,13 +217,18 @@ describe('task runners', () => {
       `import { existsSync, writeFileSync } from 'node:fs';\nparentPort.on('message', () => {\n  Atomics.add(beat, 0, 1);\n  if (existsSync(${JSON.stringify(marker)})) parentPort.postMessage({ output: 'done' });\n  else writeFileSync(${JSON.stringify(marker)}, 'x');\n});`,
     );
     const told: string[] = [];
-    const pool = new WorkerPool(1, 0, { file, stallMs: 400, onStall: (m) => told.push(m) });
+    // A listener that throws: the task is started again all the same.
+    const onStall = (m: string) => {
+      told.push(m);
+      throw new Error('a broken listener');
+    };
+    const pool = new WorkerPool(1, 0, { file, stallMs: 1000, onStall });
     try {
       const t0 = performance.now();
       await expect(pool.run(task)).resolves.toBe('done');
-      expect(performance.now() - t0).toBeGreaterThanOrEqual(400);
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(1000);
       expect(told).toEqual([
-        'a worker thread showed no sign of life for 400 ms (2 signs of life, then none); its run was started again on a new thread',
+        'a worker thread showed no sign of life for 1 s (2 signs of life, then none); its run was started again on a new thread',
       ]);
       // The silent thread was terminated: one worker is left, and it takes the next task.
       expect(pool.alive).toBe(1);
@@ -242,11 +247,11 @@ describe('task runners', () => {
       [loading, 'it never finished loading'],
     ] as const) {
       const told: string[] = [];
-      const pool = new WorkerPool(1, 0, { file, stallMs: 300, onStall: (m) => told.push(m) });
+      const pool = new WorkerPool(1, 0, { file, stallMs: 1000, onStall: (m) => told.push(m) });
       try {
         const e = (await pool.run(task).catch((x: unknown) => x)) as Error;
         expect(e.message).toBe(
-          `a worker thread showed no sign of life for 300 ms (${state}), the second thread to hang on this run`,
+          `a worker thread showed no sign of life for 1 s (${state}), the second thread to hang on this run`,
         );
         expect(told).toHaveLength(1);
         expect(pool.alive).toBe(0);
@@ -257,20 +262,28 @@ describe('task runners', () => {
   });
 
   it('does not take a worker for hung when this thread was the one held up', async () => {
-    // The worker counts its task, answers 300 ms later, while this thread is busy for longer
-    // than the stall limit: its answer then waits behind the watchdog's timer.
+    // The worker counts its task and answers 700 ms later, while this thread is busy for longer
+    // than the stall limit: its answer then waits behind the watchdog's timer, and is what the
+    // watchdog must find before it judges.
     const file = counting(
       'answers-late',
-      "parentPort.on('message', () => {\n  Atomics.add(beat, 0, 1);\n  setTimeout(() => parentPort.postMessage({ output: 'done' }), 300);\n});",
+      "parentPort.on('message', () => {\n  Atomics.add(beat, 0, 1);\n  setTimeout(() => parentPort.postMessage({ output: 'done' }), 700);\n});",
     );
     const told: string[] = [];
-    const pool = new WorkerPool(1, 1, { file, stallMs: 400, onStall: (m) => told.push(m) });
+    const pool = new WorkerPool(1, 1, { file, stallMs: 1000, onStall: (m) => told.push(m) });
     try {
       const answer = pool.run(task);
-      // Let the watchdog see the count, then hold this thread.
-      await new Promise((r) => setTimeout(r, 200));
-      const until = performance.now() + 900;
-      while (performance.now() < until);
+      // Let the watchdog (every 250 ms) see the count, then hold this thread past the limit,
+      // from a setImmediate callback: the watchdog's timer then comes due before the reply is
+      // read (held in a timer callback instead, Node reads the reply first).
+      await new Promise((r) => setTimeout(r, 500));
+      await new Promise<void>((r) =>
+        setImmediate(() => {
+          const until = performance.now() + 1200;
+          while (performance.now() < until);
+          r();
+        }),
+      );
       await expect(answer).resolves.toBe('done');
       expect(told).toEqual([]);
     } finally {
@@ -280,12 +293,13 @@ describe('task runners', () => {
 
   it('leaves a long run alone: a real run counts a sign of life every STOP_CHECK_EVENTS events', async () => {
     const told: string[] = [];
-    const pool = new WorkerPool(1, 0, { stallMs: 200, onStall: (m) => told.push(m) });
+    const stallMs = 600;
+    const pool = new WorkerPool(1, 0, { stallMs, onStall: (m) => told.push(m) });
     try {
       const t0 = performance.now();
       const out = await pool.run(lasting);
-      // Several times the stall limit, with no restart.
-      expect(performance.now() - t0).toBeGreaterThan(600);
+      // Longer than the stall limit, with no restart.
+      expect(performance.now() - t0).toBeGreaterThan(2 * stallMs);
       expect(told).toEqual([]);
       expect(out.result.deliveredPackets).toBeGreaterThan(0);
     } finally {
@@ -293,11 +307,17 @@ describe('task runners', () => {
     }
   });
 
-  it('close ends every worker and refuses later runs', async () => {
+  it('close ends every worker, fails the tasks still waiting and refuses later runs', async () => {
     const pool = new WorkerPool(2, 2);
     await pool.run(task);
     expect(pool.alive).toBe(2);
+    // Two runs in flight, one waiting: all three fail as stopped.
+    const settled = Promise.allSettled([pool.run(long), pool.run(long), pool.run(task)]);
     await pool.close();
+    for (const o of await settled) {
+      expect(o.status).toBe('rejected');
+      expect((o as PromiseRejectedResult).reason).toBeInstanceOf(SimulationStopped);
+    }
     await vi.waitUntil(() => pool.alive === 0, { timeout: 10_000, interval: 20 });
     await expect(pool.run(task)).rejects.toBeInstanceOf(SimulationStopped);
     expect(pool.alive).toBe(0);

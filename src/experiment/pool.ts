@@ -117,7 +117,6 @@ export class WorkerPool implements TaskRunner {
   private stopped = false;
   private failure: Error | undefined;
   private watchdog: NodeJS.Timeout | undefined;
-  private lastWatch = 0;
   private readonly file: string;
   private readonly stallMs: number;
   private readonly onStall: ((message: string) => void) | undefined;
@@ -230,16 +229,11 @@ export class WorkerPool implements TaskRunner {
       life.since = performance.now();
       w.postMessage(p.task);
     }
-    if (this.busy.size > 0 && this.watchdog === undefined) {
+    if (this.busy.size > 0 && this.watchdog === undefined && !this.stopped) {
       // Unreferenced: a busy worker keeps the process alive, the watchdog need not.
-      this.watchdog = setInterval(() => this.watch(), this.watchEvery());
+      this.watchdog = setInterval(() => this.watch(), Math.min(1000, this.stallMs / 4));
       this.watchdog.unref();
-      this.lastWatch = performance.now();
     }
-  }
-
-  private watchEvery(): number {
-    return Math.min(1000, this.stallMs / 4);
   }
 
   /** Looks at every busy worker's count; one that has not moved for stallMs is hung. */
@@ -250,17 +244,19 @@ export class WorkerPool implements TaskRunner {
       return;
     }
     const now = performance.now();
-    // This thread was itself held up (a long synchronous step): a reply may be waiting behind
-    // this timer, so silence proves nothing; the watch starts over.
-    const late = now - this.lastWatch > 5 * this.watchEvery();
-    this.lastWatch = now;
     for (const [w, p] of [...this.busy]) {
       const life = this.lives.get(w)!;
       const beat = Atomics.load(life.beat, 0);
-      if (beat !== life.seen || late) {
+      if (beat !== life.seen) {
         life.seen = beat;
         life.since = now;
-      } else if (now - life.since >= this.stallMs) this.hung(w, p, life);
+      } else if (now - life.since >= this.stallMs) {
+        // Judged after the poll phase, which delivers any reply that came while this thread was
+        // held up (a long synchronous step): only a worker still silent then is hung.
+        setImmediate(() => {
+          if (this.busy.get(w) === p && Atomics.load(life.beat, 0) === life.seen) this.hung(w, p, life);
+        });
+      }
     }
   }
 
@@ -268,6 +264,8 @@ export class WorkerPool implements TaskRunner {
   private hung(w: Worker, p: Pending, life: Life): void {
     this.retired.add(w);
     this.forget(w);
+    // Should it not end (a thread blocked in a system call), it must not keep the process alive.
+    w.unref();
     void w.terminate();
     const state = life.seen === 0 ? 'it never finished loading' : `${life.seen} signs of life, then none`;
     const span = this.stallMs >= 1000 ? `${this.stallMs / 1000} s` : `${this.stallMs} ms`;
@@ -277,8 +275,12 @@ export class WorkerPool implements TaskRunner {
     else if (this.failure) p.reject(this.failure);
     else if (p.stalls++ > 0) p.reject(new Error(`${what}, the second thread to hang on this run`));
     else {
-      this.onStall?.(`${what}; its run was started again on a new thread`);
       this.queue.unshift(p);
+      try {
+        this.onStall?.(`${what}; its run was started again on a new thread`);
+      } catch {
+        // A listener's failure must not lose the task, nor escape from the watchdog's timer.
+      }
     }
     this.dispatch();
   }
@@ -287,6 +289,7 @@ export class WorkerPool implements TaskRunner {
     this.stopped = true;
     clearInterval(this.watchdog);
     this.watchdog = undefined;
+    for (const p of this.queue.splice(0)) p.reject(new SimulationStopped());
     await Promise.all(this.all.map((w) => w.terminate()));
   }
 }
