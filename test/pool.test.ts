@@ -307,6 +307,19 @@ describe('task runners', () => {
     }
   });
 
+  it('keeps one watchdog timer while its workers stay busy', async () => {
+    const timers = vi.spyOn(globalThis, 'setInterval');
+    const pool = new WorkerPool(1, 1);
+    try {
+      // Three tasks on one worker: busy from the first dispatch to the last reply.
+      await Promise.all([pool.run(task), pool.run(task), pool.run(task)]);
+      expect(timers).toHaveBeenCalledTimes(1);
+    } finally {
+      timers.mockRestore();
+      await pool.close();
+    }
+  });
+
   it('close ends every worker, fails the tasks still waiting and refuses later runs', async () => {
     const pool = new WorkerPool(2, 2);
     await pool.run(task);
