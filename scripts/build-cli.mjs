@@ -12,6 +12,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -24,7 +25,8 @@ rmSync(outdir, { recursive: true, force: true });
 // first call (scripts/lazy-string-width.mjs): only help and usage text measure strings, and
 // loading it took 30-38 ms of `iovsim run`'s main thread. (cli-progress keeps its own
 // string-width 4, a CommonJS module called differently.)
-const lazyStringWidth = `${root}scripts/lazy-string-width.mjs`;
+// In the platform's own separators, as esbuild names an importer.
+const lazyStringWidth = join(root, 'scripts', 'lazy-string-width.mjs');
 const oneStringWidth = {
   name: 'one-string-width',
   setup(b) {
