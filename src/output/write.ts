@@ -29,12 +29,8 @@ export function makeFolders(dir: string): void {
   // Resolved first, as Node's recursive mkdir does: 'x/../y' makes no 'x'.
   let at = resolve(dir);
   for (;;) {
-    let isDir: boolean | undefined;
-    try {
-      isDir = statSync(at).isDirectory();
-    } catch {
-      // Not there (or not readable): made below, where any error is reported.
-    }
+    // Not there (or not readable): made below, where any error is reported.
+    const isDir = folderAt(at);
     if (isDir === true) break;
     if (isDir === false) throw new EnvironmentError(at, 'cannot create the folder: a file is in the way');
     missing.push(at);
@@ -47,18 +43,19 @@ export function makeFolders(dir: string): void {
       mkdirSync(missing[i]);
     } catch (e) {
       // Made meanwhile by another process: fine. A dangling symlink or a loop: an error.
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && isFolder(missing[i])) continue;
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST' && folderAt(missing[i]) === true) continue;
       const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no folder can be made there (ENOENT)' : reason(e);
       throw new EnvironmentError(missing[i], `cannot create the folder: ${why}`);
     }
   }
 }
 
-function isFolder(path: string): boolean {
+/** Whether `path` is a folder (true), something else (false), or not there or not readable (undefined). */
+function folderAt(path: string): boolean | undefined {
   try {
     return statSync(path).isDirectory();
   } catch {
-    return false;
+    return undefined;
   }
 }
 
