@@ -73,6 +73,12 @@ function alternate(rounds: number, thunks: (() => number)[]): number[][] {
   return out;
 }
 
+/** What one of the bench's child scripts (beside this file) prints: one JSON line. */
+function child<T>(script: string, args: (string | number)[]): T {
+  const file = fileURLToPath(new URL(script, import.meta.url));
+  return JSON.parse(execFileSync(node, [file, ...args.map(String)], { encoding: 'utf8' })) as T;
+}
+
 /** Wall seconds of a child process (start-up included), its output discarded. */
 function wall(args: string[]): number {
   const t0 = performance.now();
@@ -93,15 +99,7 @@ let referenceEventsPerSecond = NaN;
 if (want(1)) {
   const w = holdWorkload(quick ? 2_000_000 : 10_000_000, 1000);
   const [ours, ref] = alternate(5, [() => holdIovsim(w), () => holdTypedArrayHeap(w)]);
-  const alone = JSON.parse(
-    execFileSync(
-      node,
-      [fileURLToPath(new URL('./fpq-child.js', import.meta.url)), String(w.events), String(w.pending), '5'],
-      {
-        encoding: 'utf8',
-      },
-    ),
-  ) as { fpq: number[]; ref: number[] };
+  const alone = child<{ fpq: number[]; ref: number[] }>('./fpq-child.js', [w.events, w.pending, 5]);
   const fpq = alone.fpq;
   const a = median(ours);
   const b = median(ref);
@@ -172,11 +170,11 @@ if (want(2)) {
   const scenario = mm1('mm1', customers);
   // The same run with a thousand customers: what the CLI costs before the simulation.
   const empty = mm1('mm1-empty', 1000);
-  const child = fileURLToPath(new URL('./mm1-child.js', import.meta.url));
+  const handWritten = fileURLToPath(new URL('./mm1-child.js', import.meta.url));
   const out = join(tmp, 'mm1-out');
   const [cli, hand, fixed] = alternate(quick ? 3 : 5, [
     () => wall([bin, 'run', scenario, '--quiet', '--format', 'csv', '--out', out]),
-    () => wall([child, String(customers)]),
+    () => wall([handWritten, String(customers)]),
     () => wall([bin, 'run', empty, '--quiet', '--format', 'csv', '--out', out]),
   ]);
   // The engine alone for the run's 2 events per customer, with a few pending as in an M/M/1.
@@ -399,7 +397,6 @@ if (want(4)) {
 // JIT for one another, and the 4-VM time, the base of every ratio, moved by 1.9x between runs.
 if (want(5)) {
   const counts = [4, 64, 256, 1000];
-  const child = fileURLToPath(new URL('./vms-child.js', import.meta.url));
   const cases = ['sriov', 'paravirtual'].flatMap((path) =>
     counts.map((vms) => ({
       path,
@@ -412,13 +409,15 @@ if (want(5)) {
   const perPacket = alternate(
     3,
     cases.map(({ path, vms, duration }, i) => () => {
-      const out = JSON.parse(
-        execFileSync(node, [child, scratch('vms'), path, String(vms), duration, quick ? '1' : '3'], {
-          encoding: 'utf8',
-        }),
-      ) as { perPacket: number; packets: number; events: number };
+      const out = child<{ perPacket: number[]; packets: number; events: number }>('./vms-child.js', [
+        scratch('vms'),
+        path,
+        vms,
+        duration,
+        quick ? 1 : 3,
+      ]);
       stats[i] = { packets: out.packets, events: out.events };
-      return out.perPacket;
+      return median(out.perPacket);
     }),
   );
   log(
@@ -449,16 +448,11 @@ if (want(5)) {
 
 // 6. Peak RSS, each run in a fresh process.
 if (want(6)) {
-  const child = fileURLToPath(new URL('./memory-child.js', import.meta.url));
   const sizes = quick ? [1_000_000, 10_000_000] : [1_000_000, 100_000_000];
   log('6. peak RSS of one sriov quickstart run (fresh process each)');
   const rss: number[] = [];
   for (const n of sizes) {
-    const out = JSON.parse(execFileSync(node, [child, String(n), 'sriov'], { encoding: 'utf8' })) as {
-      packets: number;
-      wallSeconds: number;
-      peakRssMb: number;
-    };
+    const out = child<{ packets: number; wallSeconds: number; peakRssMb: number }>('./memory-child.js', [n, 'sriov']);
     rss.push(out.peakRssMb);
     log(
       `   ${(n / 1e6).toFixed(0).padStart(4)} M packets: ${fmt(out.peakRssMb, 1)} MB peak RSS (${out.packets} delivered in ${fmt(out.wallSeconds, 1)} s)`,
