@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { RngStream } from '../src/engine/rng.js';
 import { Simulator } from '../src/engine/simulator.js';
 import { Counters } from '../src/model/counters.js';
-import { Delay, PerVmRouter, Wire, type HopContext, type Receiver } from '../src/model/hops.js';
+import { Delay, PerVmRouter, type HopContext, type Receiver } from '../src/model/hops.js';
+import { Wire } from '../src/model/wire.js';
 import { ACK, DATA, PacketTable, REQUEST } from '../src/model/packets.js';
 import { Ring } from '../src/model/ring.js';
 
@@ -283,6 +285,96 @@ describe('hops without a CPU', () => {
     sim.run(9000);
     // 1020 B at 1 Gbit/s: 8160 ns, of which 5160 in the window.
     expect([counters.wireFrames, counters.wireBusyNs]).toEqual([1, 5160]);
+  });
+
+  it('Wire with its latencies: times worked out on arrival, places counted as the clock passes them', () => {
+    const { sim, packets, counters, ctx, got, sink } = bench(3);
+    counters.openWindow(0);
+    // 300 ns before the wire, 1 Gbit/s, 200 ns after: a 980-B frame takes 8000 ns on the wire.
+    const wire = new Wire(ctx, 1, Infinity, 1, true, { hop: 0, ns: 300 }, { hop: 2, ns: 200 });
+    wire.next = sink;
+    const a = packets.alloc(0, 980, 0);
+    const b = packets.alloc(0, 980, 0);
+    wire.accept(a);
+    sim.run(1000);
+    wire.accept(b);
+    // a: on the wire 300-8300, out at 8500. b: reaches the wire at 1300, waits for a, 8300-16300, out at 16500.
+    expect([counters.placeFrames[0], counters.placeFrames[1]]).toEqual([1, 1]);
+    sim.run(9000);
+    expect(got).toEqual([[a, 8500]]);
+    // At 8500 the wire had counted b's arrival (1300) and a's departure (8300).
+    expect([...counters.hopIn]).toEqual([2, 2, 1]);
+    expect([...counters.hopOut]).toEqual([2, 1, 1]);
+    expect(wire.busyUntilNow()).toBe(9000 - 8300);
+    sim.run(20000);
+    counters.settle(20000);
+    expect(got[1]).toEqual([b, 16500]);
+    expect([...counters.placeFrames]).toEqual([0, 0, 0]);
+    // Frame-ns in each place: before 300 + 300, wire 8000 + 15000 (b waited), after 200 + 200.
+    expect([...counters.placeArea]).toEqual([600, 23000, 400]);
+    expect([counters.wireFrames, counters.wireBusyNs]).toEqual([2, 16000]);
+    // One event per frame, where a Delay, a Wire and a Delay took three.
+    expect(sim.fired).toBe(2);
+  });
+
+  it('Wire with its latencies gives what a Delay, a Wire and a Delay in a row give, window edges included', () => {
+    const run = (fused: boolean) => {
+      const { sim, packets, counters, ctx, got, sink } = bench(3);
+      const rng = new RngStream(7, 'wire');
+      let entry: Receiver;
+      let wire: Wire;
+      if (fused) {
+        wire = new Wire(ctx, 1, Infinity, 10, true, { hop: 0, ns: 437.5 }, { hop: 2, ns: 611.25 });
+        wire.next = sink;
+        entry = wire;
+      } else {
+        const before = new Delay(ctx, 0, 437.5);
+        wire = new Wire(ctx, 1, Infinity, 10, true);
+        const after = new Delay(ctx, 2, 611.25);
+        before.next = wire;
+        wire.next = after;
+        after.next = sink;
+        entry = before;
+      }
+      // Bursts of back-to-back arrivals and gaps, so frames queue at the wire and the window opens mid-queue.
+      const source = {
+        onEvent(): void {
+          const pkt = packets.alloc(0, 64 + Math.floor(rng.uniform() * 1455), sim.now, rng.uniform() < 0.2 ? 3 : 1);
+          entry.accept(pkt, null);
+          sim.after(rng.uniform() < 0.7 ? rng.exponential(200) : rng.exponential(5000), source);
+        },
+      };
+      sim.after(0, source);
+      sim.schedule(123_456.789, { onEvent: () => counters.openWindow(sim.now) });
+      sim.run(1e6);
+      counters.settle(1e6);
+      counters.wireBusyNs += wire.busyUntilNow();
+      return {
+        got,
+        placeFrames: [...counters.placeFrames],
+        placeArea: [...counters.placeArea],
+        placeAtOpen: [...counters.placeAtOpen],
+        hopIn: [...counters.hopIn],
+        hopOut: [...counters.hopOut],
+        wire: [counters.wireFrames, counters.wireBytes, counters.wireBusyNs],
+      };
+    };
+    const separate = run(false);
+    const fused = run(true);
+    expect(separate.got.length).toBeGreaterThan(500);
+    expect(separate.placeAtOpen[1]).toBeGreaterThan(0);
+    expect(fused.got).toEqual(separate.got);
+    expect(fused.placeFrames).toEqual(separate.placeFrames);
+    expect(fused.placeAtOpen).toEqual(separate.placeAtOpen);
+    expect(fused.hopIn).toEqual(separate.hopIn);
+    expect(fused.hopOut).toEqual(separate.hopOut);
+    expect(fused.wire).toEqual(separate.wire);
+    fused.placeArea.forEach((area, p) => expect(area).toBeCloseTo(separate.placeArea[p], 3));
+  });
+
+  it('Wire: a latency before a bounded ring is refused (a drop there would fall in the future)', () => {
+    const { ctx } = bench();
+    expect(() => new Wire(ctx, 1, 4, 10, true, { hop: 0, ns: 100 })).toThrow(/unbounded/);
   });
 
   it('Delay: every packet after the same time, overlapping; ACKs pass without being counted in the place', () => {

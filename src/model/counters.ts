@@ -15,6 +15,11 @@ import { ACK, KIND_COUNT, type PacketTable } from './packets.js';
  * of its content (Little's law with N measured where the frames are).
  */
 export class Counters {
+  /**
+   * Hops that count what happened behind the clock (a Wire works out its frames' times on
+   * arrival): brought up to the clock before the window opens or is settled.
+   */
+  readonly deferred: { catchUp(now: number): void }[] = [];
   measuring = false;
   windowStart = 0;
 
@@ -113,6 +118,7 @@ export class Counters {
 
   /** Opens the measurement window at `now`: window counters restart from zero. */
   openWindow(now: number): void {
+    for (const d of this.deferred) d.catchUp(now);
     this.measuring = true;
     this.windowStart = now;
     this.offeredPackets = this.offeredBytes = 0;
@@ -141,6 +147,7 @@ export class Counters {
 
   /** Brings the time integrals up to `now`. */
   settle(now: number): void {
+    for (const d of this.deferred) d.catchUp(now);
     if (this.measuring) {
       this.area += this.inSystem * (now - this.lastChange);
       for (let p = 0; p < this.placeFrames.length; p++) {
@@ -151,7 +158,11 @@ export class Counters {
     this.lastChange = now;
   }
 
-  /** `frames` entered (positive) or left (negative) place `p` at `now`. ACKs are not counted in places. */
+  /**
+   * `frames` entered (positive) or left (negative) place `p` at `now`. ACKs are not counted in
+   * places. The integral is a sum of frames x time, so between two looks at it (the window's
+   * edges) the changes of a place may come in any order of `now`.
+   */
   place(p: number, frames: number, now: number): void {
     if (this.measuring) this.placeArea[p] += this.placeFrames[p] * (now - this.placeLast[p]);
     this.placeLast[p] = now;

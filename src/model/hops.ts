@@ -1,7 +1,6 @@
 import { Lane } from '../engine/lane.js';
 import type { EventHandler, Simulator } from '../engine/simulator.js';
 import { CAUSE_COUNT } from './causes.js';
-import { WIRE_OVERHEAD_BYTES } from './config.js';
 import type { Core, CoreClient } from './core.js';
 import type { Counters } from './counters.js';
 import type { Moderator } from './moderation.js';
@@ -42,86 +41,31 @@ export class PerVmRouter implements Receiver {
   }
 }
 
-/** Counts a frame entering or leaving hop `hop` (its place is the hop's index); ACKs are counted apart. */
-function enter(ctx: HopContext, hop: number, pkt: number): void {
+/**
+ * Counts a frame entering (`enter`) or leaving (`leave`) hop `hop` at time `now` (its place is
+ * the hop's index); ACKs are counted apart. `now` may lie behind the clock when a Wire
+ * accounts a transition it computed ahead (see Wire).
+ */
+export function enter(ctx: HopContext, hop: number, pkt: number, now: number): void {
   if (ctx.packets.kind[pkt] === ACK) return;
   const frames = ctx.packets.frames[pkt];
   const c = ctx.counters;
   if (c.measuring) c.hopIn[hop] += frames;
-  c.place(hop, frames, ctx.sim.now);
+  c.place(hop, frames, now);
 }
 
-function leave(ctx: HopContext, hop: number, pkt: number): void {
+export function leave(ctx: HopContext, hop: number, pkt: number, now: number): void {
   if (ctx.packets.kind[pkt] === ACK) return;
   const frames = ctx.packets.frames[pkt];
   const c = ctx.counters;
   if (c.measuring) c.hopOut[hop] += frames;
-  c.place(hop, -frames, ctx.sim.now);
+  c.place(hop, -frames, now);
 }
 
 /** Drops a packet that had entered the hop: it leaves the hop's place without passing on. */
-function dropInside(ctx: HopContext, hop: number, pkt: number): void {
+export function dropInside(ctx: HopContext, hop: number, pkt: number): void {
   if (ctx.packets.kind[pkt] !== ACK) ctx.counters.place(hop, -ctx.packets.frames[pkt], ctx.sim.now);
   drop(ctx, pkt, hop);
-}
-
-/**
- * The Ethernet link in one direction: one frame at a time, each taking (frame + 20 B) x 8 /
- * line rate. The link is full duplex: data and returning ACKs or responses cross two Wires.
- */
-export class Wire implements Receiver, EventHandler {
-  next!: Receiver;
-  private readonly ring: Ring;
-  private busy = false;
-  private frameStart = 0;
-  private readonly bitsPerNs: number;
-
-  constructor(
-    private readonly ctx: HopContext,
-    private readonly hop: number,
-    capacity: number,
-    lineRateGbps: number,
-    /** The wire of the data's direction: its frames and busy time are the run's wire figures. */
-    private readonly primary: boolean,
-  ) {
-    this.ring = new Ring(capacity);
-    this.bitsPerNs = lineRateGbps;
-  }
-
-  accept(pkt: number): void {
-    enter(this.ctx, this.hop, pkt);
-    if (!this.ring.push(pkt)) return dropInside(this.ctx, this.hop, pkt);
-    if (!this.busy) this.startFrame();
-  }
-
-  onEvent(): void {
-    const pkt = this.ring.shift();
-    const ctx = this.ctx;
-    const m = ctx.counters;
-    if (this.primary && m.measuring) {
-      m.wireFrames += ctx.packets.frames[pkt];
-      m.wireBytes += ctx.packets.bytes[pkt];
-      m.wireBusyNs += ctx.sim.now - Math.max(this.frameStart, m.windowStart);
-    }
-    leave(ctx, this.hop, pkt);
-    this.next.accept(pkt, null);
-    if (this.ring.length > 0) this.startFrame();
-    else this.busy = false;
-  }
-
-  /** Busy time of the frame in flight up to now, for the end of the window. */
-  busyUntilNow(): number {
-    return this.primary && this.busy ? this.ctx.sim.now - Math.max(this.frameStart, this.ctx.counters.windowStart) : 0;
-  }
-
-  private startFrame(): void {
-    this.busy = true;
-    this.frameStart = this.ctx.sim.now;
-    const pkt = this.ring.peek();
-    const p = this.ctx.packets;
-    const wireBytes = p.bytes[pkt] + WIRE_OVERHEAD_BYTES * p.frames[pkt];
-    this.ctx.sim.after((wireBytes * 8) / this.bitsPerNs, this);
-  }
 }
 
 /**
@@ -142,12 +86,12 @@ export class Delay implements Receiver, EventHandler {
   }
 
   accept(pkt: number): void {
-    enter(this.ctx, this.hop, pkt);
+    enter(this.ctx, this.hop, pkt, this.ctx.sim.now);
     this.lane.after(this.ns, this, pkt);
   }
 
   onEvent(pkt: number): void {
-    leave(this.ctx, this.hop, pkt);
+    leave(this.ctx, this.hop, pkt, this.ctx.sim.now);
     this.next.accept(pkt, null);
   }
 }
@@ -220,7 +164,7 @@ export class CpuStation extends Ring implements Receiver {
     const packets = ctx.packets;
     const kind = packets.kind[pkt];
     if ((this.o.carries & (1 << kind)) === 0) return this.next.accept(pkt, from);
-    enter(ctx, this.hop, pkt);
+    enter(ctx, this.hop, pkt, ctx.sim.now);
     if (this.o.lroMaxBytes > 0 && kind === DATA && this.length > 0) {
       // The NIC merges a frame into the aggregate of its flow still waiting in the ring.
       const tail = this.peekTail();
@@ -385,7 +329,7 @@ class Consumer implements CoreClient, EventHandler {
     const station = this.station;
     if (this.pkt >= 0) {
       station.inService--;
-      leave(station.ctx, station.hop, this.pkt);
+      leave(station.ctx, station.hop, this.pkt, station.ctx.sim.now);
       station.next.accept(this.pkt, this.core);
       this.pkt = -1;
     }

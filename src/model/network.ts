@@ -11,14 +11,21 @@ import {
   Delay,
   DETERMINISTIC,
   PerVmRouter,
-  Wire,
   type HopContext,
   type Receiver,
   type ServiceFactor,
 } from './hops.js';
 import { moderator } from './moderation.js';
+import { Wire, type FixedLatency } from './wire.js';
 import { ACK, PACKET_KINDS, PacketTable, REQUEST, RESPONSE } from './packets.js';
-import { effectiveWork, type CpuHop, type RingRef, type ServiceSpec } from './path-spec.js';
+import {
+  effectiveWork,
+  type CpuHop,
+  type DelayHop,
+  type RingRef,
+  type ServiceSpec,
+  type WireHop,
+} from './path-spec.js';
 import type { HopInfo, ResolvedPath, RunResult } from './result.js';
 import {
   BulkSender,
@@ -143,28 +150,41 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
   let vectors = 0;
   let wire: Wire | undefined;
 
+  const delayNs = (hop: DelayHop): number => hop.ns.reduce((sum: number, a) => sum + amount(a, path.costs, 0), 0);
+  // In a closed loop (bulk TCP, or a fixed number of transactions) the window bounds what
+  // waits anywhere: TCP's flow and congestion control keep losses rare at steady state,
+  // so rings do not drop there; queues build where the path is slowest.
+  const cap = (ref: RingRef): number => (closedLoop ? Infinity : ringCapacity(cfg, ref));
+  const wireCapacity = (h: number): number => {
+    const spec = hops[h].spec as WireHop;
+    return cap(spec.ring) * (spec.ring === 'nic_tx' && perVmQueues ? cfg.vms : 1);
+  };
+  const latencyAt = (h: number): FixedLatency | undefined => {
+    const spec = hops[h].spec;
+    return spec.kind === 'delay' ? { hop: h, ns: delayNs(spec) } : undefined;
+  };
+
   /** Builds the hops of one chain, linked in order to `sink`; returns its entry. */
   const chain = (first: number, last: number, sink: Receiver): Receiver => {
     const receivers: Receiver[] = [];
     const links: { next: Receiver }[][] = [];
     for (let h = first; h < last; h++) {
       const hop = hops[h].spec;
-      // In a closed loop (bulk TCP, or a fixed number of transactions) the window bounds what
-      // waits anywhere: TCP's flow and congestion control keep losses rare at steady state,
-      // so rings do not drop there; queues build where the path is slowest.
-      const cap = (ref: RingRef): number => (closedLoop ? Infinity : ringCapacity(cfg, ref));
       if (hop.kind === 'wire') {
-        const txQueues = hop.ring === 'nic_tx' && perVmQueues ? cfg.vms : 1;
-        const w = new Wire(ctx, h, cap(hop.ring) * txQueues, cfg.nic.lineRateGbps, hops[h].chain === 'forward');
-        if (hops[h].chain === 'forward') wire = w;
+        const capacity = wireCapacity(h);
+        // A fixed latency next to the wire is run by it (see Wire): before it only where the ring cannot drop.
+        const before = h > first && !Number.isFinite(capacity) ? latencyAt(h - 1) : undefined;
+        const after = h + 1 < last ? latencyAt(h + 1) : undefined;
+        const forward = hops[h].chain === 'forward';
+        const w = new Wire(ctx, h, capacity, cfg.nic.lineRateGbps, forward, before, after);
+        if (forward) wire = w;
         receivers.push(w);
         links.push([w]);
+        if (after !== undefined) h++;
       } else if (hop.kind === 'delay') {
-        const d = new Delay(
-          ctx,
-          h,
-          hop.ns.reduce((s: number, a) => s + amount(a, path.costs, 0), 0),
-        );
+        // Left to the wire that follows, when that wire runs it.
+        if (h + 1 < last && hops[h + 1].spec.kind === 'wire' && !Number.isFinite(wireCapacity(h + 1))) continue;
+        const d = new Delay(ctx, h, delayNs(hop));
         receivers.push(d);
         links.push([d]);
       } else {
