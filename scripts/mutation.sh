@@ -24,9 +24,9 @@ CHUNKS=(
   "experiment|src/experiment/**/*.ts,!src/experiment/estimate.ts,!src/experiment/search.ts,!src/experiment/laws.ts,!src/experiment/verify.ts,!src/experiment/runner.ts,!src/experiment/task.ts,!src/experiment/pool.ts"
   "model-paths|src/model/paths.ts|static=vitest.mutation-tables.config.ts"
   "model-platforms|src/model/platforms.ts|static=vitest.mutation-tables.config.ts"
-  "model-tables|src/model/**/*.ts,!src/model/paths.ts,!src/model/platforms.ts,!src/model/core.ts,!src/model/hops.ts,!src/model/network.ts,!src/model/traffic.ts,!src/model/counters.ts,!src/model/moderation.ts,!src/model/ring.ts,!src/model/packets.ts|static=vitest.mutation-tables.config.ts"
+  "model-tables|src/model/**/*.ts,!src/model/paths.ts,!src/model/platforms.ts,!src/model/core.ts,!src/model/hops.ts,!src/model/network.ts,!src/model/traffic.ts,!src/model/counters.ts,!src/model/moderation.ts,!src/model/ring.ts,!src/model/packets.ts,!src/model/wire.ts|static=vitest.mutation-tables.config.ts"
   "model-core|src/model/core.ts,src/model/moderation.ts,src/model/ring.ts,src/model/packets.ts"
-  "model-hops|src/model/hops.ts"
+  "model-hops|src/model/hops.ts,src/model/wire.ts"
   "model-network|src/model/network.ts,src/model/counters.ts"
   "model-traffic|src/model/traffic.ts"
 )

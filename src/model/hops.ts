@@ -299,7 +299,8 @@ class Consumer implements CoreClient, EventHandler {
     }
     const frames = packets.frames[pkt];
     const bytes = packets.bytes[pkt];
-    const f = station.service.next();
+    // Deterministic service skips the call: most hops have it, and the call site sees every hop's sampler.
+    const f = station.service === DETERMINISTIC ? 1 : station.service.next();
     const base = kind * CAUSE_COUNT;
     const pp = costs.perPacket;
     const pf = costs.perDescriptor;
