@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RngStream } from '../src/engine/rng.js';
 import { Simulator } from '../src/engine/simulator.js';
 import { Counters } from '../src/model/counters.js';
-import { Delay, PerVmRouter, type HopContext, type Receiver } from '../src/model/hops.js';
+import { Delay, enter, leave, PerVmRouter, type HopContext, type Receiver } from '../src/model/hops.js';
 import { Wire } from '../src/model/wire.js';
 import { ACK, DATA, PacketTable, REQUEST } from '../src/model/packets.js';
 import { Ring } from '../src/model/ring.js';
@@ -317,24 +317,26 @@ describe('hops without a CPU', () => {
     expect(sim.fired).toBe(2);
   });
 
-  it('Wire with its latencies gives what a Delay, a Wire and a Delay in a row give, window edges included', () => {
+  it('Wire with its latencies gives what a Delay, an event-driven wire and a Delay in a row give, window edges included', () => {
     const run = (fused: boolean) => {
       const { sim, packets, counters, ctx, got, sink } = bench(3);
       const rng = new RngStream(7, 'wire');
       let entry: Receiver;
-      let wire: Wire;
+      let wire: { busyUntilNow(): number };
       if (fused) {
-        wire = new Wire(ctx, 1, Infinity, 10, true, { hop: 0, ns: 437.5 }, { hop: 2, ns: 611.25 });
-        wire.next = sink;
-        entry = wire;
+        const fusedWire = new Wire(ctx, 1, Infinity, 10, true, { hop: 0, ns: 437.5 }, { hop: 2, ns: 611.25 });
+        fusedWire.next = sink;
+        entry = fusedWire;
+        wire = fusedWire;
       } else {
         const before = new Delay(ctx, 0, 437.5);
-        wire = new Wire(ctx, 1, Infinity, 10, true);
+        const eventWire = new EventWire(ctx, 1, 10);
         const after = new Delay(ctx, 2, 611.25);
-        before.next = wire;
-        wire.next = after;
+        before.next = eventWire;
+        eventWire.next = after;
         after.next = sink;
         entry = before;
+        wire = eventWire;
       }
       // Bursts of back-to-back arrivals and gaps, so frames queue at the wire and the window opens mid-queue.
       const source = {
@@ -370,6 +372,30 @@ describe('hops without a CPU', () => {
     expect(fused.hopOut).toEqual(separate.hopOut);
     expect(fused.wire).toEqual(separate.wire);
     fused.placeArea.forEach((area, p) => expect(area).toBeCloseTo(separate.placeArea[p], 3));
+  });
+
+  it('Wire: a bounded ring holds the frames not yet off the wire, not those in the latency after it', () => {
+    const { sim, packets, counters, ctx, lost, got, sink } = bench(3);
+    counters.openWindow(0);
+    // A ring of 2 at 1 Gbit/s, 1000 ns after: 980-B frames take 8000 ns on the wire.
+    const wire = new Wire(ctx, 1, 2, 1, true, undefined, { hop: 2, ns: 1000 });
+    wire.next = sink;
+    const [a, b, c, d, e] = [0, 1, 2, 3, 4].map(() => packets.alloc(0, 980, 0));
+    for (const pkt of [a, b, c]) wire.accept(pkt);
+    // a on the wire and b waiting fill the ring: c is dropped.
+    expect(lost).toEqual([c]);
+    sim.run(8500);
+    // a left the wire at 8000 and is in the latency until 9000: the ring holds b only.
+    wire.accept(d);
+    wire.accept(e);
+    expect(lost).toEqual([c, e]);
+    sim.run(30000);
+    expect(got).toEqual([
+      [a, 9000],
+      [b, 17000],
+      [d, 25000],
+    ]);
+    expect([counters.drops[1], counters.hopOut[1], counters.hopIn[2], counters.hopOut[2]]).toEqual([2, 3, 3, 3]);
   });
 
   it('Wire: a latency before a bounded ring is refused (a drop there would fall in the future)', () => {
@@ -408,3 +434,51 @@ describe('hops without a CPU', () => {
     expect(seen).toEqual([`vm1:${x}`, `vm0:${y}`]);
   });
 });
+
+/**
+ * The wire as it was before it worked out departures on arrival, kept here as the reference
+ * the fused Wire is checked against: an unbounded FIFO that takes an event to end each frame
+ * and starts the next one then, counting its place and the wire figures as it goes.
+ */
+class EventWire implements Receiver {
+  next!: Receiver;
+  private readonly queue: number[] = [];
+  private frameStart = 0;
+
+  constructor(
+    private readonly ctx: HopContext,
+    private readonly hop: number,
+    private readonly bitsPerNs: number,
+  ) {}
+
+  accept(pkt: number): void {
+    enter(this.ctx, this.hop, pkt, this.ctx.sim.now);
+    this.queue.push(pkt);
+    if (this.queue.length === 1) this.startFrame();
+  }
+
+  onEvent(): void {
+    const { sim, packets, counters: m } = this.ctx;
+    const pkt = this.queue.shift() as number;
+    if (m.measuring) {
+      m.wireFrames += packets.frames[pkt];
+      m.wireBytes += packets.bytes[pkt];
+      m.wireBusyNs += sim.now - Math.max(this.frameStart, m.windowStart);
+    }
+    leave(this.ctx, this.hop, pkt, sim.now);
+    this.next.accept(pkt, null);
+    if (this.queue.length > 0) this.startFrame();
+  }
+
+  busyUntilNow(): number {
+    const { sim, counters } = this.ctx;
+    return this.queue.length > 0 ? sim.now - Math.max(this.frameStart, counters.windowStart) : 0;
+  }
+
+  private startFrame(): void {
+    const { sim, packets } = this.ctx;
+    this.frameStart = sim.now;
+    const pkt = this.queue[0];
+    sim.after(((packets.bytes[pkt] + 20 * packets.frames[pkt]) * 8) / this.bitsPerNs, this);
+  }
+}

@@ -57,6 +57,57 @@ describe('runPath', () => {
     expect(r.flow.drops.every((d) => d === 0)).toBe(true);
   });
 
+  it('delays between wires are each run once, by the wire before them, in open and closed loop; the first wire gives the wire figures', () => {
+    const twoLinks = (traffic: Record<string, unknown>) =>
+      pipeline({
+        traffic: { direction: 'rx', frame_bytes: 1000, ...traffic },
+        custom_paths: {
+          line: {
+            base: 'native',
+            description: 'a delay, a wire, a delay, a wire, a delay and a station',
+            rx: [
+              { kind: 'delay', name: 'before', ns: [100] },
+              { kind: 'wire', name: 'wire', ring: 'switch_buffer' },
+              { kind: 'delay', name: 'between', ns: [500] },
+              { kind: 'wire', name: 'second_wire', ring: 'switch_buffer' },
+              { kind: 'delay', name: 'dma', ns: [300] },
+              {
+                kind: 'cpu',
+                name: 'stack',
+                core: 1,
+                instances: 'shared',
+                ring: 64,
+                notify: { kind: 'poll' },
+                work: [{ cause: 'guest', cycles: 150, cycles_per_byte: 0.05 }],
+              },
+            ],
+          },
+        },
+      });
+    // 100 + 816 + 500 + 816 + 300 ns, then 200 cycles at 1 GHz: each delay once.
+    const each = 100 + 816 + 500 + 816 + 300 + 200;
+    // Open loop: the rings are bounded, so only the delays after the wires are folded, and
+    // every packet meets an empty path. Closed loop: every delay is folded into a wire; the
+    // window lets two frames out at once (the receiver acknowledges every second one), and
+    // the second waits for the first on the wire, one frame time.
+    const open = run(twoLinks({ load: '0.1 Mpps', arrivals: 'constant' })).line;
+    const closed = run(twoLinks({ load: 'saturate', window: '1518 B' })).line;
+    expect(open.latencyNs.max).toBeCloseTo(each, 6);
+    expect(closed.latencyNs.max).toBeCloseTo(each + 816, 6);
+    expect(closed.latencyNs.mean).toBeCloseTo(each + 816 / 2, 0);
+    for (const r of [open, closed]) {
+      expect(r.deliveredPackets).toBeGreaterThan(100);
+      // Flow balance at every hop: what entered left, or is still there.
+      r.hops.forEach((_, h) => {
+        const held = r.flow.placeAtClose[h] - r.flow.placeAtOpen[h];
+        expect(r.flow.hopIn[h] - r.flow.hopOut[h] - r.flow.drops[h] - held).toBe(0);
+      });
+      // One wire's frames, not the two wires' together.
+      expect(Math.abs(r.wireFrames - r.deliveredPackets)).toBeLessThanOrEqual(2);
+      expect(Math.abs(r.wireBusyNs - 816 * r.wireFrames)).toBeLessThanOrEqual(816);
+    }
+  });
+
   it('a ring of one in front of a slow station drops what arrives while it is full', () => {
     const data = pipeline({ traffic: { direction: 'rx', load: '2 Mpps', arrivals: 'constant', frame_bytes: 64 } });
     const line = (data.custom_paths as { line: { rx: Record<string, unknown>[] } }).line;

@@ -170,7 +170,7 @@ export class Simulator {
   /** Events a Lane holds behind its first one, which alone is in the queue. */
   laneBacklog = 0;
 
-  /** Number of events waiting, those held in lanes included. */
+  /** Number of events waiting, those held in lanes (and frames queued on a wire, each an event to come) included. */
   get pending(): number {
     return this.queue.size - (this.firingAtTop ? 1 : 0) + this.laneBacklog;
   }

@@ -172,17 +172,20 @@ export function runPath(cfg: ModelConfig, path: ResolvedPath, onProgress?: (done
       const hop = hops[h].spec;
       if (hop.kind === 'wire') {
         const capacity = wireCapacity(h);
-        // A fixed latency next to the wire is run by it (see Wire): before it only where the ring cannot drop.
-        const before = h > first && !Number.isFinite(capacity) ? latencyAt(h - 1) : undefined;
+        // A fixed latency next to the wire is run by it (see Wire): the one after it always, the
+        // one before it only where the ring cannot drop and no wire before it runs it already.
+        const runByWireBefore = h - 2 >= first && hops[h - 2].spec.kind === 'wire';
+        const before = h > first && !Number.isFinite(capacity) && !runByWireBefore ? latencyAt(h - 1) : undefined;
         const after = h + 1 < last ? latencyAt(h + 1) : undefined;
-        const forward = hops[h].chain === 'forward';
-        const w = new Wire(ctx, h, capacity, cfg.nic.lineRateGbps, forward, before, after);
-        if (forward) wire = w;
+        // The data direction's first wire (the host's port) gives the run's wire figures.
+        const primary = hops[h].chain === 'forward' && wire === undefined;
+        const w = new Wire(ctx, h, capacity, cfg.nic.lineRateGbps, primary, before, after);
+        if (primary) wire = w;
         receivers.push(w);
         links.push([w]);
         if (after !== undefined) h++;
       } else if (hop.kind === 'delay') {
-        // Left to the wire that follows, when that wire runs it.
+        // Left to the wire that follows, when that wire runs it (a delay right after a wire never gets here).
         if (h + 1 < last && hops[h + 1].spec.kind === 'wire' && !Number.isFinite(wireCapacity(h + 1))) continue;
         const d = new Delay(ctx, h, delayNs(hop));
         receivers.push(d);
