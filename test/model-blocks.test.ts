@@ -398,6 +398,40 @@ describe('hops without a CPU', () => {
     expect([counters.drops[1], counters.hopOut[1], counters.hopIn[2], counters.hopOut[2]]).toEqual([2, 3, 3, 3]);
   });
 
+  it('Wire: each queued frame is an event to come in sim.pending; its ring stays at its first size when frames never queue', () => {
+    const { sim, packets, ctx, sink } = bench();
+    const wire = new Wire(ctx, 1, Infinity, 10, true);
+    wire.next = sink;
+    wire.accept(packets.alloc(0, 1500, 0));
+    wire.accept(packets.alloc(0, 1500, 0));
+    expect(sim.pending).toBe(2);
+    sim.run(1216);
+    expect(sim.pending).toBe(1);
+    sim.run(5000);
+    expect(sim.pending).toBe(0);
+    // Ten thousand frames one after another, each gone before the next: memory stays flat.
+    for (let i = 0; i < 10_000; i++) {
+      wire.accept(packets.alloc(0, 64, sim.now));
+      sim.run(sim.now + 100);
+    }
+    expect((wire as unknown as { mask: number }).mask).toBe(7);
+  });
+
+  it('Wire: a frame that reaches the wire as the window opens counts as there before it; one still in the latency, not', () => {
+    const { sim, packets, counters, ctx, sink } = bench(3);
+    const wire = new Wire(ctx, 1, Infinity, 1, true, { hop: 0, ns: 300 });
+    wire.next = sink;
+    // x reaches the wire at 1000 exactly, when the window opens; y is still in the latency then.
+    sim.schedule(700, { onEvent: () => wire.accept(packets.alloc(0, 980, 700)) });
+    sim.schedule(900, { onEvent: () => wire.accept(packets.alloc(0, 980, 900)) });
+    sim.schedule(1000, { onEvent: () => counters.openWindow(1000) });
+    sim.run(30000);
+    counters.settle(30000);
+    expect([...counters.placeAtOpen]).toEqual([1, 1, 0]);
+    expect([...counters.hopIn]).toEqual([0, 1, 0]);
+    expect([...counters.hopOut]).toEqual([1, 2, 0]);
+  });
+
   it('Wire: a latency before a bounded ring is refused (a drop there would fall in the future)', () => {
     const { ctx } = bench();
     expect(() => new Wire(ctx, 1, 4, 10, true, { hop: 0, ns: 100 })).toThrow(/unbounded/);
