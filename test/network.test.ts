@@ -108,6 +108,48 @@ describe('runPath', () => {
     }
   });
 
+  it('a wire first in its chain runs the delay after it alone; a delay between two stations stays a hop of its own', () => {
+    const station = (name: string) => ({
+      kind: 'cpu',
+      name,
+      core: 1,
+      instances: 'shared',
+      ring: 64,
+      notify: { kind: 'poll' },
+      work: [{ cause: 'guest', cycles: 150, cycles_per_byte: 0.05 }],
+    });
+    const shape = (traffic: Record<string, unknown>) =>
+      pipeline({
+        traffic: { direction: 'rx', frame_bytes: 1000, ...traffic },
+        custom_paths: {
+          line: {
+            base: 'native',
+            description: 'a wire, a delay, a wire, a station, a delay and a station',
+            rx: [
+              { kind: 'wire', name: 'wire', ring: 'switch_buffer' },
+              { kind: 'delay', name: 'between', ns: [500] },
+              { kind: 'wire', name: 'second_wire', ring: 'switch_buffer' },
+              station('stack'),
+              { kind: 'delay', name: 'handoff', ns: [50] },
+              station('socket'),
+            ],
+          },
+        },
+      });
+    const each = 816 + 500 + 816 + 200 + 50 + 200;
+    const open = run(shape({ load: '0.1 Mpps', arrivals: 'constant' })).line;
+    const closed = run(shape({ load: 'saturate', window: '1518 B' })).line;
+    expect(open.latencyNs.max).toBeCloseTo(each, 6);
+    // Two frames leave at once; the second waits one frame time on the first wire (see above).
+    expect(closed.latencyNs.max).toBeCloseTo(each + 816, 6);
+    for (const r of [open, closed]) {
+      r.hops.forEach((_, h) => {
+        const held = r.flow.placeAtClose[h] - r.flow.placeAtOpen[h];
+        expect(r.flow.hopIn[h] - r.flow.hopOut[h] - r.flow.drops[h] - held).toBe(0);
+      });
+    }
+  });
+
   it('a ring of one in front of a slow station drops what arrives while it is full', () => {
     const data = pipeline({ traffic: { direction: 'rx', load: '2 Mpps', arrivals: 'constant', frame_bytes: 64 } });
     const line = (data.custom_paths as { line: { rx: Record<string, unknown>[] } }).line;
@@ -266,6 +308,20 @@ describe('what runPath builds from the spec', () => {
     expect(atWire('vmdq')).toBe(4 * 512);
     expect(atWire('paravirtual')).toBe(512);
     for (const p of paths) expect(r[p].drops.wire).toBeGreaterThan(1000);
+    // Received, the queue in front of the wire is the switch's buffer, one for all VMs.
+    const rx = run({
+      name: 'rx-queue',
+      seed: 1,
+      duration: '20 ms',
+      warmup: '5 ms',
+      nic: { line_rate: '1 Gbit/s', switch_buffer: 300 },
+      vms: { count: 4 },
+      traffic: { direction: 'rx', load: '4 Gbit/s', frame_bytes: 1518 },
+      paths: ['sriov'],
+    }).sriov;
+    const atRxWire = rx.flow.placeAtClose[rx.hops.findIndex((h) => h.name === 'wire')];
+    expect(atRxWire).toBeLessThanOrEqual(300);
+    expect(atRxWire).toBeGreaterThan(290);
   });
 
   it("the wire of the data direction is the run's wire: busy all the window at saturation, the frame in flight at the end included", () => {
