@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COSTS } from '../src/model/costs.js';
 import { moderator } from '../src/model/moderation.js';
-import { run, sum } from './support/scenario.js';
+import { experiment, run, sum } from './support/scenario.js';
 
 const c = Object.fromEntries(Object.entries(COSTS).map(([k, v]) => [k, v.default])) as Record<
   keyof typeof COSTS,
@@ -128,6 +128,32 @@ describe('TCP ACK clocking', () => {
     // One frame per 40 ms: 190 ms of window see 4 or 5 frames.
     expect(r.deliveredPackets).toBeGreaterThanOrEqual(4);
     expect(r.deliveredPackets).toBeLessThanOrEqual(5);
+  });
+
+  it('a window that stalls on the delayed-ACK timer is noted when the scenario is read, and only then', () => {
+    const notes = (traffic: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      experiment({
+        vms: { count: 2 },
+        traffic: { load: 'saturate', ...traffic },
+        paths: ['native'],
+        ...extra,
+      }).notes.filter((n) => n.startsWith('traffic.window'));
+    expect(notes({ window: '1518 B' })).toEqual([
+      'traffic.window (1518 B) holds 1 frame of 1518 B, fewer than traffic.ack_every (2): the receiver acknowledges each window only when its delayed-ACK timer fires (40 ms), as TCP does, so a run delivers about one window per 40 ms; a window of at least 3036 B avoids it',
+    ]);
+    // The sender sends while under the window: 1519 B hold two frames.
+    expect(notes({ window: '1519 B' })).toEqual([]);
+    expect(notes({ window: '1518 B', ack_every: 1 })).toEqual([]);
+    // The largest frame of any VM sets the fewest frames a window holds.
+    expect(notes({ window: '2 KiB', frame_bytes: 1000 })).toEqual([]);
+    expect(notes({ window: '2 KiB', frame_bytes: 1000 }, { per_vm: [{ vm: 1, frame_bytes: 9000 }] })).toHaveLength(1);
+    // A TSO segment is acknowledged at once by a GRO-capable peer, one frame at a time by any other.
+    const tx = { direction: 'tx', window: '1518 B', tso_segment_bytes: 2896 };
+    expect(notes(tx)).toEqual([]);
+    expect(notes({ ...tx, peer_gro: false })).toEqual([]);
+    expect(notes({ ...tx, peer_gro: false, tso_segment_bytes: 1448 })).toHaveLength(1);
+    // Open loop has no window.
+    expect(notes({ load: '1 Gbit/s', window: '1518 B' })).toEqual([]);
   });
 
   it('ACKs on transmit go through the receive path: a paravirtual sender pays interrupts and exits for them', () => {

@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { MetricName } from '../metrics/metrics.js';
 import { HOST_CATALOG, ITR_PRESETS, NIC_CATALOG } from '../model/catalog.js';
 import {
+  DELAYED_ACK_NS,
   meanFrameBytes,
   tcpPayloadBytes,
   WIRE_OVERHEAD_BYTES,
@@ -323,12 +324,35 @@ export function resolveScenario(s: Scenario, o: Overrides = {}, opts: ResolveOpt
     precision,
     search: s.search,
     reference: s.reference,
-    notes: platform
-      ? []
-      : [
-          "host.cpu is not set, so the costs are iovsim's defaults, measured on 2009-2016 Xeons; name the host's CPU platform (docs/platforms.md) for its exit, copy and interrupt costs",
-        ],
+    notes: [
+      ...(platform
+        ? []
+        : [
+            "host.cpu is not set, so the costs are iovsim's defaults, measured on 2009-2016 Xeons; name the host's CPU platform (docs/platforms.md) for its exit, copy and interrupt costs",
+          ]),
+      ...windowNote(config),
+    ],
   };
+}
+
+/**
+ * A saturating window too small for the receiver to ACK before its delayed-ACK timer: with
+ * fewer frames in flight than `ack_every`, each window waits out the timer (40 ms), as real
+ * TCP does, and the run delivers about one window per 40 ms. Not an error (it is what such a
+ * host would do), but rarely what was meant.
+ */
+function windowNote(c: ModelConfig): string[] {
+  const t = c.traffic;
+  if (t.mode !== 'saturate') return [];
+  // A TSO segment that a GRO-capable peer merges is acknowledged at once.
+  if (t.direction === 'tx' && t.peerGro && t.tsoFrames > 1) return [];
+  const largest = Math.max(...t.perVm.flatMap((v) => v.frames.bytes));
+  // The sender sends while what is in flight is under the window, so it holds ceil(window / segment) segments.
+  const frames = Math.ceil(t.windowBytes / (largest * t.tsoFrames)) * t.tsoFrames;
+  if (frames >= t.ackEvery) return [];
+  return [
+    `traffic.window (${t.windowBytes} B) holds ${frames} frame${frames === 1 ? '' : 's'} of ${largest} B, fewer than traffic.ack_every (${t.ackEvery}): the receiver acknowledges each window only when its delayed-ACK timer fires (${DELAYED_ACK_NS / 1e6} ms), as TCP does, so a run delivers about one window per ${DELAYED_ACK_NS / 1e6} ms; a window of at least ${t.ackEvery * largest} B avoids it`,
+  ];
 }
 
 /** The paths to run, each with its costs: the defaults, then the platform's, the path file's, the scenario's and the custom path's. */

@@ -770,7 +770,7 @@ export const scenarioSchema = z.strictObject({
         ),
         window: help(
           size(1518, 64 * 1024 * 1024).prefault('256 KiB'),
-          "saturate mode: bytes of frames each VM's TCP sender keeps unacknowledged (the receive window). Queues build where the path is slowest, never beyond it",
+          "saturate mode: bytes of frames each VM's TCP sender keeps unacknowledged (the receive window). Queues build where the path is slowest, never beyond it. A window of fewer frames than `ack_every` waits out the receiver's 40 ms delayed-ACK timer each time, as TCP does (`run` prints a note)",
         ),
         ack_every: help(
           count('segments per ACK', 1, 64).default(2),
