@@ -19,7 +19,7 @@ export function quickstart(duration: string, paths?: string[]): Experiment {
  */
 export function hostScenario(
   dir: string,
-  o: { name: string; lineRate: string; cores: number; vms: number; path: string; duration: string },
+  o: { name: string; lineRate: string; cores: number; vms: number; path: string; duration: string; warmup?: string },
 ): Experiment {
   const file = join(dir, `${o.name}.yaml`);
   mkdirSync(dir, { recursive: true });
@@ -29,7 +29,7 @@ export function hostScenario(
       `name: ${o.name}`,
       'seed: 1',
       `duration: ${o.duration}`,
-      'warmup: 2 ms',
+      `warmup: ${o.warmup ?? '2 ms'}`,
       `host: { cores: ${o.cores}, clock: 2.9 GHz, hypervisor_cores: ${Math.max(4, o.cores / 8)} }`,
       `nic: { line_rate: ${o.lineRate}, vmdq_pools: 4096, vfs: 4096 }`,
       `vms: { count: ${o.vms} }`,

@@ -1,50 +1,74 @@
 // Times one (path, VMs) case of bench section 5 in a process of its own, so that no other
 // case shapes the JIT's view of the model, and only once the case is warm: runs untimed for at
 // least WARM_MS of wall time (a 4-VM run is short, and its first runs measured up to 1.6x
-// slower than its later ones), then `timed` pairs of runs.
+// slower than its later ones), then `timed` runs.
 //
 // A run's wall time is a fixed part, building the VMs and filling every VM's TCP window (with
 // 1,000 VMs at 256 KiB each, some 173,000 frames sent before the first ACK returns), and a
 // part per packet once the windows are full. The fixed part grows with the VMs by its nature;
-// divided by the packets of one run it looked like a per-packet cost (with 1,000 paravirtual
-// VMs, a quarter of a 200 ms run). So each pair runs the case for a short and a long duration:
-// the difference, per packet of difference, is the steady-state time per packet, and what the
-// short run took beyond its packets at that rate is the fixed part.
+// divided by the packets of a whole run it looked like a per-packet cost (with 1,000
+// paravirtual VMs, a quarter of a 200 ms run). So the scenario's warm-up lasts until the
+// windows are full, and only the measurement window after it is timed: runPath's progress
+// callback, called at fixed shares of the simulated time (which leaves the run unchanged),
+// marks the wall time at which the window opens. Its packets over that wall time are the
+// steady state's time per packet; what the run took beyond its packets at that rate is the
+// fixed part. Events per packet come from a second, untimed run that ends as the window
+// opens (event counts are exact, so the difference holds no noise).
 //
-// Prints, as JSON: each pair's steady-state wall time per packet and fixed part, and the
-// events per packet of the difference.
-import { hostScenario, timePath } from './paths.js';
+// Prints, as JSON: each timed run's steady-state wall time per packet and fixed part, and the
+// events per packet of the measurement window.
+import { runPath } from '../model/network.js';
+import { hostScenario } from './paths.js';
 
 const WARM_MS = 1000;
-const [dir, path, vmsArg, short, long, timedArg] = process.argv.slice(2);
+const [dir, path, vmsArg, warmup, duration, timedArg] = process.argv.slice(2);
 const vms = Number(vmsArg);
-const scenario = (duration: string) =>
+const scenario = (until: string, warm: string) =>
   hostScenario(dir, {
-    name: `vms-${path}-${vms}-${duration.replace(/\s+/g, '')}`,
+    name: `vms-${path}-${vms}-${until.replace(/\s+/g, '')}`,
     lineRate: '100 Gbit/s',
     cores: 64,
     vms,
     path,
-    duration,
+    duration: until,
+    warmup: warm,
   });
-const a = scenario(short);
-const b = scenario(long);
+const exp = scenario(duration, warmup);
+const { config } = exp;
+// The progress callback's share at which the window opens: the bench picks durations that make it a whole step.
+const opens = config.warmupNs / config.durationNs;
+
+function timed(): { perPacket: number; fixed: number; events: number; delivered: number } {
+  let atOpen = NaN;
+  const t0 = performance.now();
+  const r = runPath(config, exp.paths[0], (done) => {
+    if (Number.isNaN(atOpen) && done >= opens - 1e-12) atOpen = performance.now();
+  });
+  const end = performance.now();
+  if (Math.abs(r.windowNs - (config.durationNs - config.warmupNs)) > 1e-6 || Number.isNaN(atOpen))
+    throw new Error(`${path} ${vms} VMs: the window does not open at a progress step (${warmup} of ${duration})`);
+  const perPacket = (end - atOpen) / 1000 / r.deliveredPackets;
+  return {
+    perPacket,
+    fixed: (end - t0) / 1000 - perPacket * r.conservation.delivered,
+    events: r.events,
+    delivered: r.conservation.delivered,
+  };
+}
+
 const warmUntil = performance.now() + WARM_MS;
-do {
-  timePath(a, a.paths[0]);
-  timePath(b, b.paths[0]);
-} while (performance.now() < warmUntil);
+do timed();
+while (performance.now() < warmUntil);
 const perPacket: number[] = [];
 const fixedSeconds: number[] = [];
-let eventsPerPacket = NaN;
+let whole = timed();
 for (let i = 0; i < Number(timedArg); i++) {
-  const s = timePath(a, a.paths[0]);
-  const l = timePath(b, b.paths[0]);
-  const packets = l.packets - s.packets;
-  if (!(packets > 0)) throw new Error(`${path} ${vms} VMs: the ${long} run delivered no more than the ${short} run`);
-  const each = (l.wallSeconds - s.wallSeconds) / packets;
-  perPacket.push(each);
-  fixedSeconds.push(s.wallSeconds - s.packets * each);
-  eventsPerPacket = (l.events - s.events) / packets;
+  whole = timed();
+  perPacket.push(whole.perPacket);
+  fixedSeconds.push(whole.fixed);
 }
+// The same run up to the window's opening (its own window, which changes no event, opens earlier).
+const head = scenario(warmup, '2 ms');
+const before = runPath(head.config, head.paths[0]);
+const eventsPerPacket = (whole.events - before.events) / (whole.delivered - before.conservation.delivered);
 process.stdout.write(JSON.stringify({ perPacket, fixedSeconds, eventsPerPacket }) + '\n');
