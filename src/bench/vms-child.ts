@@ -11,12 +11,12 @@
 // windows are full, and only the measurement window after it is timed: runPath's progress
 // callback, called at fixed shares of the simulated time (which leaves the run unchanged),
 // marks the wall time at which the window opens. Its packets over that wall time are the
-// steady state's time per packet; what the run took beyond its packets at that rate is the
-// fixed part. Events per packet come from a second, untimed run that ends as the window
-// opens (event counts are exact, so the difference holds no noise).
+// steady state's time per packet. Events per packet come from a second, untimed run that
+// ends as the window opens (event counts are exact, so the difference holds no noise).
 //
-// Prints, as JSON: each timed run's steady-state wall time per packet and fixed part, and the
-// events per packet of the measurement window.
+// Prints, as JSON: each timed run's steady-state wall time per packet and its whole wall time
+// per packet delivered (the fixed part included, as a user waits for it), and the events per
+// packet of the measurement window.
 import { runPath } from '../model/network.js';
 import { hostScenario } from './paths.js';
 
@@ -38,7 +38,7 @@ const { config } = exp;
 // The progress callback's share at which the window opens: the bench picks durations that make it a whole step.
 const opens = config.warmupNs / config.durationNs;
 
-function timed(): { perPacket: number; fixed: number; events: number; delivered: number } {
+function timed(): { perPacket: number; whole: number; events: number; delivered: number } {
   let atOpen = NaN;
   const t0 = performance.now();
   const r = runPath(config, exp.paths[0], (done) => {
@@ -47,10 +47,9 @@ function timed(): { perPacket: number; fixed: number; events: number; delivered:
   const end = performance.now();
   if (Math.abs(r.windowNs - (config.durationNs - config.warmupNs)) > 1e-6 || Number.isNaN(atOpen))
     throw new Error(`${path} ${vms} VMs: the window does not open at a progress step (${warmup} of ${duration})`);
-  const perPacket = (end - atOpen) / 1000 / r.deliveredPackets;
   return {
-    perPacket,
-    fixed: (end - t0) / 1000 - perPacket * r.conservation.delivered,
+    perPacket: (end - atOpen) / 1000 / r.deliveredPackets,
+    whole: (end - t0) / 1000 / r.conservation.delivered,
     events: r.events,
     delivered: r.conservation.delivered,
   };
@@ -60,15 +59,15 @@ const warmUntil = performance.now() + WARM_MS;
 do timed();
 while (performance.now() < warmUntil);
 const perPacket: number[] = [];
-const fixedSeconds: number[] = [];
-let whole = timed();
+const wholeRun: number[] = [];
+let last = timed();
 for (let i = 0; i < Number(timedArg); i++) {
-  whole = timed();
-  perPacket.push(whole.perPacket);
-  fixedSeconds.push(whole.fixed);
+  last = timed();
+  perPacket.push(last.perPacket);
+  wholeRun.push(last.whole);
 }
 // The same run up to the window's opening (its own window, which changes no event, opens earlier).
 const head = scenario(warmup, '2 ms');
 const before = runPath(head.config, head.paths[0]);
-const eventsPerPacket = (whole.events - before.events) / (whole.delivered - before.conservation.delivered);
-process.stdout.write(JSON.stringify({ perPacket, fixedSeconds, eventsPerPacket }) + '\n');
+const eventsPerPacket = (last.events - before.events) / (last.delivered - before.conservation.delivered);
+process.stdout.write(JSON.stringify({ perPacket, wholeRun, eventsPerPacket }) + '\n');
