@@ -131,6 +131,33 @@ describe('runPath', () => {
     for (const r of [open, closed]) expect(unbalancedHops(r)).toEqual([]);
   });
 
+  it('a delay that ends its chain stays a hop of its own, before a return chain that starts with a wire', () => {
+    // Transmit in a closed loop: the data chain ends in the peer's latency, and the ACKs come
+    // back over a wire of their own, which must not take that delay for its own.
+    const sending = (tail: Record<string, unknown>[]) =>
+      run(
+        pipeline({
+          traffic: { direction: 'tx', load: 'saturate', window: '2000 B', frame_bytes: 1000 },
+          custom_paths: {
+            line: {
+              base: 'native',
+              description: 'a station, a wire and the peer out; a wire and a station back',
+              tx: [station('stack'), { kind: 'wire', name: 'wire', ring: 'nic_tx' }, ...tail],
+              rx: [{ kind: 'wire', name: 'wire_in', ring: 'switch_buffer' }, station('acks')],
+            },
+          },
+        }),
+      ).line;
+    // After a station: a delay right after a wire is the wire's to run.
+    const without = sending([station('peer')]);
+    const peer = sending([station('peer'), { kind: 'delay', name: 'peer_latency', ns: [700] }]);
+    expect(peer.deliveredPackets).toBeGreaterThan(100);
+    // Each window's frames meet the same queues either way; each frame then waits 700 ns more.
+    expect(peer.latencyNs.max - without.latencyNs.max).toBeCloseTo(700, 6);
+    expect(peer.latencyNs.mean - without.latencyNs.mean).toBeCloseTo(700, 3);
+    expect(unbalancedHops(peer)).toEqual([]);
+  });
+
   it('a ring of one in front of a slow station drops what arrives while it is full', () => {
     const data = pipeline({ traffic: { direction: 'rx', load: '2 Mpps', arrivals: 'constant', frame_bytes: 64 } });
     const line = (data.custom_paths as { line: { rx: Record<string, unknown>[] } }).line;
@@ -245,6 +272,21 @@ describe('what runPath builds from the spec', () => {
     expect(Math.abs(erlang.mean - (BASE + 1000))).toBeLessThan(60);
     expect(Math.abs(erlang.p50 - (BASE + 918))).toBeLessThan(100);
     expect(Math.abs(erlang.p99 - (BASE + 2510))).toBeLessThan(350);
+  });
+
+  it('gives each hop a service stream of its own: two exponential hops in a row add to an Erlang-2', () => {
+    // The station, then a second like it: each packet meets both empty, so its latency is
+    // BASE plus 1000 x (f1 + f2). Drawn from one stream, f1 and f2 would be the same number
+    // (each hop's k-th draw is for the k-th packet) and the sum 2 x an exponential.
+    const data = spec({}, { service: 'exponential' });
+    const line = (data.custom_paths as { line: { rx: Record<string, unknown>[] } }).line;
+    line.rx.push({ ...line.rx[2], name: 'socket' });
+    const lat = run(data).line.latencyNs;
+    // Erlang-2 of mean 2000: median 1678, 99th percentile 6638; 2 x Exp: 1386 and 9210.
+    expect(lat.mean).toBeGreaterThan(BASE + 1800);
+    expect(lat.mean).toBeLessThan(BASE + 2200);
+    expect(Math.abs(lat.p50 - (BASE + 1678))).toBeLessThan(140);
+    expect(Math.abs(lat.p99 - (BASE + 6638))).toBeLessThan(900);
   });
 
   it('counts the interrupt vectors of interrupt-driven hops: one per consumer of each instance', () => {
