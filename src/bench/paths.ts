@@ -14,12 +14,22 @@ export function quickstart(duration: string, paths?: string[]): Experiment {
 }
 
 /**
- * A saturating 1518-B receive scenario written to `dir`: `cores` cores at 2.9 GHz (the
- * first eighth of them, at least 4, for the hypervisor's I/O), `vms` VMs, one path.
+ * A 1518-B receive scenario written to `dir`: `cores` cores at 2.9 GHz (the first eighth of
+ * them, at least 4, for the hypervisor's I/O), `vms` VMs, one path; saturating, or open loop
+ * at `ppsPerVm` packets/s per VM.
  */
 export function hostScenario(
   dir: string,
-  o: { name: string; lineRate: string; cores: number; vms: number; path: string; duration: string; warmup?: string },
+  o: {
+    name: string;
+    lineRate: string;
+    cores: number;
+    vms: number;
+    path: string;
+    duration: string;
+    warmup?: string;
+    ppsPerVm?: number;
+  },
 ): Experiment {
   const file = join(dir, `${o.name}.yaml`);
   mkdirSync(dir, { recursive: true });
@@ -33,7 +43,7 @@ export function hostScenario(
       `host: { cores: ${o.cores}, clock: 2.9 GHz, hypervisor_cores: ${Math.max(4, o.cores / 8)} }`,
       `nic: { line_rate: ${o.lineRate}, vmdq_pools: 4096, vfs: 4096 }`,
       `vms: { count: ${o.vms} }`,
-      'traffic: { direction: rx, load: saturate, frame_bytes: 1518 }',
+      `traffic: { direction: rx, ${o.ppsPerVm === undefined ? 'load: saturate' : `load_per_vm: ${o.ppsPerVm} pps`}, frame_bytes: 1518 }`,
       `paths: [${o.path}]`,
       '',
     ].join('\n'),

@@ -21,17 +21,20 @@ import { runPath } from '../model/network.js';
 import { hostScenario } from './paths.js';
 
 const WARM_MS = 1000;
-const [dir, path, vmsArg, warmup, duration, timedArg] = process.argv.slice(2);
+const [dir, path, vmsArg, warmup, duration, timedArg, ppsArg] = process.argv.slice(2);
 const vms = Number(vmsArg);
+// Saturating, or (with a sixth argument) open loop at that many packets/s per VM.
+const ppsPerVm = ppsArg === undefined ? undefined : Number(ppsArg);
 const scenario = (until: string, warm: string) =>
   hostScenario(dir, {
-    name: `vms-${path}-${vms}-${until.replace(/\s+/g, '')}`,
+    name: `vms-${path}-${vms}-${ppsPerVm ?? 'saturate'}-${until.replace(/\s+/g, '')}`,
     lineRate: '100 Gbit/s',
     cores: 64,
     vms,
     path,
     duration: until,
     warmup: warm,
+    ppsPerVm,
   });
 const exp = scenario(duration, warmup);
 const { config } = exp;
@@ -67,7 +70,7 @@ for (let i = 0; i < Number(timedArg); i++) {
   wholeRun.push(last.whole);
 }
 // The same run up to the window's opening (its own window, which changes no event, opens earlier).
-const head = scenario(warmup, '2 ms');
+const head = scenario(warmup, '0 ms');
 const before = runPath(head.config, head.paths[0]);
 const eventsPerPacket = (last.events - before.events) / (last.delivered - before.conservation.delivered);
 process.stdout.write(JSON.stringify({ perPacket, wholeRun, eventsPerPacket }) + '\n');
