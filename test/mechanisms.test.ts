@@ -139,10 +139,13 @@ describe('TCP ACK clocking', () => {
         ...extra,
       }).notes.filter((n) => n.startsWith('traffic.window'));
     expect(notes({ window: '1518 B' })).toEqual([
-      'traffic.window (1518 B) holds 1 frame of 1518 B, fewer than traffic.ack_every (2): the receiver acknowledges each window only when its delayed-ACK timer fires (40 ms), as TCP does, so a run delivers about one window per 40 ms; a window of at least 3036 B avoids it',
+      'traffic.window (1518 B) holds 1 frame of 1518 B, fewer than traffic.ack_every (2): the receiver acknowledges each window only when its delayed-ACK timer fires (40 ms), as TCP does, so a run delivers about one window per 40 ms; a window larger than 1518 B avoids it',
     ]);
     // The sender sends while under the window: 1519 B hold two frames.
     expect(notes({ window: '1519 B' })).toEqual([]);
+    // With ack_every 4, three frames are not enough and four are: the fix named is the smallest.
+    expect(notes({ window: '4554 B', ack_every: 4 })[0]).toMatch(/holds 3 frames .* larger than 4554 B avoids it$/);
+    expect(notes({ window: '4555 B', ack_every: 4 })).toEqual([]);
     expect(notes({ window: '1518 B', ack_every: 1 })).toEqual([]);
     // The largest frame of any VM sets the fewest frames a window holds.
     expect(notes({ window: '2 KiB', frame_bytes: 1000 })).toEqual([]);

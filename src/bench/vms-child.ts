@@ -17,7 +17,7 @@
 // Prints, as JSON: each timed run's steady-state wall time per packet and its whole wall time
 // per packet delivered (the fixed part included, as a user waits for it), and the events per
 // packet of the measurement window.
-import { runPath } from '../model/network.js';
+import { PROGRESS_STEPS, runPath } from '../model/network.js';
 import { hostScenario } from './paths.js';
 
 const WARM_MS = 1000;
@@ -38,18 +38,20 @@ const scenario = (until: string, warm: string) =>
   });
 const exp = scenario(duration, warmup);
 const { config } = exp;
-// The progress callback's share at which the window opens: the bench picks durations that make it a whole step.
-const opens = config.warmupNs / config.durationNs;
+// The step of runPath's progress callback at which the window opens: the bench picks warm-ups
+// that are a whole number of steps, so the callback fires just as the window opens.
+const openStep = (config.warmupNs / config.durationNs) * PROGRESS_STEPS;
+if (!(Math.abs(openStep - Math.round(openStep)) < 1e-9 && openStep >= 1))
+  throw new Error(`${path} ${vms} VMs: a warm-up of ${warmup} in ${duration} is not a whole progress step`);
+const opens = Math.round(openStep) / PROGRESS_STEPS;
 
 function timed(): { perPacket: number; whole: number; events: number; delivered: number } {
   let atOpen = NaN;
   const t0 = performance.now();
   const r = runPath(config, exp.paths[0], (done) => {
-    if (Number.isNaN(atOpen) && done >= opens - 1e-12) atOpen = performance.now();
+    if (Math.abs(done - opens) < 1e-12) atOpen = performance.now();
   });
   const end = performance.now();
-  if (Math.abs(r.windowNs - (config.durationNs - config.warmupNs)) > 1e-6 || Number.isNaN(atOpen))
-    throw new Error(`${path} ${vms} VMs: the window does not open at a progress step (${warmup} of ${duration})`);
   return {
     perPacket: (end - atOpen) / 1000 / r.deliveredPackets,
     whole: (end - t0) / 1000 / r.conservation.delivered,
@@ -63,7 +65,7 @@ do timed();
 while (performance.now() < warmUntil);
 const perPacket: number[] = [];
 const wholeRun: number[] = [];
-let last = timed();
+let last: ReturnType<typeof timed> | undefined;
 for (let i = 0; i < Number(timedArg); i++) {
   last = timed();
   perPacket.push(last.perPacket);
@@ -72,5 +74,6 @@ for (let i = 0; i < Number(timedArg); i++) {
 // The same run up to the window's opening (its own window, which changes no event, opens earlier).
 const head = scenario(warmup, '0 ms');
 const before = runPath(head.config, head.paths[0]);
+if (last === undefined) throw new Error('no timed run: the last argument must be at least 1');
 const eventsPerPacket = (last.events - before.events) / (last.delivered - before.conservation.delivered);
 process.stdout.write(JSON.stringify({ perPacket, wholeRun, eventsPerPacket }) + '\n');

@@ -347,11 +347,14 @@ function windowNote(c: ModelConfig): string[] {
   // A TSO segment that a GRO-capable peer merges is acknowledged at once.
   if (t.direction === 'tx' && t.peerGro && t.tsoFrames > 1) return [];
   const largest = Math.max(...t.perVm.flatMap((v) => v.frames.bytes));
+  const segment = largest * t.tsoFrames;
   // The sender sends while what is in flight is under the window, so it holds ceil(window / segment) segments.
-  const frames = Math.ceil(t.windowBytes / (largest * t.tsoFrames)) * t.tsoFrames;
+  const frames = Math.ceil(t.windowBytes / segment) * t.tsoFrames;
   if (frames >= t.ackEvery) return [];
+  // The smallest window that holds enough segments: one byte over the segments but the last.
+  const enough = (Math.ceil(t.ackEvery / t.tsoFrames) - 1) * segment;
   return [
-    `traffic.window (${t.windowBytes} B) holds ${frames} frame${frames === 1 ? '' : 's'} of ${largest} B, fewer than traffic.ack_every (${t.ackEvery}): the receiver acknowledges each window only when its delayed-ACK timer fires (${DELAYED_ACK_NS / 1e6} ms), as TCP does, so a run delivers about one window per ${DELAYED_ACK_NS / 1e6} ms; a window of at least ${t.ackEvery * largest} B avoids it`,
+    `traffic.window (${t.windowBytes} B) holds ${frames} frame${frames === 1 ? '' : 's'} of ${largest} B, fewer than traffic.ack_every (${t.ackEvery}): the receiver acknowledges each window only when its delayed-ACK timer fires (${DELAYED_ACK_NS / 1e6} ms), as TCP does, so a run delivers about one window per ${DELAYED_ACK_NS / 1e6} ms; a window larger than ${enough} B avoids it`,
   ];
 }
 
