@@ -64,33 +64,33 @@ describe('runPath', () => {
     expect(r.flow.drops.every((d) => d === 0)).toBe(true);
   });
 
+  /** The pipeline on other hops (`hops` holds rx, and tx where it sends): 1000-B frames, `traffic` the rest. */
+  const custom = (description: string, hops: Record<string, unknown[]>, traffic: Record<string, unknown>) =>
+    pipeline({
+      traffic: { direction: 'rx', frame_bytes: 1000, ...traffic },
+      custom_paths: { line: { base: 'native', description, ...hops } },
+    });
+  /** Open loop, a packet every 10 us, each meeting an empty path; closed loop, a window of two frames. */
+  const openAndClosed = (description: string, rx: unknown[]) => ({
+    open: run(custom(description, { rx }, { load: '0.1 Mpps', arrivals: 'constant' })).line,
+    closed: run(custom(description, { rx }, { load: 'saturate', window: '1518 B' })).line,
+  });
+
   it('delays between wires are each run once, by the wire before them, in open and closed loop; the first wire gives the wire figures', () => {
-    const twoLinks = (traffic: Record<string, unknown>) =>
-      pipeline({
-        traffic: { direction: 'rx', frame_bytes: 1000, ...traffic },
-        custom_paths: {
-          line: {
-            base: 'native',
-            description: 'a delay, a wire, a delay, a wire, a delay and a station',
-            rx: [
-              { kind: 'delay', name: 'before', ns: [100] },
-              { kind: 'wire', name: 'wire', ring: 'switch_buffer' },
-              { kind: 'delay', name: 'between', ns: [500] },
-              { kind: 'wire', name: 'second_wire', ring: 'switch_buffer' },
-              { kind: 'delay', name: 'dma', ns: [300] },
-              station('stack'),
-            ],
-          },
-        },
-      });
     // 100 + 816 + 500 + 816 + 300 ns, then 200 cycles at 1 GHz: each delay once.
     const each = 100 + 816 + 500 + 816 + 300 + 200;
     // Open loop: the rings are bounded, so only the delays after the wires are folded, and
     // every packet meets an empty path. Closed loop: every delay is folded into a wire; the
     // window lets two frames out at once (the receiver acknowledges every second one), and
     // the second waits for the first on the wire, one frame time.
-    const open = run(twoLinks({ load: '0.1 Mpps', arrivals: 'constant' })).line;
-    const closed = run(twoLinks({ load: 'saturate', window: '1518 B' })).line;
+    const { open, closed } = openAndClosed('a delay, a wire, a delay, a wire, a delay and a station', [
+      { kind: 'delay', name: 'before', ns: [100] },
+      { kind: 'wire', name: 'wire', ring: 'switch_buffer' },
+      { kind: 'delay', name: 'between', ns: [500] },
+      { kind: 'wire', name: 'second_wire', ring: 'switch_buffer' },
+      { kind: 'delay', name: 'dma', ns: [300] },
+      station('stack'),
+    ]);
     expect(open.latencyNs.max).toBeCloseTo(each, 6);
     expect(closed.latencyNs.max).toBeCloseTo(each + 816, 6);
     expect(closed.latencyNs.mean).toBeCloseTo(each + 816 / 2, 0);
@@ -104,27 +104,15 @@ describe('runPath', () => {
   });
 
   it('a wire first in its chain runs the delay after it alone; a delay between two stations stays a hop of its own', () => {
-    const shape = (traffic: Record<string, unknown>) =>
-      pipeline({
-        traffic: { direction: 'rx', frame_bytes: 1000, ...traffic },
-        custom_paths: {
-          line: {
-            base: 'native',
-            description: 'a wire, a delay, a wire, a station, a delay and a station',
-            rx: [
-              { kind: 'wire', name: 'wire', ring: 'switch_buffer' },
-              { kind: 'delay', name: 'between', ns: [500] },
-              { kind: 'wire', name: 'second_wire', ring: 'switch_buffer' },
-              station('stack'),
-              { kind: 'delay', name: 'handoff', ns: [50] },
-              station('socket'),
-            ],
-          },
-        },
-      });
     const each = 816 + 500 + 816 + 200 + 50 + 200;
-    const open = run(shape({ load: '0.1 Mpps', arrivals: 'constant' })).line;
-    const closed = run(shape({ load: 'saturate', window: '1518 B' })).line;
+    const { open, closed } = openAndClosed('a wire, a delay, a wire, a station, a delay and a station', [
+      { kind: 'wire', name: 'wire', ring: 'switch_buffer' },
+      { kind: 'delay', name: 'between', ns: [500] },
+      { kind: 'wire', name: 'second_wire', ring: 'switch_buffer' },
+      station('stack'),
+      { kind: 'delay', name: 'handoff', ns: [50] },
+      station('socket'),
+    ]);
     expect(open.latencyNs.max).toBeCloseTo(each, 6);
     // Two frames leave at once; the second waits one frame time on the first wire (see above).
     expect(closed.latencyNs.max).toBeCloseTo(each + 816, 6);
@@ -136,17 +124,14 @@ describe('runPath', () => {
     // back over a wire of their own, which must not take that delay for its own.
     const sending = (tail: Record<string, unknown>[]) =>
       run(
-        pipeline({
-          traffic: { direction: 'tx', load: 'saturate', window: '2000 B', frame_bytes: 1000 },
-          custom_paths: {
-            line: {
-              base: 'native',
-              description: 'a station, a wire and the peer out; a wire and a station back',
-              tx: [station('stack'), { kind: 'wire', name: 'wire', ring: 'nic_tx' }, ...tail],
-              rx: [{ kind: 'wire', name: 'wire_in', ring: 'switch_buffer' }, station('acks')],
-            },
+        custom(
+          'a station, a wire and the peer out; a wire and a station back',
+          {
+            tx: [station('stack'), { kind: 'wire', name: 'wire', ring: 'nic_tx' }, ...tail],
+            rx: [{ kind: 'wire', name: 'wire_in', ring: 'switch_buffer' }, station('acks')],
           },
-        }),
+          { direction: 'tx', load: 'saturate', window: '2000 B' },
+        ),
       ).line;
     // After a station: a delay right after a wire is the wire's to run.
     const without = sending([station('peer')]);
