@@ -435,7 +435,8 @@ if (want(5)) {
     duration: `${((5 * warmupUs(vms)) / 1000).toFixed(3)} ms`,
   }));
   const cases = [...saturating, ...sameLoad];
-  const stats: { eventsPerPacket: number }[] = [];
+  // Exact event counts: the same in every round.
+  const eventsPerPacket: number[] = [];
   const wholeRun = cases.map((): number[] => []);
   const vmRounds = quick ? 3 : 5;
   const perPacket = alternate(
@@ -450,7 +451,7 @@ if (want(5)) {
         quick ? 1 : 3,
         ...(ppsPerVm === undefined ? [] : [ppsPerVm]),
       ]);
-      stats[i] = { eventsPerPacket: out.eventsPerPacket };
+      eventsPerPacket[i] = out.eventsPerPacket;
       wholeRun[i].push(median(out.wholeRun));
       return median(out.perPacket);
     }),
@@ -466,7 +467,7 @@ if (want(5)) {
     const paired = ratios(perPacket[i], perPacket[base]);
     const t = median(perPacket[i]);
     const ratio = paired.median;
-    const ev = stats[i].eventsPerPacket;
+    const ev = eventsPerPacket[i];
     const whole = ratios(wholeRun[i], wholeRun[base]);
     log(
       `   ${label.padEnd(19)} ${String(vms).padStart(4)}  ${fmt(t * 1e9, 0).padStart(9)}  ${fmt(ratio).padStart(13)}  ${fmt(ev).padStart(13)}  ${fmt((t * 1e9) / ev, 0).padStart(8)}  ${fmt(median(wholeRun[i]) * 1e9, 0).padStart(19)}  ${fmt(whole.median).padStart(5)}`,
